@@ -1,0 +1,7 @@
+'use client';
+
+import { ErrorPanel } from '@/components/ui/error-panel';
+
+export default function ConsoleError({ error, reset }: { error: Error; reset: () => void }) {
+  return <ErrorPanel message={error.message} onRetry={reset} />;
+}

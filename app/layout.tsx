@@ -1,0 +1,22 @@
+import type { Metadata } from 'next';
+import { cookies, headers } from 'next/headers';
+import type { ReactNode } from 'react';
+import { Providers } from '@/components/app/providers';
+import { LOCALE_COOKIE, negotiateLocale } from '@/lib/i18n/messages';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: 'Weir',
+  description: 'Gray releases on your service mesh',
+};
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const locale = negotiateLocale((await cookies()).get(LOCALE_COOKIE)?.value, (await headers()).get('accept-language'));
+  return (
+    <html lang={locale === 'zh' ? 'zh-CN' : 'en'}>
+      <body>
+        <Providers locale={locale}>{children}</Providers>
+      </body>
+    </html>
+  );
+}

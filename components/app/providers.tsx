@@ -1,0 +1,27 @@
+'use client';
+
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { useState, type ReactNode } from 'react';
+import { I18nProvider } from '@/components/i18n/i18n-provider';
+import type { Locale } from '@/lib/i18n/messages';
+import { ApiError } from '@/lib/client/api';
+
+export function Providers({ locale, children }: { locale: Locale; children: ReactNode }) {
+  const [queryClient] = useState(
+    () =>
+      new QueryClient({
+        defaultOptions: {
+          queries: {
+            staleTime: 5_000,
+            // A 4xx will not fix itself by asking again.
+            retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
+          },
+        },
+      }),
+  );
+  return (
+    <QueryClientProvider client={queryClient}>
+      <I18nProvider locale={locale}>{children}</I18nProvider>
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,18 @@
+'use client';
+
+import { useI18n } from '@/components/i18n/i18n-provider';
+
+export function ErrorPanel({ message, onRetry }: { message: string; onRetry?: () => void }) {
+  const { t } = useI18n();
+  return (
+    <div role="alert" className="m-6 rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-800">
+      <p className="font-semibold">{t('error.title')}</p>
+      <p className="mt-1">{message}</p>
+      {onRetry && (
+        <button type="button" onClick={onRetry} className="mt-3 rounded-md border border-red-300 bg-white px-3 py-1 font-medium hover:bg-red-100">
+          {t('common.retry')}
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,151 @@
+/**
+ * Starts and stops the local sandbox: the real control plane (dev/cluster), the demo scenarios and, as they
+ * land, Prometheus and the traffic simulator. Used by `./weir start`, and by the integration and end-to-end
+ * test setups. Runs on Node 24 directly (type stripping), so it imports only relative `.ts` files.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { parse, stringify } from 'yaml';
+import { SCENARIOS } from '../scenarios/index.ts';
+
+const run = promisify(execFile);
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const SHARED_DIR = process.env.WEIR_SHARED_DIR ?? resolve(REPO_ROOT, '../shared');
+
+export interface Sandbox {
+  dir: string;
+  /** kubeconfig with one context per sandbox user: admin, alice, bob, victor, weir-console. */
+  kubeconfig: string;
+  /** kubeconfig the console runs with: one context, `sandbox`, as the console's ServiceAccount. */
+  consoleKubeconfig: string;
+  apiServerUrl: string;
+  apiServerVersion: string;
+  kubectl: string;
+}
+
+function log(message: string): void {
+  process.stderr.write(`[sandbox] ${message}\n`);
+}
+
+async function sh(command: string, args: string[], options: { env?: Record<string, string> } = {}): Promise<string> {
+  try {
+    const { stdout } = await run(command, args, { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...options.env } });
+    return stdout;
+  } catch (error) {
+    const failure = error as { stderr?: string; stdout?: string; message: string };
+    throw new Error(`${command} ${args.join(' ')} failed:\n${failure.stderr || failure.stdout || failure.message}`);
+  }
+}
+
+/** Builds (once, cached) the control-plane binaries and returns their folder. */
+export async function buildControlPlane(): Promise<string> {
+  const out = await sh(join(REPO_ROOT, 'dev/cluster/build.sh'), []);
+  return out.trim().split('\n').at(-1)!;
+}
+
+function parseEnvFile(path: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    const match = /^(?:export\s+)?([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (match) values[match[1]!] = match[2]!.replace(/^['"]|['"]$/g, '');
+  }
+  return values;
+}
+
+/** Writes a kubeconfig holding only the console's own identity, its one context named `sandbox`. */
+function writeConsoleKubeconfig(kubeconfig: string, target: string): void {
+  const config = parse(readFileSync(kubeconfig, 'utf8')) as {
+    contexts: { name: string; context: { cluster: string; user: string; namespace?: string } }[];
+    clusters: { name: string }[];
+    users: { name: string }[];
+  };
+  const source = config.contexts.find((context) => context.name === 'weir-console') ?? config.contexts.find((c) => c.name === 'admin');
+  if (!source) throw new Error(`${kubeconfig} has neither a weir-console nor an admin context`);
+  const consoleConfig = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: config.clusters.filter((cluster) => cluster.name === source.context.cluster),
+    users: config.users.filter((user) => user.name === source.context.user),
+    contexts: [{ name: 'sandbox', context: { cluster: source.context.cluster, user: source.context.user } }],
+    'current-context': 'sandbox',
+  };
+  writeFileSync(target, stringify(consoleConfig), { mode: 0o600 });
+}
+
+/** Applies every demo scenario as the sandbox admin. */
+export async function applyScenarios(sandbox: Sandbox): Promise<void> {
+  for (const scenario of SCENARIOS) {
+    const files = scenario.files.map((file) =>
+      file.startsWith('shared:') ? join(SHARED_DIR, file.slice('shared:'.length)) : join(REPO_ROOT, file),
+    );
+    for (const file of files) {
+      if (!existsSync(file)) throw new Error(`scenario ${scenario.name}: ${file} is missing (is ../shared beside the repository?)`);
+    }
+    await kubectl(sandbox, ['create', 'namespace', scenario.namespace, '--dry-run=client', '-o', 'yaml'])
+      .then((yaml) => kubectlStdin(sandbox, ['apply', '-f', '-'], yaml));
+    await kubectl(sandbox, ['apply', '-n', scenario.namespace, ...files.flatMap((file) => ['-f', file])]);
+    log(`scenario ${scenario.name} applied in namespace ${scenario.namespace}`);
+  }
+}
+
+/** Runs the sandbox's kubectl as the given user (admin by default). */
+export async function kubectl(sandbox: Sandbox, args: string[], user = 'admin'): Promise<string> {
+  return sh(sandbox.kubectl, ['--kubeconfig', sandbox.kubeconfig, '--context', user, ...args]);
+}
+
+async function kubectlStdin(sandbox: Sandbox, args: string[], input: string): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const child = execFile(
+      sandbox.kubectl,
+      ['--kubeconfig', sandbox.kubeconfig, '--context', 'admin', ...args],
+      (error, stdout, stderr) => (error ? reject(new Error(`kubectl ${args.join(' ')}: ${stderr || error.message}`)) : resolvePromise(stdout)),
+    );
+    child.stdin?.end(input);
+  });
+}
+
+/** Starts a sandbox in `dir` (a new temporary folder by default) and applies the demo scenarios. */
+export async function startSandbox(options: { dir?: string; scenarios?: boolean } = {}): Promise<Sandbox> {
+  const started = Date.now();
+  const bin = await buildControlPlane();
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'weir-sandbox-'));
+  log(`starting the control plane in ${dir}`);
+  await sh(join(REPO_ROOT, 'dev/cluster/up.sh'), [dir], { env: { WEIR_CLUSTER_BIN: bin } });
+  const sandbox = describeSandbox(dir, bin);
+  sandbox.apiServerVersion = await apiServerVersion(sandbox);
+  if (options.scenarios !== false) await applyScenarios(sandbox);
+  log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: kube-apiserver ${sandbox.apiServerVersion} at ${sandbox.apiServerUrl}`);
+  return sandbox;
+}
+
+/** Reads what up.sh left in `dir` about a running sandbox. */
+export function describeSandbox(dir: string, bin: string): Sandbox {
+  const env = parseEnvFile(join(dir, 'sandbox.env'));
+  const kubeconfig = env.KUBECONFIG ?? join(dir, 'kubeconfig');
+  const consoleKubeconfig = join(dir, 'console.kubeconfig');
+  if (!existsSync(consoleKubeconfig)) writeConsoleKubeconfig(kubeconfig, consoleKubeconfig);
+  return {
+    dir,
+    kubeconfig,
+    consoleKubeconfig,
+    apiServerUrl: env.WEIR_APISERVER_URL ?? '',
+    apiServerVersion: 'unknown',
+    kubectl: join(bin, 'kubectl'),
+  };
+}
+
+/** The gitVersion the API server reports on /version, e.g. v1.35.8. */
+export async function apiServerVersion(sandbox: Sandbox): Promise<string> {
+  const version = JSON.parse(await kubectl(sandbox, ['get', '--raw', '/version'])) as { gitVersion: string };
+  return version.gitVersion;
+}
+
+/** Stops every process of the sandbox and removes its folder. */
+export async function stopSandbox(sandbox: Pick<Sandbox, 'dir'>): Promise<void> {
+  await sh(join(REPO_ROOT, 'dev/cluster/down.sh'), [sandbox.dir]);
+}

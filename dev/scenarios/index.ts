@@ -1,0 +1,22 @@
+/**
+ * The demo scenarios the sandbox applies (DESIGN.md section 2). Paths are relative to the repository root;
+ * `shared:` paths are relative to the shared folder beside it. Fixtures without a namespace go to `namespace`.
+ */
+export interface Scenario {
+  name: string;
+  namespace: string;
+  files: string[];
+}
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: 'bookinfo',
+    namespace: 'default',
+    files: [
+      'shared:fixtures/istio-samples/bookinfo.yaml',
+      'shared:fixtures/istio-samples/destination-rule-all.yaml',
+      'shared:fixtures/istio-samples/virtual-service-all-v1.yaml',
+    ],
+  },
+  { name: 'nginx', namespace: 'demo', files: ['dev/scenarios/nginx-demo.yaml'] },
+];

@@ -1,0 +1,72 @@
+/**
+ * Starts the sandbox and the console's production build on a free loopback port, for the whole e2e run.
+ * The URL reaches tests and page objects as WEIR_E2E_BASE_URL; the sandbox facts as WEIR_SANDBOX_*.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { FullConfig } from '@playwright/test';
+import { REPO_ROOT, apiServerVersion, buildControlPlane, describeSandbox, startSandbox, stopSandbox, type Sandbox } from '../../dev/sandbox/sandbox.ts';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitForConsole(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the console exited with code ${child.exitCode} before it served ${url}`);
+    try {
+      const response = await fetch(`${url}/api/clusters`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`the console did not answer on ${url} within 60 s`);
+}
+
+export default async function globalSetup(_config: FullConfig) {
+  if (!existsSync('/usr/bin/chromium')) {
+    throw new Error('Debian Chromium is missing: run `apt-get install chromium` (./weir test installs it)');
+  }
+  if (!existsSync(`${REPO_ROOT}/.next/BUILD_ID`)) {
+    throw new Error('No production build of the console: run `npx next build` first (npm test does)');
+  }
+  const reuse = process.env.WEIR_SANDBOX_DIR;
+  let sandbox: Sandbox;
+  if (reuse) {
+    sandbox = describeSandbox(reuse, await buildControlPlane());
+    sandbox.apiServerVersion = await apiServerVersion(sandbox);
+  } else {
+    sandbox = await startSandbox();
+  }
+  console.log(`e2e tests drive the console on the real kube-apiserver ${sandbox.apiServerVersion} at ${sandbox.apiServerUrl}`);
+
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn('npx', ['next', 'start', '--hostname', '127.0.0.1', '--port', String(port)], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, WEIR_KUBECONFIG: sandbox.consoleKubeconfig, WEIR_SANDBOX: 'true' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+    detached: true,
+  });
+  await waitForConsole(url, child);
+
+  process.env.WEIR_E2E_BASE_URL = url;
+  process.env.WEIR_SANDBOX_DIR_E2E = sandbox.dir;
+  process.env.WEIR_SANDBOX_KUBECONFIG = sandbox.kubeconfig;
+  process.env.WEIR_SANDBOX_KUBECTL = sandbox.kubectl;
+
+  return async () => {
+    if (child.pid) process.kill(-child.pid, 'SIGTERM');
+    if (!reuse) await stopSandbox(sandbox);
+  };
+}

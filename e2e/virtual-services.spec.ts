@@ -1,0 +1,34 @@
+import { expect, test } from '@playwright/test';
+import { VirtualServicesPage } from './pages/virtual-services-page';
+
+test('the Bookinfo VirtualServices are listed with the routes the fixture defines', async ({ page }) => {
+  const list = new VirtualServicesPage(page);
+  await list.open('?namespace=default');
+
+  await expect(list.row('default', 'reviews')).toBeVisible();
+  await expect(list.row('default', 'reviews')).toContainText('reviews.default');
+  expect(await list.destinations('default', 'reviews')).toEqual(['reviews.default v1 100%']);
+  for (const name of ['productpage', 'ratings', 'details']) {
+    await expect(list.row('default', name)).toBeVisible();
+  }
+  await expect(page.getByTestId('sandbox-banner')).toBeVisible();
+});
+
+test('the filter narrows the list and is kept in the URL', async ({ page }) => {
+  const list = new VirtualServicesPage(page);
+  await list.open();
+  await list.filter('rating');
+  await expect(list.row('default', 'ratings')).toBeVisible();
+  await expect(list.row('default', 'reviews')).toHaveCount(0);
+  await expect(page).toHaveURL(/q=rating/);
+});
+
+test('the console speaks Simplified Chinese when the browser asks for it', async ({ browser }) => {
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  const page = await context.newPage();
+  const list = new VirtualServicesPage(page);
+  await list.open('?namespace=default');
+  await expect(page.getByRole('heading', { name: '虚拟服务' })).toBeVisible();
+  await expect(page.getByText('其余所有请求').first()).toBeVisible();
+  await context.close();
+});

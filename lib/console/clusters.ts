@@ -1,0 +1,25 @@
+import 'server-only';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { clusterSummaries, type ClusterSummary } from '@/lib/k8s/clusters';
+import { clusterCache, type KindHealth } from '@/lib/k8s/watch-cache';
+
+export interface ClusterOverview extends ClusterSummary {
+  namespaces: string[];
+  /** Kinds whose watch is failing or not yet synced; empty when all is well. */
+  unhealthy: KindHealth[];
+}
+
+/** The clusters the console is configured for, with their namespaces, for pickers. */
+export async function listClusters(): Promise<ClusterOverview[]> {
+  return Promise.all(
+    clusterSummaries().map(async (summary) => {
+      const cache = clusterCache(summary.name)!;
+      const namespaces = await cache.list<KubernetesObject>('namespaces');
+      return {
+        ...summary,
+        namespaces: namespaces.map((ns) => ns.metadata?.name ?? '').filter(Boolean).sort(),
+        unhealthy: cache.health().filter((health) => !health.synced || health.error),
+      };
+    }),
+  );
+}

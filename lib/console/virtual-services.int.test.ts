@@ -1,0 +1,64 @@
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { kubectl } from '../../dev/sandbox/sandbox.ts';
+
+const sandbox = inject('sandbox');
+process.env.WEIR_KUBECONFIG = sandbox.consoleKubeconfig;
+process.env.WEIR_SANDBOX = 'true';
+
+const { GET } = await import('@/app/api/virtualservices/route');
+const { clusterCache } = await import('@/lib/k8s/watch-cache');
+
+async function getJson(query: string) {
+  const response = await GET(new Request(`http://weir.test/api/virtualservices${query}`));
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+afterAll(async () => {
+  await clusterCache('sandbox')?.stop();
+});
+
+describe(`GET /api/virtualservices against kube-apiserver ${sandbox.apiServerVersion}`, () => {
+  it('lists the Bookinfo VirtualServices with their hosts and routes', async () => {
+    const { status, body } = await getJson('?cluster=sandbox&namespace=default');
+    expect(status).toBe(200);
+    const names = body.map((vs: { name: string }) => vs.name);
+    expect(names).toEqual(['details', 'productpage', 'ratings', 'reviews']);
+    const reviews = body.find((vs: { name: string }) => vs.name === 'reviews');
+    expect(reviews.hosts).toEqual(['reviews.default']);
+    expect(reviews.routes[0].destinations).toEqual([{ host: 'reviews.default', subset: 'v1', weight: 100 }]);
+  });
+
+  it('sees a change made with kubectl within a second, through the watch', async () => {
+    await kubectl(sandbox, [
+      'apply',
+      '-n',
+      'default',
+      '-f',
+      `${process.cwd()}/../shared/fixtures/istio-samples/virtual-service-reviews-80-20.yaml`,
+    ]);
+    const started = Date.now();
+    let weights: number[] = [];
+    while (Date.now() - started < 1_000) {
+      const { body } = await getJson('?namespace=default');
+      const reviews = body.find((vs: { name: string }) => vs.name === 'reviews');
+      weights = reviews.routes[0].destinations.map((d: { weight: number }) => d.weight);
+      if (weights.length === 2) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(weights).toEqual([80, 20]);
+    // Put the scenario back as it was for the other tests.
+    await kubectl(sandbox, ['apply', '-n', 'default', '-f', `${process.cwd()}/../shared/fixtures/istio-samples/virtual-service-all-v1.yaml`]);
+  });
+
+  it('names the bad parameter and answers 400', async () => {
+    const { status, body } = await getJson('?namespace=Not_A_Namespace');
+    expect(status).toBe(400);
+    expect(body.error.fields[0].field).toBe('query.namespace');
+  });
+
+  it('answers 404 for a cluster that is not configured', async () => {
+    const { status, body } = await getJson('?cluster=nope');
+    expect(status).toBe(404);
+    expect(body.error.fields[0]).toEqual({ field: 'cluster', message: 'unknown cluster "nope"' });
+  });
+});

@@ -1,0 +1,62 @@
+import 'server-only';
+import { KubeConfig } from '@kubernetes/client-node';
+import { weirEnv } from '@/lib/config/env';
+
+/** A cluster the console manages: one kubeconfig context, used with the console's own identity. */
+export interface ClusterTarget {
+  name: string;
+  server: string;
+  kubeConfig: KubeConfig;
+}
+
+/** What the browser may know about a cluster: never its credentials. */
+export interface ClusterSummary {
+  name: string;
+  server: string;
+  sandbox: boolean;
+}
+
+let targets: Map<string, ClusterTarget> | undefined;
+
+function loadBaseConfig(): KubeConfig {
+  const env = weirEnv();
+  const kubeConfig = new KubeConfig();
+  if (env.WEIR_IN_CLUSTER) {
+    kubeConfig.loadFromCluster();
+    return kubeConfig;
+  }
+  const path = env.WEIR_KUBECONFIG ?? env.KUBECONFIG;
+  if (!path) {
+    throw new Error('No cluster configured: set WEIR_KUBECONFIG (or KUBECONFIG), or WEIR_IN_CLUSTER=true');
+  }
+  kubeConfig.loadFromFile(path);
+  return kubeConfig;
+}
+
+/** Every cluster in the configuration, keyed by context name; loaded once per process. */
+export function clusterTargets(): Map<string, ClusterTarget> {
+  if (targets) return targets;
+  const base = loadBaseConfig();
+  const wanted = weirEnv().WEIR_CONTEXTS;
+  const contexts = base.getContexts().filter((context) => !wanted || wanted.includes(context.name));
+  if (contexts.length === 0) throw new Error('The kubeconfig has no usable context (check WEIR_CONTEXTS)');
+  targets = new Map();
+  for (const context of contexts) {
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromString(base.exportConfig());
+    kubeConfig.setCurrentContext(context.name);
+    targets.set(context.name, { name: context.name, server: kubeConfig.getCurrentCluster()?.server ?? '', kubeConfig });
+  }
+  return targets;
+}
+
+/** The cluster named in a request, or undefined when the name is not configured. */
+export function clusterTarget(name: string): ClusterTarget | undefined {
+  return clusterTargets().get(name);
+}
+
+/** Cluster names and API server URLs for pickers. */
+export function clusterSummaries(): ClusterSummary[] {
+  const sandbox = weirEnv().WEIR_SANDBOX;
+  return [...clusterTargets().values()].map(({ name, server }) => ({ name, server, sandbox }));
+}

@@ -1,0 +1,34 @@
+import 'server-only';
+import { z } from 'zod';
+import { HttpError } from '@/lib/http/errors';
+import { clusterTargets } from './clusters';
+import { clusterCache, type ClusterCache } from './watch-cache';
+
+/** DNS-1123 label: what Kubernetes accepts as a namespace or version name. */
+export const dns1123Label = z
+  .string()
+  .min(1)
+  .max(63)
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be lower-case letters, digits and "-", starting and ending with a letter or digit');
+
+/** `?cluster=&namespace=` as list routes take them; both optional (all clusters, all namespaces). */
+export const scopeQuery = z.object({
+  cluster: z.string().min(1).max(253).optional(),
+  namespace: dns1123Label.optional(),
+});
+
+export type Scope = z.infer<typeof scopeQuery>;
+
+/** The watch caches a request reads from: the named cluster, or every configured one. */
+export function cachesInScope(scope: Scope): ClusterCache[] {
+  if (scope.cluster) {
+    const cache = clusterCache(scope.cluster);
+    if (!cache) {
+      throw new HttpError(404, 'NotFound', `Cluster "${scope.cluster}" is not configured`, [
+        { field: 'cluster', message: `unknown cluster "${scope.cluster}"` },
+      ]);
+    }
+    return [cache];
+  }
+  return [...clusterTargets().keys()].map((name) => clusterCache(name)!);
+}

@@ -1,0 +1,173 @@
+import 'server-only';
+import { KubernetesObjectApi, makeInformer, type Informer, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
+import { KINDS, apiVersionOf, collectionPath, type KindInfo, type KindKey } from './kinds';
+import { clusterTarget, type ClusterTarget } from './clusters';
+
+export type ChangeType = 'added' | 'modified' | 'deleted';
+
+/** One change seen by a watch; the SSE stream forwards these to browsers. */
+export interface CacheChange {
+  cluster: string;
+  kind: KindKey;
+  type: ChangeType;
+  object: KubernetesObject;
+}
+
+/** Health of one kind's list+watch, shown in the UI when something is wrong. */
+export interface KindHealth {
+  kind: KindKey;
+  synced: boolean;
+  error?: string;
+  restarts: number;
+}
+
+const MAX_BACKOFF_MS = 30_000;
+
+class KindCache {
+  private informer: Informer<KubernetesObject> & ObjectCache<KubernetesObject>;
+  private syncedOnce: Promise<void>;
+  private markSynced!: () => void;
+  health: KindHealth;
+  /** Bumped on every change so derived views can be memoised cheaply. */
+  generation = 0;
+
+  constructor(
+    private readonly target: ClusterTarget,
+    private readonly info: KindInfo,
+    private readonly emit: (change: CacheChange) => void,
+  ) {
+    this.health = { kind: info.key, synced: false, restarts: 0 };
+    this.syncedOnce = new Promise((resolve) => (this.markSynced = resolve));
+    const api = target.kubeConfig.makeApiClient(KubernetesObjectApi);
+    this.informer = makeInformer(target.kubeConfig, collectionPath(info), () =>
+      api.list(apiVersionOf(info), info.kind),
+    );
+    this.informer.on('add', (object) => this.changed('added', object));
+    this.informer.on('update', (object) => this.changed('modified', object));
+    this.informer.on('delete', (object) => this.changed('deleted', object));
+    this.informer.on('connect', () => {
+      this.health = { ...this.health, error: undefined };
+    });
+    // client-node's informer stops on an unexpected error; restart it with capped backoff.
+    this.informer.on('error', (error) => this.restartLater(error));
+  }
+
+  async start(): Promise<void> {
+    try {
+      await this.informer.start();
+      this.health = { ...this.health, synced: true, error: undefined };
+      this.markSynced();
+    } catch (error) {
+      this.restartLater(error);
+    }
+  }
+
+  private restartLater(error: unknown): void {
+    const restarts = this.health.restarts + 1;
+    this.health = { ...this.health, error: describeError(error), restarts };
+    const delay = Math.min(500 * 2 ** Math.min(restarts, 6), MAX_BACKOFF_MS);
+    setTimeout(() => void this.start(), delay).unref();
+  }
+
+  private changed(type: ChangeType, object: KubernetesObject): void {
+    this.generation += 1;
+    this.emit({ cluster: this.target.name, kind: this.info.key, type, object });
+  }
+
+  /** Resolves once the first list has landed, or after `timeoutMs` (then the cache may be partial). */
+  async synced(timeoutMs: number): Promise<boolean> {
+    if (this.health.synced) return true;
+    const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
+    return Promise.race([this.syncedOnce.then(() => true as const), timeout]);
+  }
+
+  list(namespace?: string): readonly KubernetesObject[] {
+    return this.informer.list(namespace);
+  }
+
+  get(name: string, namespace?: string): KubernetesObject | undefined {
+    return this.informer.get(name, namespace);
+  }
+
+  async stop(): Promise<void> {
+    await this.informer.stop();
+  }
+}
+
+function describeError(error: unknown): string {
+  if (error && typeof error === 'object') {
+    const record = error as { message?: unknown; code?: unknown; statusCode?: unknown };
+    if (typeof record.message === 'string') return record.message;
+    if (record.code ?? record.statusCode) return `HTTP ${String(record.code ?? record.statusCode)}`;
+  }
+  return String(error);
+}
+
+/** The in-memory index of one cluster: one list+watch per kind, started together. */
+export class ClusterCache {
+  private readonly kinds = new Map<KindKey, KindCache>();
+  private readonly listeners = new Set<(change: CacheChange) => void>();
+
+  constructor(readonly target: ClusterTarget) {
+    for (const info of Object.values(KINDS)) {
+      const cache = new KindCache(target, info, (change) => this.listeners.forEach((listener) => listener(change)));
+      this.kinds.set(info.key, cache);
+      void cache.start();
+    }
+  }
+
+  private kind(key: KindKey): KindCache {
+    const cache = this.kinds.get(key);
+    if (!cache) throw new Error(`Unknown kind ${key}`);
+    return cache;
+  }
+
+  /** Objects of a kind, from memory; waits (briefly) for the first list after start-up. */
+  async list<T extends KubernetesObject = KubernetesObject>(key: KindKey, namespace?: string): Promise<T[]> {
+    const cache = this.kind(key);
+    await cache.synced(10_000);
+    return cache.list(namespace) as T[];
+  }
+
+  async get<T extends KubernetesObject = KubernetesObject>(key: KindKey, name: string, namespace?: string): Promise<T | undefined> {
+    const cache = this.kind(key);
+    await cache.synced(10_000);
+    return cache.get(name, namespace) as T | undefined;
+  }
+
+  health(): KindHealth[] {
+    return [...this.kinds.values()].map((cache) => cache.health);
+  }
+
+  /** Sum of all kinds' change counters: equal values mean nothing changed in between. */
+  generation(): number {
+    let total = 0;
+    for (const cache of this.kinds.values()) total += cache.generation;
+    return total;
+  }
+
+  subscribe(listener: (change: CacheChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.kinds.values()].map((cache) => cache.stop()));
+  }
+}
+
+// Route modules can be evaluated more than once (dev reloads, separate bundles): keep one cache per
+// cluster per process on globalThis so the API server sees one watch per kind.
+const registry = globalThis as typeof globalThis & { __weirClusterCaches?: Map<string, ClusterCache> };
+
+/** The watch cache of a configured cluster, started on first use; undefined for an unknown cluster. */
+export function clusterCache(name: string): ClusterCache | undefined {
+  registry.__weirClusterCaches ??= new Map();
+  const existing = registry.__weirClusterCaches.get(name);
+  if (existing) return existing;
+  const target = clusterTarget(name);
+  if (!target) return undefined;
+  const cache = new ClusterCache(target);
+  registry.__weirClusterCaches.set(name, cache);
+  return cache;
+}

@@ -1,0 +1,99 @@
+import type { HTTPMatchRequest, HTTPRoute, StringMatch, VirtualService } from './types';
+import { displayHost } from '@/lib/mesh/hosts';
+
+/** One match condition in structured form; the UI renders it through the message catalogue. */
+export interface MatchCondition {
+  /** `header`, `cookie` (a `cookie` header), `uri`, `query`, `method`, `authority`, `other` */
+  on: 'header' | 'cookie' | 'uri' | 'query' | 'method' | 'authority' | 'other';
+  name?: string;
+  operator: 'exact' | 'prefix' | 'regex' | 'present';
+  value: string;
+}
+
+export interface RouteDestinationSummary {
+  host: string;
+  subset?: string;
+  port?: number;
+  /** Weight as the route gives it; a lone destination without a weight gets all traffic (100). */
+  weight: number;
+}
+
+export interface RouteSummary {
+  name?: string;
+  /** Each entry is one alternative (OR); the conditions inside it all hold together (AND). */
+  matches: MatchCondition[][];
+  destinations: RouteDestinationSummary[];
+  /** Fields besides match / route that the route carries (timeout, retries, fault, mirror, ...). */
+  extras: string[];
+}
+
+export interface VirtualServiceSummary {
+  cluster: string;
+  namespace: string;
+  name: string;
+  uid: string;
+  resourceVersion: string;
+  hosts: string[];
+  gateways: string[];
+  routes: RouteSummary[];
+}
+
+function stringMatch(match: StringMatch | undefined): Pick<MatchCondition, 'operator' | 'value'> {
+  if (!match || Object.keys(match).length === 0) return { operator: 'present', value: '' };
+  if (match.exact !== undefined) return { operator: 'exact', value: match.exact };
+  if (match.prefix !== undefined) return { operator: 'prefix', value: match.prefix };
+  return { operator: 'regex', value: match.regex ?? '' };
+}
+
+/** The conditions of one Istio HTTPMatchRequest, cookies called out since gray rules use them. */
+export function describeMatch(match: HTTPMatchRequest): MatchCondition[] {
+  const conditions: MatchCondition[] = [];
+  for (const [name, value] of Object.entries(match.headers ?? {})) {
+    const on = name.toLowerCase() === 'cookie' ? 'cookie' : 'header';
+    conditions.push({ on, name: on === 'cookie' ? undefined : name, ...stringMatch(value) });
+  }
+  if (match.uri) conditions.push({ on: 'uri', ...stringMatch(match.uri) });
+  for (const [name, value] of Object.entries(match.queryParams ?? {})) {
+    conditions.push({ on: 'query', name, ...stringMatch(value) });
+  }
+  for (const key of ['method', 'authority'] as const) {
+    const value = match[key] as StringMatch | undefined;
+    if (value) conditions.push({ on: key, ...stringMatch(value) });
+  }
+  const known = new Set(['name', 'headers', 'uri', 'queryParams', 'method', 'authority']);
+  for (const key of Object.keys(match)) {
+    if (!known.has(key)) conditions.push({ on: 'other', name: key, operator: 'present', value: JSON.stringify(match[key]) });
+  }
+  return conditions;
+}
+
+/** A route's destinations with effective weights (Istio gives a lone unweighted destination 100%). */
+export function describeRoute(route: HTTPRoute, namespace: string): RouteSummary {
+  const destinations = route.route ?? [];
+  return {
+    name: route.name,
+    matches: (route.match ?? []).map(describeMatch),
+    destinations: destinations.map((entry) => ({
+      host: displayHost(entry.destination.host, namespace),
+      subset: entry.destination.subset,
+      port: entry.destination.port?.number,
+      weight: entry.weight ?? (destinations.length === 1 ? 100 : 0),
+    })),
+    extras: Object.keys(route).filter((key) => !['name', 'match', 'route'].includes(key)),
+  };
+}
+
+/** What the VirtualService list shows for one object. */
+export function summarizeVirtualService(cluster: string, vs: VirtualService): VirtualServiceSummary {
+  const namespace = vs.metadata?.namespace ?? 'default';
+  return {
+    cluster,
+    namespace,
+    name: vs.metadata?.name ?? '',
+    uid: vs.metadata?.uid ?? '',
+    resourceVersion: vs.metadata?.resourceVersion ?? '',
+    hosts: (vs.spec?.hosts ?? []).map((host) => displayHost(host, namespace)),
+    gateways: vs.spec?.gateways ?? [],
+    routes: (vs.spec?.http ?? []).map((route) => describeRoute(route, namespace)),
+  };
+}

@@ -1,0 +1,68 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+
+/*
+ * The parts of Istio's networking.istio.io/v1 objects the console reads or writes. Every interface keeps an
+ * index signature: fields we do not model (timeouts, retries, fault, mirror, corsPolicy, ...) are carried
+ * through untouched, which is what lets an edit preserve them byte for byte.
+ */
+
+export interface StringMatch {
+  exact?: string;
+  prefix?: string;
+  regex?: string;
+}
+
+export interface HTTPMatchRequest {
+  name?: string;
+  uri?: StringMatch;
+  headers?: Record<string, StringMatch>;
+  queryParams?: Record<string, StringMatch>;
+  [field: string]: unknown;
+}
+
+export interface Destination {
+  host: string;
+  subset?: string;
+  port?: { number?: number };
+  [field: string]: unknown;
+}
+
+export interface HTTPRouteDestination {
+  destination: Destination;
+  weight?: number;
+  [field: string]: unknown;
+}
+
+export interface HTTPRoute {
+  name?: string;
+  match?: HTTPMatchRequest[];
+  route?: HTTPRouteDestination[];
+  [field: string]: unknown;
+}
+
+export interface VirtualService extends KubernetesObject {
+  spec?: {
+    hosts?: string[];
+    gateways?: string[];
+    http?: HTTPRoute[];
+    [field: string]: unknown;
+  };
+}
+
+export interface Subset {
+  name: string;
+  labels?: Record<string, string>;
+  [field: string]: unknown;
+}
+
+export interface DestinationRule extends KubernetesObject {
+  spec?: {
+    host?: string;
+    subsets?: Subset[];
+    [field: string]: unknown;
+  };
+}
+
+export interface WorkloadEntry extends KubernetesObject {
+  spec?: { address?: string; labels?: Record<string, string>; weight?: number; [field: string]: unknown };
+}
