@@ -5,6 +5,7 @@
 WEIR_ROOT=${WEIR_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 WEIR_CACHE_DIR=${WEIR_CACHE_DIR:-$WEIR_ROOT/.cache}
 WEIR_NODE_VERSION=24.21.0
+export NEXT_TELEMETRY_DISABLED=1
 
 log() { printf '\033[1;34m[weir]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[weir] %s\033[0m\n' "$*" >&2; exit 1; }

@@ -1,4 +1,3 @@
-import { ApiException } from '@kubernetes/client-node';
 import { ZodError } from 'zod';
 
 /** One problem with a request field, named the way the client sent it (`weights.v2`, `body.name`). */
@@ -31,51 +30,4 @@ export function fieldErrors(error: ZodError, prefix?: string): FieldError[] {
     field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(root)',
     message: issue.message,
   }));
-}
-
-interface KubeStatus {
-  reason?: string;
-  message?: string;
-  details?: unknown;
-}
-
-function kubeStatusOf(body: unknown): KubeStatus {
-  if (typeof body === 'string') {
-    try {
-      return JSON.parse(body) as KubeStatus;
-    } catch {
-      return { message: body };
-    }
-  }
-  return (body ?? {}) as KubeStatus;
-}
-
-/** Maps anything thrown in a route to a status and body; Kubernetes errors keep reason and message. */
-export function toErrorBody(error: unknown): ErrorBody {
-  if (error instanceof HttpError) {
-    return {
-      error: { status: error.status, reason: error.reason, message: error.message, fields: error.fields, details: error.details },
-    };
-  }
-  if (error instanceof ZodError) {
-    return { error: { status: 400, reason: 'BadRequest', message: 'The request is not valid', fields: fieldErrors(error) } };
-  }
-  if (error instanceof ApiException) {
-    const status = kubeStatusOf(error.body);
-    const code = typeof error.code === 'number' && error.code >= 400 ? error.code : 502;
-    return {
-      error: {
-        status: code,
-        reason: status.reason ?? 'KubernetesError',
-        message: status.message ?? `The Kubernetes API answered ${error.code}`,
-        details: status.details,
-      },
-    };
-  }
-  // Anything else is our bug or an unreachable API server: log it, never leak the stack.
-  console.error('[weir] unexpected error', error);
-  const unreachable = error instanceof Error && /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|fetch failed/.test(`${error.message} ${String(error.cause)}`);
-  return unreachable
-    ? { error: { status: 503, reason: 'ServiceUnavailable', message: 'The Kubernetes API server cannot be reached' } }
-    : { error: { status: 500, reason: 'InternalError', message: 'Something went wrong on the server' } };
 }

@@ -1,7 +1,8 @@
 import 'server-only';
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
-import { HttpError, fieldErrors, toErrorBody } from './errors';
+import { HttpError, fieldErrors } from './errors';
+import { toErrorBody } from './error-body';
 
 /** Runs a route's work and turns whatever it throws into a JSON error with the right status. */
 export async function respond<T>(work: () => Promise<T>, init?: ResponseInit): Promise<NextResponse> {

@@ -1,0 +1,221 @@
+import { describe, expect, it } from 'vitest';
+import type { V1Deployment } from '@kubernetes/client-node';
+import { cookieRegex } from '@/lib/mesh/intents';
+import { planIntent } from '@/lib/mesh/plan';
+import type { PlanStep } from '@/lib/mesh/types';
+import { HttpError } from '@/lib/http/errors';
+import { readRelease, type ServiceObjects } from './read';
+import { deployment, reviewsObjects, serviceObject } from './fixtures.test-helpers';
+import type { DestinationRule, VirtualService } from './types';
+
+function plan(objects: ServiceObjects, intent: Parameters<typeof planIntent>[2]) {
+  return planIntent(objects, readRelease(objects), intent);
+}
+
+function replaced<T>(steps: PlanStep[], kind: string): T {
+  const step = steps.find((s) => s.action === 'replace' && s.object.kind === kind);
+  if (!step || step.action !== 'replace') throw new Error(`no replace of ${kind}`);
+  return step.object as T;
+}
+
+function rejection(work: () => unknown): HttpError {
+  try {
+    work();
+  } catch (error) {
+    if (error instanceof HttpError) return error;
+    throw error;
+  }
+  throw new Error('expected the planner to refuse');
+}
+
+describe('readRelease', () => {
+  it('reads versions, weights and the stable version of reviews 80/20', () => {
+    const view = readRelease(reviewsObjects('virtual-service-reviews-80-20.yaml'));
+    expect(view.versions.map((v) => [v.name, v.weight, v.role])).toEqual([
+      ['v1', 80, 'stable'],
+      ['v2', 20, 'gray'],
+      ['v3', 0, 'gray'],
+    ]);
+    expect(view.versions[0]!.workloads[0]).toMatchObject({ kind: 'Deployment', name: 'reviews-v1', ready: 1 });
+    expect(view.validations).toEqual([]);
+  });
+
+  it('reads the header rule of reviews-test-v2 as a content rule for v2', () => {
+    const view = readRelease(reviewsObjects('virtual-service-reviews-test-v2.yaml'));
+    const v2 = view.versions.find((v) => v.name === 'v2')!;
+    expect(v2.rules).toEqual([{ index: 0, version: 'v2', policy: { match: 'all', conditions: [{ on: 'header', name: 'end-user', operator: 'exact', value: 'jason' }] } }]);
+    expect(view.managedRouteIndex).toBe(1);
+  });
+
+  it('flags a version with traffic but no ready endpoint', () => {
+    const view = readRelease(reviewsObjects('virtual-service-reviews-80-20.yaml', { v1: 1, v2: 0, v3: 1 }));
+    expect(view.validations).toContainEqual({ code: 'traffic-without-ready-endpoint', severity: 'error', subject: 'v2' });
+  });
+
+  it('changes its split etag when the weights change, and only then', () => {
+    const a = readRelease(reviewsObjects('virtual-service-reviews-80-20.yaml'));
+    const b = readRelease(reviewsObjects('virtual-service-reviews-90-10.yaml'));
+    const again = readRelease(reviewsObjects('virtual-service-reviews-80-20.yaml'));
+    expect(a.splitEtag).not.toBe(b.splitEtag);
+    expect(a.splitEtag).toBe(again.splitEtag);
+  });
+});
+
+describe('planSetWeights', () => {
+  it('writes 30/60/10 on the catch-all route and nothing else', () => {
+    const objects = reviewsObjects('virtual-service-reviews-80-20.yaml');
+    const view = readRelease(objects);
+    const { steps } = planIntent(objects, view, { type: 'set-weights', expected: view.splitEtag, weights: { v1: 30, v2: 60, v3: 10 } });
+    expect(steps).toHaveLength(1);
+    const vs = replaced<VirtualService>(steps, 'VirtualService');
+    expect(vs.spec!.http![0]!.route!.map((r) => [r.destination.subset, r.weight])).toEqual([
+      ['v1', 30],
+      ['v2', 60],
+      ['v3', 10],
+    ]);
+    expect(vs.metadata!.resourceVersion).toBe('1');
+  });
+
+  it('keeps every field it does not own: retries, timeouts, fault, headers, unknown keys', () => {
+    const objects = reviewsObjects('virtual-service-reviews-80-20.yaml');
+    const route = objects.virtualServices[0]!.spec!.http![0]!;
+    Object.assign(route, { timeout: '3s', retries: { attempts: 3 }, fault: { delay: { fixedDelay: '1s', percentage: { value: 5 } } } });
+    route.route![0]!.headers = { request: { set: { 'x-team': 'a' } } };
+    const view = readRelease(objects);
+    const { steps } = planIntent(objects, view, { type: 'set-weights', expected: view.splitEtag, weights: { v1: 50, v2: 50 } });
+    const next = replaced<VirtualService>(steps, 'VirtualService').spec!.http![0]!;
+    expect(next).toMatchObject({ timeout: '3s', retries: { attempts: 3 }, fault: { delay: { fixedDelay: '1s' } } });
+    expect(next.route![0]!.headers).toEqual({ request: { set: { 'x-team': 'a' } } });
+  });
+
+  it('refuses traffic to a version with no ready endpoint, naming the field', () => {
+    const objects = reviewsObjects('virtual-service-reviews-80-20.yaml', { v1: 1, v2: 1, v3: 0 });
+    const view = readRelease(objects);
+    const error = rejection(() => planIntent(objects, view, { type: 'set-weights', expected: view.splitEtag, weights: { v1: 50, v3: 50 } }));
+    expect(error.status).toBe(422);
+    expect(error.fields).toEqual([{ field: 'weights.v3', message: '"v3" has no ready endpoint' }]);
+  });
+
+  it('refuses an unknown version', () => {
+    const objects = reviewsObjects('virtual-service-reviews-80-20.yaml');
+    const error = rejection(() => plan(objects, { type: 'set-weights', expected: 'x', weights: { v1: 50, v9: 50 } }));
+    expect(error.fields?.[0]?.field).toBe('weights.v9');
+  });
+});
+
+describe('planAddVersion', () => {
+  it('creates the Deployment, waits for it, adds the subset, then moves 30% to it', () => {
+    const objects = reviewsObjects('virtual-service-reviews-v3.yaml', { v3: 2 });
+    objects.destinationRules[0]!.spec!.subsets = objects.destinationRules[0]!.spec!.subsets!.filter((s) => s.name === 'v3');
+    const { steps } = plan(objects, {
+      type: 'add-version',
+      expected: '',
+      version: 'v4',
+      image: 'reviews:v4',
+      replicas: 2,
+      env: [{ name: 'MODE', value: 'gray' }],
+      weight: 30,
+    });
+    expect(steps.map((s) => `${s.action}:${'object' in s ? s.object.kind : s.deployment.name}`)).toEqual([
+      'create:Deployment',
+      'wait-ready:reviews-v4',
+      'replace:DestinationRule',
+      'replace:VirtualService',
+    ]);
+    const created = (steps[0] as { object: V1Deployment }).object;
+    expect(created.metadata!.name).toBe('reviews-v4');
+    expect(created.spec!.selector.matchLabels).toEqual({ app: 'reviews', version: 'v4' });
+    expect(created.spec!.template.spec!.containers[0]).toMatchObject({ image: 'reviews:v4', env: [{ name: 'MODE', value: 'gray' }] });
+    const dr = replaced<DestinationRule>(steps, 'DestinationRule');
+    expect(dr.spec!.subsets!.map((s) => s.name)).toEqual(['v3', 'v4']);
+    const vs = replaced<VirtualService>(steps, 'VirtualService');
+    expect(vs.spec!.http![0]!.route!.map((r) => [r.destination.subset, r.weight])).toEqual([
+      ['v3', 70],
+      ['v4', 30],
+    ]);
+  });
+
+  it('adds a cookie-gated version at 0% with its rule before the catch-all route', () => {
+    const objects = reviewsObjects('virtual-service-all-v1.yaml', { v1: 1 });
+    objects.destinationRules[0]!.spec!.subsets = [{ name: 'v1', labels: { version: 'v1' } }];
+    const regex = cookieRegex('gray', 'true');
+    const { steps } = plan(objects, {
+      type: 'add-version',
+      expected: '',
+      version: 'v2',
+      image: 'reviews:v2',
+      replicas: 1,
+      env: [],
+      weight: 0,
+      policy: { match: 'any', conditions: [{ on: 'cookie', operator: 'regex', value: regex }, { on: 'header', name: 'end-user', operator: 'exact', value: 'asm' }] },
+    });
+    expect(steps.map((s) => s.action)).toEqual(['create', 'wait-ready', 'replace', 'replace']);
+    const vs = replaced<VirtualService>(steps.slice(3), 'VirtualService');
+    const reviews = vs.spec!.http!;
+    expect(reviews[0]).toEqual({
+      match: [{ headers: { cookie: { regex: '^(.*?;)?(gray=true)(;.*)?$' } } }, { headers: { 'end-user': { exact: 'asm' } } }],
+      route: [{ destination: { host: 'reviews', subset: 'v2' } }],
+    });
+    expect(reviews[1]).toEqual({ route: [{ destination: { host: 'reviews', subset: 'v1' } }] });
+  });
+
+  it('does not wait for a version that gets no traffic', () => {
+    const objects = reviewsObjects('virtual-service-all-v1.yaml', { v1: 1 });
+    objects.destinationRules[0]!.spec!.subsets = [{ name: 'v1', labels: { version: 'v1' } }];
+    const { steps } = plan(objects, { type: 'add-version', expected: '', version: 'v2', image: 'r:2', replicas: 1, env: [], weight: 0 });
+    expect(steps.map((s) => s.action)).toEqual(['create', 'replace']);
+  });
+
+  it('refuses a version name that exists', () => {
+    const objects = reviewsObjects('virtual-service-reviews-80-20.yaml');
+    const error = rejection(() => plan(objects, { type: 'add-version', expected: '', version: 'v2', image: 'x', replicas: 1, env: [], weight: 0 }));
+    expect(error.fields).toEqual([{ field: 'version', message: '"v2" already exists' }]);
+  });
+});
+
+describe('planTakeOver and planDeleteVersion', () => {
+  it('gives one version 100% and removes every content rule', () => {
+    const objects = reviewsObjects('virtual-service-reviews-test-v2.yaml');
+    const { steps } = plan(objects, { type: 'take-over', expected: '', version: 'v2' });
+    const vs = replaced<VirtualService>(steps, 'VirtualService');
+    expect(vs.spec!.http).toEqual([{ route: [{ destination: { host: 'reviews', subset: 'v2' } }] }]);
+  });
+
+  it('refuses to delete a version that still receives traffic, and says why', () => {
+    const objects = reviewsObjects('virtual-service-reviews-80-20.yaml');
+    const error = rejection(() => plan(objects, { type: 'delete-version', expected: '', version: 'v2', keepWorkload: false }));
+    expect(error.status).toBe(409);
+    expect(error.message).toContain('receives 20%');
+  });
+
+  it('removes route entries, then the subset, then the Deployment', () => {
+    const objects = reviewsObjects('virtual-service-reviews-v3.yaml');
+    const { steps } = plan(objects, { type: 'delete-version', expected: '', version: 'v1', keepWorkload: false });
+    expect(steps.map((s) => `${s.action}:${'object' in s ? s.object.kind : ''}`)).toEqual(['replace:DestinationRule', 'delete:Deployment']);
+    expect(replaced<DestinationRule>(steps, 'DestinationRule').spec!.subsets!.map((s) => s.name)).toEqual(['v2', 'v3']);
+    const kept = plan(objects, { type: 'delete-version', expected: '', version: 'v1', keepWorkload: true });
+    expect(kept.steps.map((s) => s.action)).toEqual(['replace']);
+  });
+});
+
+describe('planCreateRouting', () => {
+  it('creates a subset per version label and routes all traffic to the stable one', () => {
+    const objects: ServiceObjects = {
+      cluster: 'sandbox',
+      namespace: 'shop',
+      serviceName: 'cart',
+      service: serviceObject('cart', 'shop'),
+      virtualServices: [],
+      destinationRules: [],
+      deployments: [deployment('cart', 'v1', 1, 'shop'), deployment('cart', 'v2', 1, 'shop')],
+      workloadEntries: [],
+      pods: [],
+    };
+    const { steps } = plan(objects, { type: 'create-routing', stableVersion: 'v1' });
+    expect(steps.map((s) => (s.action === 'create' ? s.object.kind : s.action))).toEqual(['DestinationRule', 'VirtualService']);
+    const vs = (steps[1] as { object: VirtualService }).object;
+    expect(vs.spec!.http![0]!.route).toEqual([{ destination: { host: 'cart', subset: 'v1' }, weight: 100 }]);
+    const error = rejection(() => plan(objects, { type: 'create-routing', stableVersion: 'v9' }));
+    expect(error.fields?.[0]?.field).toBe('stableVersion');
+  });
+});

@@ -1,0 +1,57 @@
+import type { ContentPolicy } from '@/lib/mesh/types';
+import { qualifyHost } from '@/lib/mesh/hosts';
+import type { HTTPMatchRequest, HTTPRoute, HTTPRouteDestination } from './types';
+
+/*
+ * Edits of the parts of a VirtualService the console owns. Each takes a route and returns a new one; every
+ * field it does not own (timeouts, retries, fault, mirror, headers, unknown fields) is spread through as is.
+ */
+
+/** The host string to write in new destinations: the one the route already uses, for a consistent style. */
+export function hostSpelling(route: HTTPRoute | undefined, fallback: string): string {
+  return route?.route?.[0]?.destination.host ?? fallback;
+}
+
+/**
+ * Sets the weights of a catch-all route. Versions at 0 leave the route; new versions are appended; a lone
+ * destination that had no weight keeps having none (Istio reads it as 100).
+ */
+export function withWeights(route: HTTPRoute, weights: Record<string, number>, host: string, namespace: string): HTTPRoute {
+  const own = (entry: HTTPRouteDestination) => qualifyHost(entry.destination.host, namespace) === qualifyHost(host, namespace);
+  const placed = new Set<string>();
+  const kept: HTTPRouteDestination[] = [];
+  for (const entry of route.route ?? []) {
+    const subset = entry.destination.subset;
+    if (!own(entry) || !subset) {
+      kept.push(entry);
+      continue;
+    }
+    const weight = weights[subset] ?? 0;
+    if (weight === 0 || placed.has(subset)) continue;
+    placed.add(subset);
+    kept.push({ ...entry, weight });
+  }
+  for (const [subset, weight] of Object.entries(weights)) {
+    if (weight > 0 && !placed.has(subset)) kept.push({ destination: { host, subset }, weight });
+  }
+  const original = route.route ?? [];
+  if (kept.length === 1 && original.length === 1 && original[0]!.weight === undefined && kept[0]!.weight === 100) {
+    const { weight: _dropped, ...rest } = kept[0]!;
+    return { ...route, route: [rest as HTTPRouteDestination] };
+  }
+  return { ...route, route: kept };
+}
+
+/** Istio match blocks for a content policy: one block for "all", one block per condition for "any". */
+export function matchesOf(policy: ContentPolicy): HTTPMatchRequest[] {
+  const headerOf = (condition: ContentPolicy['conditions'][number]): [string, Record<string, string>] =>
+    condition.on === 'cookie' ? ['cookie', { regex: condition.value }] : [condition.name, { [condition.operator]: condition.value }];
+  if (policy.match === 'all') return [{ headers: Object.fromEntries(policy.conditions.map(headerOf)) }];
+  return policy.conditions.map((condition) => ({ headers: Object.fromEntries([headerOf(condition)]) }));
+}
+
+/** A route sending matching requests to one version; `base` keeps the fields of the rule it replaces. */
+export function contentRoute(policy: ContentPolicy, host: string, version: string, base?: HTTPRoute): HTTPRoute {
+  const destination = base?.route?.[0] ? { ...base.route[0], destination: { ...base.route[0].destination, host, subset: version } } : { destination: { host, subset: version } };
+  return { ...base, match: matchesOf(policy), route: [destination] };
+}
