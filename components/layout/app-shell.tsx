@@ -9,7 +9,10 @@ import { ClusterStatus } from './cluster-status';
 import { LanguageSwitch } from './language-switch';
 import { ScopePicker } from './scope-picker';
 
-const NAV: { href: string; label: MessageKey }[] = [{ href: '/virtual-services', label: 'nav.virtualServices' }];
+const NAV: { href: string; label: MessageKey }[] = [
+  { href: '/services', label: 'nav.services' },
+  { href: '/virtual-services', label: 'nav.virtualServices' },
+];
 
 function NavLinks() {
   const { t } = useI18n();

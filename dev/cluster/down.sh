@@ -41,7 +41,7 @@ alive() { # pid: running and not a zombie
 # (every daemon has DIR in its arguments) and matches only our binaries.
 ours() {
   local pid=$1 args exe
-  args=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  args=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || return 1
   [[ $args == *"$DIR/"* ]] || return 1
   exe=$(basename "${args%% *}")
   local b
@@ -80,7 +80,7 @@ if [[ -f $DIR/pids ]]; then
 fi
 for pid in $(scan); do
   [[ " ${PIDS[*]-} " == *" $pid "* ]] && continue
-  log "stopping pid $pid, not in $DIR/pids: $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-120)"
+  log "stopping pid $pid, not in $DIR/pids: $(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | cut -c1-120)"
   PIDS+=("$pid")
 done
 

@@ -29,6 +29,10 @@ T0=$(date +%s%N)
 log() { echo "up.sh [$(( ($(date +%s%N) - T0) / 1000000 ))ms]: $*" >&2; }
 die() { log "error: $*"; exit 1; }
 
+for tool in openssl python3 curl setsid base64; do
+  command -v "$tool" >/dev/null || die "$tool is required (Debian: apt-get install -y openssl python3 curl util-linux coreutils)"
+done
+
 # Keys, tokens and the kubeconfig are credentials: keep DIR private.
 umask 077
 
@@ -251,7 +255,10 @@ log "etcd ready"
 # --- kube-apiserver ---------------------------------------------------------
 # Admission: the 1.35 defaults plus NodeRestriction (as kubeadm does). No
 # ServiceAccount token Secrets are created automatically since 1.24, so the
-# ServiceAccount plugin needs nothing special.
+# ServiceAccount plugin needs nothing special. --endpoint-reconciler-type=none:
+# the apiserver cannot publish its loopback address as the endpoint of
+# Service default/kubernetes (Endpoints refuse 127.0.0.0/8) and would log an
+# error every 10 s; nothing in the sandbox reaches it through that Service.
 start kube-apiserver "$BIN/kube-apiserver" \
   --bind-address=127.0.0.1 \
   --advertise-address=127.0.0.1 \
@@ -268,6 +275,7 @@ start kube-apiserver "$BIN/kube-apiserver" \
   --service-account-signing-key-file="$PKI/sa.key" \
   --allow-privileged=true \
   --enable-admission-plugins=NodeRestriction \
+  --endpoint-reconciler-type=none \
   --audit-policy-file="$HERE/audit-policy.yaml" \
   --audit-log-path="$DIR/logs/audit.log" \
   --audit-log-maxsize=100 \
@@ -280,12 +288,15 @@ log "kube-apiserver $VERSION ready"
 
 # --- controllers, scheduler, kwok -------------------------------------------
 # They talk to the apiserver as token users in system:masters (see tokens.csv).
-# Leader election is off: there is only one of each.
+# Leader election is off: there is only one of each. Their /healthz is open to
+# anonymous requests; --authentication-skip-lookup: there is no front proxy,
+# so there is no request-header CA to look up (it would log errors otherwise).
 KCM_KUBECONFIG=$DIR/components/kube-controller-manager.kubeconfig
 start kube-controller-manager "$BIN/kube-controller-manager" \
   --kubeconfig="$KCM_KUBECONFIG" \
   --authentication-kubeconfig="$KCM_KUBECONFIG" \
   --authorization-kubeconfig="$KCM_KUBECONFIG" \
+  --authentication-skip-lookup=true \
   --bind-address=127.0.0.1 \
   --secure-port="$KCM_PORT" \
   --controllers='*' \
@@ -304,6 +315,7 @@ start kube-scheduler "$BIN/kube-scheduler" \
   --kubeconfig="$SCHEDULER_KUBECONFIG" \
   --authentication-kubeconfig="$SCHEDULER_KUBECONFIG" \
   --authorization-kubeconfig="$SCHEDULER_KUBECONFIG" \
+  --authentication-skip-lookup=true \
   --bind-address=127.0.0.1 \
   --secure-port="$SCHEDULER_PORT" \
   --leader-elect=false \

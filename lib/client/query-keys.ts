@@ -1,8 +1,12 @@
 import type { KindKey } from '@/lib/k8s/kinds';
 
+/** Query-key kinds: Kubernetes kinds, plus `services` (the console's release views of Services). */
+export type QueryKind = KindKey | 'services';
+
 /** The one query-key factory: `['k8s', cluster, kind, namespace, name]`, `*` for "all". */
 export const queryKeys = {
+  all: () => ['k8s'] as const,
   clusters: () => ['k8s', '*', 'clusters'] as const,
-  list: (kind: KindKey, cluster?: string, namespace?: string) => ['k8s', cluster ?? '*', kind, namespace ?? '*'] as const,
-  object: (kind: KindKey, cluster: string, namespace: string, name: string) => ['k8s', cluster, kind, namespace, name] as const,
+  list: (kind: QueryKind, cluster?: string, namespace?: string) => ['k8s', cluster ?? '*', kind, namespace ?? '*'] as const,
+  object: (kind: QueryKind, cluster: string, namespace: string, name: string) => ['k8s', cluster, kind, namespace, name] as const,
 };

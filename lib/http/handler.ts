@@ -23,3 +23,29 @@ export function parseQuery<S extends z.ZodType>(request: Request, schema: S): z.
   }
   return result.data;
 }
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+/** Reads a JSON body of at most 64 KiB and parses it with a zod schema; failures name the field. */
+export async function parseBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
+  const declared = Number(request.headers.get('content-length') ?? 0);
+  if (declared > MAX_BODY_BYTES) throw new HttpError(413, 'RequestEntityTooLarge', `The body must be at most ${MAX_BODY_BYTES} bytes`);
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new HttpError(413, 'RequestEntityTooLarge', `The body must be at most ${MAX_BODY_BYTES} bytes`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'BadRequest', 'The body is not valid JSON', [{ field: 'body', message: 'must be JSON' }]);
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) throw new HttpError(400, 'BadRequest', 'The request is not valid', fieldErrors(result.error));
+  return result.data;
+}
+
+/** Parses dynamic route segments (Next passes them as a promise). */
+export async function parseParams<S extends z.ZodType>(params: Promise<unknown>, schema: S): Promise<z.infer<S>> {
+  const result = schema.safeParse(await params);
+  if (!result.success) throw new HttpError(400, 'BadRequest', 'Invalid path', fieldErrors(result.error, 'path'));
+  return result.data;
+}

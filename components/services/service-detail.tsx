@@ -1,0 +1,139 @@
+'use client';
+
+import Link from 'next/link';
+import { useState } from 'react';
+import { TrafficSplitChart } from '@/components/charts/traffic-split-chart';
+import { useI18n } from '@/components/i18n/i18n-provider';
+import { ErrorPanel } from '@/components/ui/error-panel';
+import { Button } from '@/components/ui/field';
+import { StatusBadge } from '@/components/ui/status-badge';
+import { TableSkeleton } from '@/components/ui/table-skeleton';
+import { RoutingInWords } from '@/components/versions/routing-in-words';
+import { ValidationList } from '@/components/versions/validation-list';
+import { VersionsTable } from '@/components/versions/versions-table';
+import { AddVersionWizard } from '@/components/wizards/add-version-wizard';
+import { CreateRoutingWizard } from '@/components/wizards/create-routing-wizard';
+import { DeleteVersionWizard } from '@/components/wizards/delete-version-wizard';
+import { EditPolicyWizard } from '@/components/wizards/edit-policy-wizard';
+import { TakeOverWizard } from '@/components/wizards/take-over-wizard';
+import { useRelease, type ServiceRef } from './use-release';
+
+type OpenWizard =
+  | { name: 'add' }
+  | { name: 'edit'; tab?: 'weights' | 'content' }
+  | { name: 'take-over'; version: string }
+  | { name: 'delete'; version: string }
+  | { name: 'create' }
+  | null;
+
+function Section({ title, children, testId }: { title: string; children: React.ReactNode; testId?: string }) {
+  return (
+    <section className="space-y-3" data-testid={testId}>
+      <h2 className="text-sm font-semibold uppercase tracking-wide text-slate-500">{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+/** The service page: versions, routing in words, live split, validations, YAML, and the wizards. */
+export function ServiceDetail({ service }: { service: ServiceRef }) {
+  const { t } = useI18n();
+  const { data, error, isPending, refetch } = useRelease(service);
+  const [wizard, setWizard] = useState<OpenWizard>(null);
+
+  if (isPending) return <TableSkeleton />;
+  if (error) return <ErrorPanel message={error.message} onRetry={() => void refetch()} />;
+
+  const { view, yaml } = data;
+  const routed = Boolean(view.virtualService);
+  const close = () => setWizard(null);
+  const configured = Object.fromEntries(view.versions.map((version) => [version.name, version.weight]));
+
+  return (
+    <div className="space-y-8 p-6">
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div>
+          <Link href="/services" className="text-xs text-slate-500 hover:underline">
+            ← {t('nav.services')}
+          </Link>
+          <h1 className="text-xl font-semibold" data-testid="service-title">
+            {view.host}
+          </h1>
+          <p className="text-sm text-slate-500">
+            {t('detail.where', { cluster: view.cluster, namespace: view.namespace })}
+            {view.virtualService && ` · VirtualService ${view.virtualService.name}`}
+            {view.destinationRule && ` · DestinationRule ${view.destinationRule.name}`}
+          </p>
+          {view.gitOps && (
+            <div className="mt-2">
+              <StatusBadge tone="warn">{t('detail.gitOps', { tool: t(`gitops.${view.gitOps}`) })}</StatusBadge>
+            </div>
+          )}
+        </div>
+        <div className="flex gap-2">
+          {routed ? (
+            <>
+              <Button onClick={() => setWizard({ name: 'add' })}>{t('actions.addVersion')}</Button>
+              <Button tone="secondary" onClick={() => setWizard({ name: 'edit' })}>
+                {t('actions.editPolicy')}
+              </Button>
+            </>
+          ) : (
+            <Button onClick={() => setWizard({ name: 'create' })} disabled={view.discoveredVersions.length === 0}>
+              {t('actions.createRouting')}
+            </Button>
+          )}
+        </div>
+      </div>
+
+      <ValidationList validations={view.validations} />
+
+      <Section title={t('detail.versions')}>
+        {view.versions.length === 0 ? (
+          <p className="rounded-lg border border-dashed border-slate-300 bg-white p-6 text-sm text-slate-600">{t('detail.noVersions')}</p>
+        ) : (
+          <VersionsTable
+            view={view}
+            actions={routed ? { onTakeOver: (version) => setWizard({ name: 'take-over', version }), onDelete: (version) => setWizard({ name: 'delete', version }) } : undefined}
+          />
+        )}
+      </Section>
+
+      <Section title={t('detail.routing')}>
+        <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+          <RoutingInWords view={view} />
+        </div>
+      </Section>
+
+      {routed && (
+        <Section title={t('detail.liveTraffic')}>
+          <TrafficSplitChart cluster={view.cluster} namespace={view.namespace} service={view.service} configured={configured} />
+        </Section>
+      )}
+
+      <Section title={t('detail.yaml')}>
+        {[
+          ['VirtualService', yaml.virtualService],
+          ['DestinationRule', yaml.destinationRule],
+        ].map(([kind, text]) =>
+          text ? (
+            <details key={kind} className="rounded-lg border border-slate-200 bg-white">
+              <summary className="cursor-pointer px-4 py-2 text-sm font-medium">{kind}</summary>
+              <pre className="overflow-x-auto border-t border-slate-200 bg-slate-50 p-4 text-xs" data-testid={`yaml-${kind}`}>
+                {text}
+              </pre>
+            </details>
+          ) : null,
+        )}
+      </Section>
+
+      {wizard?.name === 'add' && <AddVersionWizard service={service} view={view} onClose={close} />}
+      {wizard?.name === 'edit' && <EditPolicyWizard service={service} view={view} onClose={close} initialTab={wizard.tab} />}
+      {wizard?.name === 'create' && <CreateRoutingWizard service={service} view={view} onClose={close} />}
+      {wizard?.name === 'take-over' && <TakeOverWizard service={service} view={view} version={wizard.version} onClose={close} />}
+      {wizard?.name === 'delete' && (
+        <DeleteVersionWizard service={service} view={view} version={wizard.version} onClose={close} onMoveTrafficFirst={(to) => setWizard({ name: 'take-over', version: to })} />
+      )}
+    </div>
+  );
+}

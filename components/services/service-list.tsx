@@ -1,0 +1,152 @@
+'use client';
+
+import Link from 'next/link';
+import { useSearchParams } from 'next/navigation';
+import { useMemo, useRef } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { SplitBar } from '@/components/charts/split-bar';
+import { useI18n } from '@/components/i18n/i18n-provider';
+import { useScope } from '@/components/layout/use-scope';
+import { ErrorPanel } from '@/components/ui/error-panel';
+import { StatusBadge } from '@/components/ui/status-badge';
+import { TableSkeleton } from '@/components/ui/table-skeleton';
+import type { ServiceSummary } from '@/lib/console/releases';
+import { useServices } from './use-release';
+import { VersionChips } from './version-chips';
+
+type SortKey = 'name' | 'namespace' | 'problems';
+
+function matches(row: ServiceSummary, filter: string): boolean {
+  const needle = filter.trim().toLowerCase();
+  if (!needle) return true;
+  return [row.service, row.namespace, row.host, ...row.versions.map((v) => v.name)].some((text) => text.toLowerCase().includes(needle));
+}
+
+function problemCount(row: ServiceSummary): number {
+  return row.validations.filter((v) => v.severity === 'error').length * 100 + row.validations.length;
+}
+
+const SORTERS: Record<SortKey, (a: ServiceSummary, b: ServiceSummary) => number> = {
+  name: (a, b) => a.service.localeCompare(b.service) || a.namespace.localeCompare(b.namespace),
+  namespace: (a, b) => a.namespace.localeCompare(b.namespace) || a.service.localeCompare(b.service),
+  problems: (a, b) => problemCount(b) - problemCount(a) || a.service.localeCompare(b.service),
+};
+
+const GRID = 'grid grid-cols-[minmax(12rem,1.4fr)_minmax(7rem,0.6fr)_minmax(14rem,2fr)_minmax(8rem,1fr)_minmax(9rem,1fr)] items-center gap-3';
+
+export function ServiceList() {
+  const { t } = useI18n();
+  const [scope, setScope] = useScope();
+  const params = useSearchParams();
+  const filter = params.get('q') ?? '';
+  const sort = (['name', 'namespace', 'problems'].includes(params.get('sort') ?? '') ? params.get('sort') : 'name') as SortKey;
+  const { data, error, isPending, refetch } = useServices(scope.cluster, scope.namespace);
+  const rows = useMemo(() => (data ?? []).filter((row) => matches(row, filter)).sort(SORTERS[sort]), [data, filter, sort]);
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => 64, overscan: 12 });
+
+  if (isPending) return <TableSkeleton />;
+  if (error) return <ErrorPanel message={error.message} onRetry={() => void refetch()} />;
+
+  return (
+    <div className="flex h-full flex-col p-6">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-xl font-semibold">{t('services.title')}</h1>
+          <p className="text-sm text-slate-500">{t('services.subtitle')}</p>
+        </div>
+        <div className="flex items-center gap-3">
+          <label className="flex items-center gap-2 text-sm text-slate-600">
+            {t('services.sort')}
+            <select
+              value={sort}
+              onChange={(event) => setScope({ sort: event.target.value === 'name' ? undefined : event.target.value })}
+              className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
+            >
+              <option value="name">{t('services.sort.name')}</option>
+              <option value="namespace">{t('services.sort.namespace')}</option>
+              <option value="problems">{t('services.sort.problems')}</option>
+            </select>
+          </label>
+          <input
+            type="search"
+            aria-label={t('services.filter')}
+            placeholder={t('services.filter')}
+            defaultValue={filter}
+            onChange={(event) => setScope({ q: event.target.value || undefined })}
+            className="w-72 rounded-md border border-slate-300 px-3 py-1.5 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-100"
+          />
+        </div>
+      </div>
+      <p className="mt-4 text-xs text-slate-500" data-testid="service-count">
+        {t('services.count', { count: rows.length })}
+      </p>
+      <div role="table" aria-label={t('services.title')} className="mt-2 flex min-h-0 flex-1 flex-col overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
+        <div role="row" className={`${GRID} border-b border-slate-200 bg-slate-50 px-4 py-2 text-xs font-medium uppercase tracking-wide text-slate-500`}>
+          <span role="columnheader">{t('services.column.service')}</span>
+          <span role="columnheader">{t('services.column.namespace')}</span>
+          <span role="columnheader">{t('services.column.versions')}</span>
+          <span role="columnheader">{t('services.column.split')}</span>
+          <span role="columnheader">{t('services.column.status')}</span>
+        </div>
+        {rows.length === 0 ? (
+          <p className="p-8 text-center text-sm text-slate-500">{data.length === 0 ? t('services.empty') : t('services.noMatch', { filter })}</p>
+        ) : (
+          <div ref={scroller} className="min-h-0 flex-1 overflow-auto" style={{ maxHeight: 'calc(100vh - 15rem)' }}>
+            <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+              {virtualizer.getVirtualItems().map((item) => {
+                const row = rows[item.index]!;
+                return (
+                  <div
+                    key={`${row.cluster}/${row.namespace}/${row.service}`}
+                    role="row"
+                    data-testid={`service-${row.namespace}-${row.service}`}
+                    className={`${GRID} absolute left-0 right-0 border-b border-slate-100 px-4 hover:bg-slate-50`}
+                    style={{ top: item.start, height: item.size }}
+                  >
+                    <span role="cell" className="min-w-0 truncate">
+                      <Link
+                        href={`/services/${encodeURIComponent(row.cluster)}/${row.namespace}/${row.service}`}
+                        className="font-medium text-brand-700 hover:underline"
+                      >
+                        {row.host}
+                      </Link>
+                      {row.gitOps && <span className="ml-2 text-xs text-amber-700">{t(`gitops.${row.gitOps}`)}</span>}
+                    </span>
+                    <span role="cell" className="truncate text-sm text-slate-600">
+                      {row.namespace}
+                    </span>
+                    <span role="cell">
+                      {row.versions.length > 0 ? <VersionChips versions={row.versions} /> : <span className="text-xs text-slate-500">{t('services.noRouting')}</span>}
+                    </span>
+                    <span role="cell">
+                      <SplitBar versions={row.versions.map((v) => ({ name: v.name, weight: v.weight }))} />
+                    </span>
+                    <span role="cell" className="flex flex-wrap gap-1">
+                      <ServiceStatus row={row} />
+                    </span>
+                  </div>
+                );
+              })}
+            </div>
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function ServiceStatus({ row }: { row: ServiceSummary }) {
+  const { t } = useI18n();
+  const errors = row.validations.filter((v) => v.severity === 'error').length;
+  const warnings = row.validations.length - errors;
+  if (!row.virtualService) return <StatusBadge tone="neutral">{t('services.status.unrouted')}</StatusBadge>;
+  return (
+    <>
+      {errors > 0 && <StatusBadge tone="error">{t('services.status.errors', { count: errors })}</StatusBadge>}
+      {warnings > 0 && <StatusBadge tone="warn">{t('services.status.warnings', { count: warnings })}</StatusBadge>}
+      {errors + warnings === 0 && <StatusBadge tone="ok">{t('services.status.healthy')}</StatusBadge>}
+      {row.versions.some((v) => v.rules.length > 0) && <StatusBadge tone="info">{t('services.status.contentRules')}</StatusBadge>}
+    </>
+  );
+}

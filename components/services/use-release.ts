@@ -1,0 +1,37 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { fetchJson } from '@/lib/client/api';
+import { queryKeys } from '@/lib/client/query-keys';
+import type { ReleaseDetail, ServiceSummary } from '@/lib/console/releases';
+
+export interface ServiceRef {
+  cluster: string;
+  namespace: string;
+  name: string;
+}
+
+export function servicePath({ cluster, namespace, name }: ServiceRef): string {
+  return `/api/services/${encodeURIComponent(cluster)}/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
+}
+
+/** Every mesh service in scope, refreshed on a timer and by the change stream. */
+export function useServices(cluster?: string, namespace?: string) {
+  const query = new URLSearchParams();
+  if (cluster) query.set('cluster', cluster);
+  if (namespace) query.set('namespace', namespace);
+  return useQuery({
+    queryKey: queryKeys.list('services', cluster, namespace),
+    queryFn: () => fetchJson<ServiceSummary[]>(`/api/services?${query}`),
+    refetchInterval: 10_000,
+  });
+}
+
+/** One service's release view and routing YAML. */
+export function useRelease(ref: ServiceRef) {
+  return useQuery({
+    queryKey: queryKeys.object('services', ref.cluster, ref.namespace, ref.name),
+    queryFn: () => fetchJson<ReleaseDetail>(servicePath(ref)),
+    refetchInterval: 10_000,
+  });
+}

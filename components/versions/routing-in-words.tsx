@@ -1,0 +1,25 @@
+'use client';
+
+import { useI18n } from '@/components/i18n/i18n-provider';
+import { RouteDescription } from '@/components/virtual-services/route-description';
+import type { ReleaseView } from '@/lib/mesh/types';
+
+/** Every route of the VirtualService in order, marking which ones the console manages. */
+export function RoutingInWords({ view }: { view: ReleaseView }) {
+  const { t } = useI18n();
+  const readOnly = new Set(view.otherRoutes.map((route) => route.index));
+  if (view.routes.length === 0) return <p className="text-sm text-slate-500">{t('routing.none')}</p>;
+  return (
+    <ol className="space-y-2" data-testid="routing-in-words">
+      {view.routes.map((route, index) => (
+        <li key={index} className="flex items-start gap-3">
+          <span className="mt-0.5 w-5 shrink-0 text-right text-xs text-slate-400">{index + 1}.</span>
+          <div className="min-w-0 flex-1">
+            <RouteDescription route={route} />
+          </div>
+          {readOnly.has(index) && <span className="shrink-0 text-xs text-slate-400">{t('routing.readOnly')}</span>}
+        </li>
+      ))}
+    </ol>
+  );
+}

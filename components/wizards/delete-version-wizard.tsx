@@ -1,0 +1,66 @@
+'use client';
+
+import { useState } from 'react';
+import { useI18n } from '@/components/i18n/i18n-provider';
+import type { ServiceRef } from '@/components/services/use-release';
+import type { ReleaseView } from '@/lib/mesh/types';
+import { WizardShell } from './wizard-shell';
+
+/** Delete a version: route entries → subset → workloads; refused (with a way out) while it gets traffic. */
+export function DeleteVersionWizard({
+  service,
+  view,
+  version,
+  onClose,
+  onMoveTrafficFirst,
+}: {
+  service: ServiceRef;
+  view: ReleaseView;
+  version: string;
+  onClose: () => void;
+  onMoveTrafficFirst: (to: string) => void;
+}) {
+  const { t } = useI18n();
+  const [keepWorkload, setKeepWorkload] = useState(false);
+  const target = view.versions.find((v) => v.name === version);
+  const inUse = Boolean(target && (target.weight > 0 || target.rules.length > 0));
+  const heir = view.versions.filter((v) => v.name !== version).sort((a, b) => b.weight - a.weight)[0]?.name;
+  return (
+    <WizardShell
+      title={t('delete.title', { version })}
+      service={service}
+      view={view}
+      onClose={onClose}
+      applyLabel={t('delete.apply', { version })}
+      build={() => ({ type: 'delete-version', expected: view.splitEtag, version, keepWorkload })}
+    >
+      {() => (
+        <div className="space-y-3 text-sm text-slate-700">
+          {inUse ? (
+            <div className="rounded-md bg-amber-50 p-3 text-amber-900" data-testid="delete-in-use">
+              <p>{target!.weight > 0 ? t('delete.inUseWeight', { version, weight: target!.weight }) : t('delete.inUseRule', { version })}</p>
+              {heir && (
+                <button type="button" className="mt-2 font-medium underline" onClick={() => onMoveTrafficFirst(heir)}>
+                  {t('delete.moveFirst', { version: heir })}
+                </button>
+              )}
+            </div>
+          ) : (
+            <p>{t('delete.intro', { version })}</p>
+          )}
+          <ul className="list-inside list-disc text-slate-600">
+            {target?.workloads.map((workload) => (
+              <li key={workload.name}>
+                {workload.kind} {workload.name}
+              </li>
+            ))}
+          </ul>
+          <label className="flex items-center gap-2">
+            <input type="checkbox" checked={keepWorkload} onChange={(event) => setKeepWorkload(event.target.checked)} />
+            {t('delete.keepWorkload')}
+          </label>
+        </div>
+      )}
+    </WizardShell>
+  );
+}

@@ -1,0 +1,101 @@
+'use client';
+
+import { useState } from 'react';
+import { useI18n } from '@/components/i18n/i18n-provider';
+import type { ServiceRef } from '@/components/services/use-release';
+import type { Intent } from '@/lib/mesh/intents';
+import type { ContentPolicy, ReleaseView } from '@/lib/mesh/types';
+import type { Weights } from '@/lib/mesh/weights';
+import { ContentRuleEditor, emptyPolicy } from './content-rule-editor';
+import { describeWeightChange } from './describe-split';
+import { WeightsEditor } from './weights-editor';
+import { WizardShell } from './wizard-shell';
+
+type Tab = 'weights' | 'content';
+
+/** Edit the gray policy: N-way weights, or the content rule (header / cookie) of one version. */
+export function EditPolicyWizard({ service, view, onClose, initialTab = 'weights' }: { service: ServiceRef; view: ReleaseView; onClose: () => void; initialTab?: Tab }) {
+  const { t } = useI18n();
+  const current: Weights = Object.fromEntries(view.versions.map((version) => [version.name, version.weight]));
+  const [tab, setTab] = useState<Tab>(initialTab);
+  const [weights, setWeights] = useState<Weights>(current);
+  const [locked, setLocked] = useState<Set<string>>(new Set());
+  const grayVersions = view.versions.filter((version) => version.role === 'gray');
+  const [ruleVersion, setRuleVersion] = useState(grayVersions[0]?.name ?? view.versions[0]?.name ?? '');
+  const existing = view.versions.find((version) => version.name === ruleVersion)?.rules[0]?.policy;
+  const [policy, setPolicy] = useState<ContentPolicy>(existing ?? emptyPolicy());
+  const [removeRule, setRemoveRule] = useState(false);
+
+  const change = describeWeightChange(current, weights);
+  const applyLabel =
+    tab === 'weights'
+      ? change.kind === 'move'
+        ? t('edit.applyMove', { amount: change.amount, version: change.to })
+        : t('edit.applySet', { split: change.split })
+      : removeRule
+        ? t('edit.applyRemoveRule', { version: ruleVersion })
+        : t('edit.applyRule', { version: ruleVersion });
+
+  const build = (): Intent =>
+    tab === 'weights'
+      ? { type: 'set-weights', expected: view.splitEtag, weights }
+      : { type: 'set-content-rule', expected: view.splitEtag, version: ruleVersion, policy: removeRule ? null : policy };
+
+  return (
+    <WizardShell title={t('edit.title', { service: view.host })} service={service} view={view} onClose={onClose} applyLabel={applyLabel} build={build}>
+      {(errors) => (
+        <div className="space-y-4">
+          <div role="tablist" className="flex gap-1 border-b border-slate-200">
+            {(['weights', 'content'] as const).map((name) => (
+              <button
+                key={name}
+                role="tab"
+                type="button"
+                aria-selected={tab === name}
+                onClick={() => setTab(name)}
+                className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium ${tab === name ? 'border-brand-600 text-brand-700' : 'border-transparent text-slate-500'}`}
+              >
+                {t(`edit.tab.${name}`)}
+              </button>
+            ))}
+          </div>
+          {tab === 'weights' ? (
+            <>
+              <p className="text-sm text-slate-600">{t('edit.weightsIntro')}</p>
+              <WeightsEditor weights={weights} onChange={setWeights} locked={locked} onLockedChange={setLocked} errors={errors} />
+            </>
+          ) : (
+            <>
+              <p className="text-sm text-slate-600">{t('edit.contentIntro')}</p>
+              <label className="flex items-center gap-2 text-sm">
+                {t('edit.ruleVersion')}
+                <select
+                  value={ruleVersion}
+                  onChange={(event) => {
+                    setRuleVersion(event.target.value);
+                    setPolicy(view.versions.find((v) => v.name === event.target.value)?.rules[0]?.policy ?? emptyPolicy());
+                  }}
+                  className="rounded-md border border-slate-300 px-2 py-1"
+                >
+                  {view.versions.map((version) => (
+                    <option key={version.name} value={version.name}>
+                      {version.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              {existing && (
+                <label className="flex items-center gap-2 text-sm">
+                  <input type="checkbox" checked={removeRule} onChange={(event) => setRemoveRule(event.target.checked)} />
+                  {t('edit.removeRule')}
+                </label>
+              )}
+              {!removeRule && <ContentRuleEditor policy={policy} onChange={setPolicy} errors={errors} path="policy" />}
+              {errors.version && <p role="alert" className="text-xs font-medium text-red-700">{errors.version}</p>}
+            </>
+          )}
+        </div>
+      )}
+    </WizardShell>
+  );
+}

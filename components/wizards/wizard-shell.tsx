@@ -1,0 +1,135 @@
+'use client';
+
+import { useState, type ReactNode } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useI18n } from '@/components/i18n/i18n-provider';
+import { Button } from '@/components/ui/field';
+import { Modal } from '@/components/ui/modal';
+import { ApiError } from '@/lib/client/api';
+import { fieldErrors as zodFieldErrors } from '@/lib/http/errors';
+import { queryKeys } from '@/lib/client/query-keys';
+import { intent as intentSchema, type Intent } from '@/lib/mesh/intents';
+import type { ReleaseView } from '@/lib/mesh/types';
+import type { ServiceRef } from '@/components/services/use-release';
+import { PlanPreview } from './plan-preview';
+import { fieldErrorsOf, useIntent } from './use-intent';
+
+export type FieldErrors = Record<string, string>;
+
+interface WizardShellProps {
+  title: string;
+  service: ServiceRef;
+  view: ReleaseView;
+  onClose: () => void;
+  /** The intent the form describes; validated here with the same schema the server uses. */
+  build: () => Intent;
+  /** What the apply button will do, in words: "Move 20% to v2". */
+  applyLabel: string;
+  children: (errors: FieldErrors) => ReactNode;
+}
+
+/** Every wizard's frame: configure → review (diff + server-side dry run) → apply → result. */
+export function WizardShell({ title, service, view, onClose, build, applyLabel, children }: WizardShellProps) {
+  const { t } = useI18n();
+  const queryClient = useQueryClient();
+  const [phase, setPhase] = useState<'configure' | 'review' | 'done'>('configure');
+  const [clientErrors, setClientErrors] = useState<FieldErrors>({});
+  const { preview, apply } = useIntent(service);
+  const failed = phase === 'configure' ? preview.error : apply.error;
+  const errors = { ...fieldErrorsOf(failed), ...clientErrors };
+
+  function review() {
+    const parsed = intentSchema.safeParse(build());
+    if (!parsed.success) {
+      setClientErrors(Object.fromEntries(zodFieldErrors(parsed.error).map((error) => [error.field, error.message])));
+      return;
+    }
+    setClientErrors({});
+    preview.mutate(parsed.data, { onSuccess: () => setPhase('review') });
+  }
+
+  function confirm() {
+    const parsed = intentSchema.parse(build());
+    apply.mutate(parsed, { onSuccess: () => setPhase('done') });
+  }
+
+  async function reload() {
+    await queryClient.invalidateQueries({ queryKey: queryKeys.all() });
+    preview.reset();
+    apply.reset();
+    setPhase('configure');
+  }
+
+  const conflict = failed instanceof ApiError && failed.status === 409;
+  return (
+    <Modal title={title} onClose={onClose} wide={phase !== 'configure'}>
+      <ol className="mb-5 flex gap-2 text-xs" aria-label={t('wizard.progress')}>
+        {(['configure', 'review', 'done'] as const).map((name) => (
+          <li key={name} aria-current={phase === name ? 'step' : undefined} className={`rounded-full px-3 py-1 ${phase === name ? 'bg-brand-600 text-white' : 'bg-slate-100 text-slate-600'}`}>
+            {t(`wizard.phase.${name}`)}
+          </li>
+        ))}
+      </ol>
+
+      {failed && (
+        <div role="alert" data-testid="wizard-error" className="mb-4 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
+          <p className="font-medium">{conflict ? t('wizard.conflict') : t('wizard.failed')}</p>
+          <p className="mt-1">{failed.message}</p>
+          {conflict && (
+            <button type="button" className="mt-2 font-medium underline" onClick={() => void reload()}>
+              {t('wizard.reload')}
+            </button>
+          )}
+        </div>
+      )}
+
+      {phase === 'configure' && (
+        <>
+          {children(errors)}
+          <div className="mt-6 flex justify-end gap-2">
+            <Button tone="secondary" onClick={onClose}>
+              {t('wizard.cancel')}
+            </Button>
+            <Button onClick={review} disabled={preview.isPending}>
+              {preview.isPending ? t('wizard.checking') : t('wizard.review')}
+            </Button>
+          </div>
+        </>
+      )}
+
+      {phase === 'review' && preview.data && (
+        <>
+          {view.gitOps && (
+            <p className="mb-4 rounded-md bg-amber-50 p-3 text-sm text-amber-900" role="status">
+              {t('wizard.gitOpsWarning', { tool: t(`gitops.${view.gitOps}`) })}
+            </p>
+          )}
+          <p className="mb-3 text-sm text-emerald-800" data-testid="dry-run-passed">
+            {t('wizard.dryRunPassed')}
+          </p>
+          <PlanPreview steps={preview.data.steps} outcomes={preview.data.outcomes} showYaml />
+          <div className="mt-6 flex justify-end gap-2">
+            <Button tone="secondary" onClick={() => setPhase('configure')}>
+              {t('wizard.back')}
+            </Button>
+            <Button onClick={confirm} disabled={apply.isPending || preview.data.steps.length === 0}>
+              {apply.isPending ? t('wizard.applying') : applyLabel}
+            </Button>
+          </div>
+        </>
+      )}
+
+      {phase === 'done' && apply.data && (
+        <>
+          <p className="mb-3 text-sm font-medium text-emerald-800" data-testid="wizard-done">
+            {t('wizard.applied')}
+          </p>
+          <PlanPreview steps={apply.data.steps} outcomes={apply.data.outcomes} />
+          <div className="mt-6 flex justify-end">
+            <Button onClick={onClose}>{t('wizard.close')}</Button>
+          </div>
+        </>
+      )}
+    </Modal>
+  );
+}

@@ -1,0 +1,151 @@
+import 'server-only';
+import { ApiException } from '@kubernetes/client-node';
+import { HttpError } from '@/lib/http/errors';
+import { clusterTarget } from '@/lib/k8s/clusters';
+import { applyPlan, PlanFailure, type StepOutcome } from '@/lib/k8s/apply-plan';
+import { cachesInScope, type Scope } from '@/lib/k8s/scope';
+import { cachedNamespaceObjects, freshServiceObjects, objectsOfService } from '@/lib/k8s/service-objects';
+import { clusterCache } from '@/lib/k8s/watch-cache';
+import { conflict } from '@/lib/mesh/plan-error';
+import type { Intent } from '@/lib/mesh/intents';
+import { planIntent } from '@/lib/mesh/plan';
+import type { Plan, ReleaseView } from '@/lib/mesh/types';
+import { readRelease } from '@/lib/providers/istio/read';
+import { objectDiff, objectYaml } from './object-yaml';
+
+const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'weir-system']);
+
+/** One row of the Services page. */
+export type ServiceSummary = Omit<ReleaseView, 'routes' | 'otherRoutes'> & { otherRouteCount: number };
+
+/** Every mesh service in scope: those with routing, and those whose workloads carry version labels. */
+export async function listServices(scope: Scope): Promise<ServiceSummary[]> {
+  const rows: ServiceSummary[] = [];
+  for (const cache of cachesInScope(scope)) {
+    const all = await cachedNamespaceObjects(cache, scope.namespace);
+    for (const service of all.services) {
+      const namespace = service.metadata?.namespace ?? '';
+      const name = service.metadata?.name ?? '';
+      if (SYSTEM_NAMESPACES.has(namespace) || (namespace === 'default' && name === 'kubernetes')) continue;
+      const inNamespace = {
+        ...all,
+        virtualServices: all.virtualServices.filter((vs) => vs.metadata?.namespace === namespace),
+        destinationRules: all.destinationRules.filter((dr) => dr.metadata?.namespace === namespace),
+        deployments: all.deployments.filter((d) => d.metadata?.namespace === namespace),
+        workloadEntries: all.workloadEntries.filter((e) => e.metadata?.namespace === namespace),
+      };
+      const view = readRelease(objectsOfService(cache.target.name, namespace, name, inNamespace));
+      if (!view.virtualService && !view.destinationRule && view.discoveredVersions.length === 0) continue;
+      const { routes: _routes, otherRoutes, ...summary } = view;
+      rows.push({ ...summary, otherRouteCount: otherRoutes.length });
+    }
+  }
+  return rows.sort((a, b) => a.cluster.localeCompare(b.cluster) || a.namespace.localeCompare(b.namespace) || a.service.localeCompare(b.service));
+}
+
+/** The service page: the release view and the YAML of its routing objects. */
+export interface ReleaseDetail {
+  view: ReleaseView;
+  yaml: { virtualService: string; destinationRule: string };
+}
+
+function requireCluster(cluster: string) {
+  const target = clusterTarget(cluster);
+  if (!target) throw new HttpError(404, 'NotFound', `Cluster "${cluster}" is not configured`, [{ field: 'cluster', message: `unknown cluster "${cluster}"` }]);
+  return target;
+}
+
+/** One service's release view from the watch cache; 404 when neither the Service nor its routing exists. */
+export async function getRelease(cluster: string, namespace: string, name: string): Promise<ReleaseDetail> {
+  requireCluster(cluster);
+  const cache = clusterCache(cluster)!;
+  const objects = objectsOfService(cluster, namespace, name, await cachedNamespaceObjects(cache, namespace));
+  if (!objects.service && objects.virtualServices.length === 0 && objects.destinationRules.length === 0) {
+    throw new HttpError(404, 'NotFound', `Service ${name}.${namespace} was not found in cluster ${cluster}`);
+  }
+  const view = readRelease(objects);
+  const vs = objects.virtualServices.find((item) => item.metadata?.name === view.virtualService?.name);
+  const dr = objects.destinationRules.find((item) => item.metadata?.name === view.destinationRule?.name);
+  return { view, yaml: { virtualService: objectYaml(vs), destinationRule: objectYaml(dr) } };
+}
+
+/** One step of a plan as the preview shows it: what changes, as a diff, and the YAML to commit instead. */
+export interface PreviewStep {
+  action: string;
+  kind: string;
+  name: string;
+  diff?: string;
+  yaml?: string;
+  replicas?: number;
+}
+
+export interface IntentResult {
+  mode: 'preview' | 'apply';
+  steps: PreviewStep[];
+  outcomes: StepOutcome[];
+  /** The release after the change (apply), or as it is now (preview). */
+  view: ReleaseView;
+}
+
+function previewOf(plan: Plan): PreviewStep[] {
+  return plan.steps.map((step) => {
+    if (step.action === 'wait-ready') return { action: step.action, kind: 'Deployment', name: step.deployment.name, replicas: step.replicas };
+    const name = `${step.object.kind}/${step.object.metadata?.name}`;
+    const before = step.action === 'create' ? undefined : step.action === 'replace' ? step.before : step.object;
+    const after = step.action === 'delete' ? undefined : step.object;
+    return { action: step.action, kind: step.object.kind ?? '', name: step.object.metadata?.name ?? '', diff: objectDiff(name, before, after), yaml: after ? objectYaml(after) : undefined };
+  });
+}
+
+const MAX_ATTEMPTS = 4;
+
+function isWriteConflict(error: unknown): boolean {
+  return error instanceof PlanFailure && error.cause instanceof ApiException && error.cause.code === 409 && JSON.stringify(error.cause.body).includes('"Conflict"');
+}
+
+/**
+ * Plans an intent on the newest objects and either previews it (diff + server-side dry run) or applies it.
+ * A write conflict is never retried blindly: the objects are read again, and the plan is only recomputed when
+ * the split the user saw (`expected`) is still the split there is; otherwise the answer is 409 with the
+ * current view.
+ */
+export async function runIntent(cluster: string, namespace: string, name: string, intent: Intent, mode: 'preview' | 'apply'): Promise<IntentResult> {
+  // Writes use the console's identity until per-user identity lands (issue: Access); the API server still
+  // validates every object, and resourceVersions guard every replace.
+  const { kubeConfig } = requireCluster(cluster);
+  for (let attempt = 1; ; attempt += 1) {
+    const objects = await freshServiceObjects(kubeConfig, cluster, namespace, name);
+    const view = readRelease(objects);
+    if ('expected' in intent && intent.expected !== view.splitEtag) {
+      throw conflict(`The traffic split of ${view.host} changed since you looked; review the current split and try again`, { current: view });
+    }
+    const plan = planIntent(objects, view, intent);
+    const steps = previewOf(plan);
+    try {
+      const outcomes = await applyPlan(kubeConfig, plan, mode === 'preview' ? 'dry-run' : 'apply');
+      const after = mode === 'apply' ? readRelease(await freshServiceObjects(kubeConfig, cluster, namespace, name)) : view;
+      return { mode, steps, outcomes, view: after };
+    } catch (error) {
+      if (isWriteConflict(error) && attempt < MAX_ATTEMPTS) continue;
+      if (error instanceof PlanFailure) throw planFailureError(error);
+      throw error;
+    }
+  }
+}
+
+function planFailureError(failure: PlanFailure): HttpError {
+  const cause = failure.cause;
+  const status = cause instanceof ApiException && typeof cause.code === 'number' ? cause.code : 500;
+  const body = cause instanceof ApiException ? (typeof cause.body === 'string' ? safeJson(cause.body) : cause.body) : undefined;
+  const message = (body as { message?: string } | undefined)?.message ?? (cause instanceof Error ? cause.message.split('\n')[0]! : 'The change failed');
+  const reason = (body as { reason?: string } | undefined)?.reason ?? (status === 500 ? 'PlanFailed' : 'KubernetesError');
+  return new HttpError(status >= 400 ? status : 500, reason, message, undefined, { outcomes: failure.outcomes });
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { message: text };
+  }
+}

@@ -1,0 +1,101 @@
+import 'server-only';
+import { KubernetesObjectApi, type KubeConfig, type KubernetesObject, type V1Deployment } from '@kubernetes/client-node';
+import type { Plan, PlanStep } from '@/lib/mesh/types';
+
+export type ApplyMode = 'dry-run' | 'apply';
+
+/** What happened to one step, for the result screen and the release history. */
+export interface StepOutcome {
+  action: PlanStep['action'];
+  kind: string;
+  name: string;
+  status: 'done' | 'dry-run' | 'failed' | 'undone' | 'skipped';
+  message?: string;
+}
+
+/** A plan that failed part-way: which step, why, and what was undone to get back to a safe state. */
+export class PlanFailure extends Error {
+  constructor(
+    readonly cause: unknown,
+    readonly outcomes: StepOutcome[],
+  ) {
+    super('The change failed part-way and was undone');
+  }
+}
+
+const WAIT_READY_TIMEOUT_MS = Number(process.env.WEIR_WAIT_READY_TIMEOUT_MS ?? 120_000);
+
+function describeStep(step: PlanStep): { kind: string; name: string } {
+  if (step.action === 'wait-ready') return { kind: 'Deployment', name: step.deployment.name };
+  return { kind: step.object.kind ?? '', name: step.object.metadata?.name ?? '' };
+}
+
+/** Polls the API server until the Deployment has `replicas` ready, up-to-date pods. */
+async function waitReady(api: KubernetesObjectApi, namespace: string, name: string, replicas: number): Promise<void> {
+  const deadline = Date.now() + WAIT_READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const deployment = await api.read<V1Deployment>({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace } });
+    const status = deployment.status ?? {};
+    const observed = (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 0);
+    if (observed && (status.readyReplicas ?? 0) >= replicas && (status.updatedReplicas ?? 0) >= replicas) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`Deployment ${namespace}/${name} did not become ready (${replicas} replicas) within ${WAIT_READY_TIMEOUT_MS / 1000} s`);
+}
+
+/**
+ * Carries out a plan's steps in order, as the given identity. With `dry-run` every write is sent with
+ * dryRun=All (the API server validates and admits it, nothing is stored) and waits are skipped. When a step
+ * fails, what was already done is undone in reverse order and a PlanFailure says what happened.
+ */
+export async function applyPlan(kubeConfig: KubeConfig, plan: Plan, mode: ApplyMode): Promise<StepOutcome[]> {
+  const api = kubeConfig.makeApiClient(KubernetesObjectApi);
+  const dryRun = mode === 'dry-run' ? 'All' : undefined;
+  const outcomes: StepOutcome[] = [];
+  const undo: { outcome: StepOutcome; run: () => Promise<unknown> }[] = [];
+
+  for (const step of plan.steps) {
+    const outcome: StepOutcome = { action: step.action, ...describeStep(step), status: mode === 'apply' ? 'done' : 'dry-run' };
+    try {
+      switch (step.action) {
+        case 'create': {
+          const created = await api.create(step.object, undefined, dryRun, 'weir');
+          if (!dryRun) undo.push({ outcome, run: () => api.delete(created) });
+          break;
+        }
+        case 'replace': {
+          const replaced = await api.replace(step.object, undefined, dryRun, 'weir');
+          if (!dryRun) {
+            const restore: KubernetesObject = { ...step.before, metadata: { ...step.before.metadata, resourceVersion: replaced.metadata?.resourceVersion } };
+            undo.push({ outcome, run: () => api.replace(restore, undefined, undefined, 'weir') });
+          }
+          break;
+        }
+        case 'delete': {
+          // The precondition makes the delete fail rather than remove an object changed since the plan.
+          await api.delete(step.object, undefined, dryRun, undefined, undefined, 'Background', {
+            preconditions: { resourceVersion: step.object.metadata?.resourceVersion },
+          });
+          break;
+        }
+        case 'wait-ready':
+          if (dryRun) outcome.status = 'skipped';
+          else await waitReady(api, step.deployment.namespace, step.deployment.name, step.replicas);
+          break;
+      }
+      outcomes.push(outcome);
+    } catch (error) {
+      outcomes.push({ ...outcome, status: 'failed', message: error instanceof Error ? error.message.split('\n')[0] : String(error) });
+      for (const done of undo.reverse()) {
+        try {
+          await done.run();
+          done.outcome.status = 'undone';
+        } catch (undoError) {
+          done.outcome.message = `could not be undone: ${undoError instanceof Error ? undoError.message.split('\n')[0] : String(undoError)}`;
+        }
+      }
+      throw new PlanFailure(error, outcomes);
+    }
+  }
+  return outcomes;
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { distributeEvenly, isValidSplit, setWeight } from './weights';
+
+describe('setWeight', () => {
+  it('takes the difference from the largest other version', () => {
+    expect(setWeight({ v1: 70, v2: 30 }, 'v2', 80)).toEqual({ v1: 20, v2: 80 });
+    expect(setWeight({ v1: 50, v2: 40, v3: 10 }, 'v3', 20)).toEqual({ v1: 45, v2: 35, v3: 20 });
+  });
+
+  it('expresses 30/60/10 in three moves and always sums to 100', () => {
+    let weights: Record<string, number> = { en: 100, fr: 0, es: 0 };
+    weights = setWeight(weights, 'fr', 60);
+    weights = setWeight(weights, 'es', 10, new Set(['fr']));
+    expect(weights).toEqual({ en: 30, fr: 60, es: 10 });
+    expect(isValidSplit(weights)).toBe(true);
+  });
+
+  it('never moves a locked version and clamps to what others can give', () => {
+    expect(setWeight({ v1: 50, v2: 30, v3: 20 }, 'v3', 90, new Set(['v2']))).toEqual({ v1: 0, v2: 30, v3: 70 });
+  });
+
+  it('rounds fractional input to whole numbers', () => {
+    expect(setWeight({ v1: 50, v2: 50 }, 'v2', 33.6)).toEqual({ v1: 66, v2: 34 });
+  });
+});
+
+describe('distributeEvenly', () => {
+  it('shares 100 across three versions as 34/33/33', () => {
+    expect(distributeEvenly({ a: 100, b: 0, c: 0 })).toEqual({ a: 34, b: 33, c: 33 });
+  });
+
+  it('keeps locked versions', () => {
+    expect(distributeEvenly({ a: 60, b: 0, c: 0 }, new Set(['a']))).toEqual({ a: 60, b: 20, c: 20 });
+  });
+});
