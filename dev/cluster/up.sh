@@ -16,6 +16,7 @@
 #
 # Environment:
 #   WEIR_CACHE_DIR        where build.sh keeps the binaries (default <repo>/.cache)
+#   WEIR_CLUSTER_BIN      use the binaries in this folder instead of calling build.sh
 #   WEIR_SANDBOX_NODES    number of fake Nodes (default 3)
 #   WEIR_CRDS_DIR         CRDs to install (default <repo>/../shared/crds)
 set -euo pipefail
@@ -84,8 +85,12 @@ trap on_exit EXIT
 trap 'exit 130' INT TERM
 
 # --- binaries ---------------------------------------------------------------
-BIN=$("$HERE/build.sh" | tail -n1)
-[[ -x $BIN/kube-apiserver ]] || die "build.sh did not produce binaries"
+# WEIR_CLUSTER_BIN: a folder with the binaries already built (else build.sh
+# finds or builds them; when they are cached that takes milliseconds).
+BIN=${WEIR_CLUSTER_BIN:-$("$HERE/build.sh" | tail -n1)}
+for b in etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok; do
+  [[ -x $BIN/$b ]] || die "no $b in $BIN"
+done
 export KUBECACHEDIR=$DIR/kube-cache # kubectl's discovery cache, per sandbox
 kubectl() { "$BIN/kubectl" --kubeconfig "$DIR/kubeconfig" --context admin "$@"; }
 
@@ -332,13 +337,16 @@ start kwok "$BIN/kwok" \
 step apply-rbac kubectl apply -f "$REPO/deploy/rbac/"
 log "deploy/rbac applied"
 
+CRDS=0
 if [[ -d $CRDS_DIR ]]; then
+  CRDS=1
   step apply-crds kubectl apply --server-side --field-manager=weir-sandbox -R -f "$CRDS_DIR"
   log "CRDs from $CRDS_DIR applied"
 else
   log "warning: no $CRDS_DIR; Istio, Gateway API and SMI CRDs not installed"
 fi
 if [[ -d $REPO/deploy/crds ]] && [[ -n $(find "$REPO/deploy/crds" -name '*.yaml' -o -name '*.yml' -o -name '*.json') ]]; then
+  CRDS=1
   step apply-weir-crds kubectl apply --server-side --field-manager=weir-sandbox -R -f "$REPO/deploy/crds"
   log "deploy/crds applied"
 fi
@@ -389,7 +397,7 @@ EOF
 step apply-nodes kubectl apply -f <(nodes_yaml)
 log "$NODES fake nodes created"
 
-step wait-crds kubectl wait --for=condition=Established --timeout=60s crd --all
+((CRDS == 0)) || step wait-crds kubectl wait --for=condition=Established --timeout=60s crd --all
 
 # A token for the console's own ServiceAccount (deploy/rbac/console.yaml),
 # as context "weir-console".

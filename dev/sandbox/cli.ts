@@ -3,6 +3,7 @@
  * `node dev/sandbox/cli.ts down DIR` stops it. `./weir start` drives this.
  */
 import { startSandbox, stopSandbox } from './sandbox.ts';
+import { SCRAPE_INTERVAL } from './traffic.ts';
 
 const [command, dir] = process.argv.slice(2);
 if (!dir || (command !== 'up' && command !== 'down')) {
@@ -19,6 +20,8 @@ if (command === 'up') {
       `WEIR_KUBECONFIG=${sandbox.consoleKubeconfig}`,
       `WEIR_APISERVER_URL=${sandbox.apiServerUrl}`,
       `WEIR_APISERVER_VERSION=${sandbox.apiServerVersion}`,
+      `WEIR_PROMETHEUS_URL=${sandbox.prometheusUrl}`,
+      `WEIR_PROMETHEUS_SCRAPE_INTERVAL=${SCRAPE_INTERVAL}`,
     ].join('\n') + '\n',
   );
 } else {

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parse, stringify } from 'yaml';
 import { SCENARIOS } from '../scenarios/index.ts';
+import { describeTraffic, startTraffic, stopTraffic } from './traffic.ts';
 
 const run = promisify(execFile);
 
@@ -26,6 +27,9 @@ export interface Sandbox {
   apiServerUrl: string;
   apiServerVersion: string;
   kubectl: string;
+  /** Prometheus scraping the traffic simulator (dev/sandbox/traffic.ts); '' when traffic is not running. */
+  prometheusUrl: string;
+  simulatorUrl: string;
 }
 
 function log(message: string): void {
@@ -64,8 +68,10 @@ function writeConsoleKubeconfig(kubeconfig: string, target: string): void {
     clusters: { name: string }[];
     users: { name: string }[];
   };
-  const source = config.contexts.find((context) => context.name === 'weir-console') ?? config.contexts.find((c) => c.name === 'admin');
-  if (!source) throw new Error(`${kubeconfig} has neither a weir-console nor an admin context`);
+  // Until per-user identity lands (the Access issue), the console both reads and writes as the sandbox admin;
+  // after it, this becomes the weir-console ServiceAccount and writes carry the signed-in user's identity.
+  const source = config.contexts.find((context) => context.name === 'admin');
+  if (!source) throw new Error(`${kubeconfig} has no admin context`);
   const consoleConfig = {
     apiVersion: 'v1',
     kind: 'Config',
@@ -119,6 +125,7 @@ export async function startSandbox(options: { dir?: string; scenarios?: boolean 
   const sandbox = describeSandbox(dir, bin);
   sandbox.apiServerVersion = await apiServerVersion(sandbox);
   if (options.scenarios !== false) await applyScenarios(sandbox);
+  Object.assign(sandbox, await startTraffic(sandbox));
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: kube-apiserver ${sandbox.apiServerVersion} at ${sandbox.apiServerUrl}`);
   return sandbox;
 }
@@ -136,6 +143,7 @@ export function describeSandbox(dir: string, bin: string): Sandbox {
     apiServerUrl: env.WEIR_APISERVER_URL ?? '',
     apiServerVersion: 'unknown',
     kubectl: join(bin, 'kubectl'),
+    ...describeTraffic(dir),
   };
 }
 
@@ -147,5 +155,7 @@ export async function apiServerVersion(sandbox: Sandbox): Promise<string> {
 
 /** Stops every process of the sandbox and removes its folder. */
 export async function stopSandbox(sandbox: Pick<Sandbox, 'dir'>): Promise<void> {
+  // down.sh stops only the control-plane binaries it knows; the traffic processes are ours to stop.
+  await stopTraffic(sandbox);
   await sh(join(REPO_ROOT, 'dev/cluster/down.sh'), [sandbox.dir]);
 }

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { FullConfig } from '@playwright/test';
 import { REPO_ROOT, apiServerVersion, buildControlPlane, describeSandbox, startSandbox, stopSandbox, type Sandbox } from '../../dev/sandbox/sandbox.ts';
+import { SCRAPE_INTERVAL } from '../../dev/sandbox/traffic.ts';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -54,7 +55,13 @@ export default async function globalSetup(_config: FullConfig) {
   const url = `http://127.0.0.1:${port}`;
   const child = spawn('npx', ['next', 'start', '--hostname', '127.0.0.1', '--port', String(port)], {
     cwd: REPO_ROOT,
-    env: { ...process.env, WEIR_KUBECONFIG: sandbox.consoleKubeconfig, WEIR_SANDBOX: 'true' },
+    env: {
+      ...process.env,
+      WEIR_KUBECONFIG: sandbox.consoleKubeconfig,
+      WEIR_SANDBOX: 'true',
+      WEIR_PROMETHEUS_URL: sandbox.prometheusUrl,
+      WEIR_PROMETHEUS_SCRAPE_INTERVAL: SCRAPE_INTERVAL,
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
     detached: true,
   });

@@ -119,7 +119,7 @@ export async function runIntent(cluster: string, namespace: string, name: string
     if ('expected' in intent && intent.expected !== view.splitEtag) {
       throw conflict(`The traffic split of ${view.host} changed since you looked; review the current split and try again`, { current: view });
     }
-    const plan = planIntent(objects, view, intent);
+    const plan = planWithIntentFields(objects, view, intent);
     const steps = previewOf(plan);
     try {
       const outcomes = await applyPlan(kubeConfig, plan, mode === 'preview' ? 'dry-run' : 'apply');
@@ -130,6 +130,18 @@ export async function runIntent(cluster: string, namespace: string, name: string
       if (error instanceof PlanFailure) throw planFailureError(error);
       throw error;
     }
+  }
+}
+
+/** Planner errors name fields inside the intent; the request body nests the intent under `intent`. */
+function planWithIntentFields(...args: Parameters<typeof planIntent>): Plan {
+  try {
+    return planIntent(...args);
+  } catch (error) {
+    if (error instanceof HttpError && error.fields) {
+      throw new HttpError(error.status, error.reason, error.message, error.fields.map((f) => ({ ...f, field: `intent.${f.field}` })), error.details);
+    }
+    throw error;
   }
 }
 

@@ -1,5 +1,6 @@
 import 'server-only';
-import { KubernetesObjectApi, type KubeConfig, type KubernetesObject, type V1Deployment, type V1Pod, type V1Service } from '@kubernetes/client-node';
+import { ApiException, KubernetesObjectApi, type KubeConfig, type KubernetesObject, type V1Deployment, type V1Pod, type V1Service } from '@kubernetes/client-node';
+import { HttpError } from '@/lib/http/errors';
 import { qualifyHost } from '@/lib/mesh/hosts';
 import type { ServiceObjects } from '@/lib/providers/istio/read';
 import type { DestinationRule, VirtualService, WorkloadEntry } from '@/lib/providers/istio/types';
@@ -51,13 +52,26 @@ async function listFresh<T extends KubernetesObject>(api: KubernetesObjectApi, k
   return list.items.map((item) => ({ ...item, apiVersion: apiVersionOf(info), kind: info.kind }));
 }
 
+/** Lists in a missing namespace answer empty; a write there deserves a plain 404 instead. */
+async function requireNamespace(api: KubernetesObjectApi, namespace: string): Promise<void> {
+  try {
+    await api.read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+  } catch (error) {
+    if (error instanceof ApiException && error.code === 404) {
+      throw new HttpError(404, 'NotFound', `Namespace "${namespace}" does not exist`, [{ field: 'path.namespace', message: `namespace "${namespace}" does not exist` }]);
+    }
+    throw error;
+  }
+}
+
 /**
  * One service's objects read straight from the API server (not the cache), as the writer sees them: the
  * starting point of every plan that will be applied, so resourceVersions are the newest.
  */
 export async function freshServiceObjects(kubeConfig: KubeConfig, cluster: string, namespace: string, name: string): Promise<ServiceObjects> {
   const api = kubeConfig.makeApiClient(KubernetesObjectApi);
-  const [services, virtualServices, destinationRules, deployments, workloadEntries] = await Promise.all([
+  const [, services, virtualServices, destinationRules, deployments, workloadEntries] = await Promise.all([
+    requireNamespace(api, namespace),
     listFresh<V1Service>(api, 'services', namespace),
     listFresh<VirtualService>(api, 'virtualservices', namespace),
     listFresh<DestinationRule>(api, 'destinationrules', namespace),

@@ -1,0 +1,90 @@
+/**
+ * Istio's standard request metrics, as the destination sidecar would export them, plus per-version counts
+ * since start for tests (`/split`).
+ */
+import { Counter, Histogram, Registry } from 'prom-client';
+import type { RequestOutcome } from './simulate-request';
+
+/** The histogram buckets Istio's proxies use for istio_request_duration_milliseconds. */
+export const ISTIO_DURATION_BUCKETS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000];
+
+const LABELS = [
+  'reporter',
+  'destination_service',
+  'destination_service_name',
+  'destination_service_namespace',
+  'destination_workload',
+  'destination_workload_namespace',
+  'destination_version',
+  'destination_canonical_revision',
+  'response_code',
+  'source_workload',
+] as const;
+
+interface Children {
+  requests: { inc: () => void };
+  duration: { observe: (value: number) => void };
+}
+
+export interface SplitCounts {
+  total: number;
+  versions: Record<string, number>;
+  responseCodes: Record<string, number>;
+}
+
+export class IstioMetrics {
+  readonly registry = new Registry();
+  private readonly requests: Counter<(typeof LABELS)[number]>;
+  private readonly duration: Histogram<(typeof LABELS)[number]>;
+  // prom-client hashes the label set on every call; keep each combination's child to make a request cheap.
+  private readonly children = new Map<string, Children>();
+  private readonly splits = new Map<string, SplitCounts>();
+
+  constructor() {
+    this.requests = new Counter({ name: 'istio_requests_total', help: 'Requests handled by the mesh (simulated)', labelNames: LABELS, registers: [this.registry] });
+    this.duration = new Histogram({
+      name: 'istio_request_duration_milliseconds',
+      help: 'Request duration in milliseconds (simulated)',
+      labelNames: LABELS,
+      buckets: ISTIO_DURATION_BUCKETS,
+      registers: [this.registry],
+    });
+  }
+
+  record(outcome: RequestOutcome): void {
+    const code = String(outcome.responseCode);
+    const key = [outcome.destinationService, outcome.destinationWorkload, outcome.destinationWorkloadNamespace, outcome.destinationVersion, code, outcome.sourceWorkload].join('|');
+    let children = this.children.get(key);
+    if (!children) {
+      const labels = {
+        reporter: 'destination',
+        destination_service: outcome.destinationService,
+        destination_service_name: outcome.destinationServiceName,
+        destination_service_namespace: outcome.destinationServiceNamespace,
+        destination_workload: outcome.destinationWorkload,
+        destination_workload_namespace: outcome.destinationWorkloadNamespace,
+        destination_version: outcome.destinationVersion,
+        destination_canonical_revision: outcome.destinationVersion,
+        response_code: code,
+        source_workload: outcome.sourceWorkload,
+      };
+      children = { requests: this.requests.labels(labels), duration: this.duration.labels(labels) };
+      this.children.set(key, children);
+    }
+    children.requests.inc();
+    children.duration.observe(outcome.latencyMs);
+
+    const splitKey = `${outcome.destinationServiceNamespace}/${outcome.destinationServiceName}`;
+    let split = this.splits.get(splitKey);
+    if (!split) this.splits.set(splitKey, (split = { total: 0, versions: {}, responseCodes: {} }));
+    split.total += 1;
+    split.versions[outcome.destinationVersion] = (split.versions[outcome.destinationVersion] ?? 0) + 1;
+    split.responseCodes[code] = (split.responseCodes[code] ?? 0) + 1;
+  }
+
+  /** Requests per version (and per response code) a Service received since the simulator started. */
+  split(namespace: string, service: string): SplitCounts {
+    const split = this.splits.get(`${namespace}/${service}`);
+    return split ? structuredClone(split) : { total: 0, versions: {}, responseCodes: {} };
+  }
+}

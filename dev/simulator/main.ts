@@ -1,0 +1,48 @@
+/**
+ * `node --import tsx dev/simulator/main.ts --kubeconfig PATH [--context admin] [--port 0] [--rate 200]
+ *  [--gray-share 0.1] [--service ns/name ...] [--stop-when-missing FILE]`
+ * Flags win over the environment: WEIR_SIM_KUBECONFIG (or KUBECONFIG), WEIR_SIM_CONTEXT, WEIR_SIM_PORT,
+ * WEIR_SIM_RATE, WEIR_SIM_GRAY_SHARE. Prints `listening on URL` once the watches have synced.
+ */
+import { parseArgs } from 'node:util';
+import { startSimulator } from './simulator';
+
+const { values } = parseArgs({
+  options: {
+    kubeconfig: { type: 'string', default: process.env.WEIR_SIM_KUBECONFIG ?? process.env.KUBECONFIG },
+    context: { type: 'string', default: process.env.WEIR_SIM_CONTEXT },
+    port: { type: 'string', default: process.env.WEIR_SIM_PORT ?? '0' },
+    rate: { type: 'string', default: process.env.WEIR_SIM_RATE ?? '200' },
+    'gray-share': { type: 'string', default: process.env.WEIR_SIM_GRAY_SHARE ?? '0.1' },
+    service: { type: 'string', multiple: true },
+    'stop-when-missing': { type: 'string' },
+  },
+});
+
+function fail(message: string): never {
+  process.stderr.write(`simulator: ${message}\n`);
+  process.exit(2);
+}
+
+function numberFlag(name: string, value: string | undefined, min: number, max: number): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < min || parsed > max) fail(`--${name} must be a number from ${min} to ${max}, got "${value}"`);
+  return parsed;
+}
+
+if (!values.kubeconfig) fail('--kubeconfig (or WEIR_SIM_KUBECONFIG / KUBECONFIG) is required');
+
+const simulator = await startSimulator({
+  kubeconfig: values.kubeconfig,
+  context: values.context,
+  port: numberFlag('port', values.port, 0, 65535),
+  rate: numberFlag('rate', values.rate, 0, 1_000_000),
+  grayShare: numberFlag('gray-share', values['gray-share'], 0, 1),
+  services: values.service,
+  stopWhenMissing: values['stop-when-missing'],
+});
+process.stdout.write(`listening on ${simulator.url}\n`);
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => void simulator.stop().finally(() => process.exit(0)));
+}

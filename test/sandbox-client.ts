@@ -1,0 +1,41 @@
+/** Test helpers that talk to the real sandbox API server as its admin. */
+import { KubeConfig, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
+import { kubectl, SHARED_DIR, type Sandbox } from '../dev/sandbox/sandbox.ts';
+
+export function adminApi(sandbox: Sandbox): KubernetesObjectApi {
+  const config = new KubeConfig();
+  config.loadFromFile(sandbox.kubeconfig);
+  config.setCurrentContext('admin');
+  return config.makeApiClient(KubernetesObjectApi);
+}
+
+export function adminConfig(sandbox: Sandbox): KubeConfig {
+  const config = new KubeConfig();
+  config.loadFromFile(sandbox.kubeconfig);
+  config.setCurrentContext('admin');
+  return config;
+}
+
+export const sample = (file: string) => `${SHARED_DIR}/fixtures/istio-samples/${file}`;
+
+/** A fresh namespace with Bookinfo's Deployments (ready, through kwok) and DestinationRules. */
+export async function bookinfoNamespace(sandbox: Sandbox, namespace: string): Promise<void> {
+  await kubectl(sandbox, ['create', 'namespace', namespace]);
+  await kubectl(sandbox, ['apply', '-n', namespace, '-f', sample('bookinfo.yaml'), '-f', sample('destination-rule-all.yaml')]);
+  await kubectl(sandbox, ['wait', '-n', namespace, '--for=condition=Available', 'deployment', '--all', '--timeout=90s']);
+}
+
+/** resourceVersion of every object of the kinds the console writes, in one namespace. */
+export async function resourceVersions(sandbox: Sandbox, namespace: string): Promise<Record<string, string>> {
+  const api = adminApi(sandbox);
+  const versions: Record<string, string> = {};
+  for (const [apiVersion, kind] of [
+    ['networking.istio.io/v1', 'VirtualService'],
+    ['networking.istio.io/v1', 'DestinationRule'],
+    ['apps/v1', 'Deployment'],
+  ] as const) {
+    const list = await api.list<KubernetesObject>(apiVersion, kind, namespace);
+    for (const item of list.items) versions[`${kind}/${item.metadata?.name}`] = item.metadata?.resourceVersion ?? '';
+  }
+  return versions;
+}
