@@ -1,5 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { VirtualServicesPage } from './pages/virtual-services-page';
+import { apply, sample } from './support/cluster';
+
+// Other specs change reviews; start from the fixture as it is.
+test.beforeAll(() => apply('default', [sample('virtual-service-all-v1.yaml')]));
 
 test('the Bookinfo VirtualServices are listed with the routes the fixture defines', async ({ page }) => {
   const list = new VirtualServicesPage(page);

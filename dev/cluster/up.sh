@@ -6,7 +6,7 @@
 #   sandbox users admin, alice, bob and victor with random tokens.
 #
 #   dev/cluster/up.sh DIR      # returns once everything is ready
-#   source DIR/sandbox.env     # KUBECONFIG, WEIR_APISERVER_URL, ports, ...
+#   set -a; . DIR/sandbox.env; set +a   # KUBECONFIG, WEIR_APISERVER_URL, ports
 #   dev/cluster/down.sh DIR    # stops it and removes DIR
 #
 # The processes run detached (own session, see start()); their pids are in
@@ -434,5 +434,5 @@ step wait-default-sa kubectl -n default wait --for=create --timeout=30s servicea
 } >"$DIR/sandbox.env"
 
 READY=1
-log "ready in $(( ($(date +%s%N) - T0) / 1000000 ))ms; source $DIR/sandbox.env"
+log "ready in $(( ($(date +%s%N) - T0) / 1000000 ))ms; environment in $DIR/sandbox.env"
 echo "sandbox ready: kube-apiserver $VERSION at $APISERVER_URL"

@@ -110,7 +110,7 @@ export async function startPrometheus(sandbox: SandboxDir): Promise<void> {
   const home = join(sandbox.dir, 'prometheus');
   mkdirSync(join(home, 'data'), { recursive: true });
   const template = readFileSync(join(REPO_ROOT, 'dev/prometheus/prometheus.yml'), 'utf8');
-  writeFileSync(join(home, 'prometheus.yml'), template.replace('__SIMULATOR_TARGET__', new URL(simulatorUrl).host));
+  writeFileSync(join(home, 'prometheus.yml'), template.replaceAll('__SIMULATOR_TARGET__', new URL(simulatorUrl).host));
   const pid = startDetached(sandbox.dir, 'prometheus', PROMETHEUS_BIN, [
     `--config.file=${join(home, 'prometheus.yml')}`,
     `--storage.tsdb.path=${join(home, 'data')}`,

@@ -122,6 +122,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     metrics,
     stop: async () => {
       clearInterval(tick);
+      // Prometheus keeps its scrape connection alive; without this, close() waits for it to time out.
+      server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await state.stop();
     },

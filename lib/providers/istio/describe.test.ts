@@ -1,16 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
 import { describeMatch, summarizeVirtualService } from './describe';
+import { sampleObjects } from './fixtures.test-helpers';
 import type { VirtualService } from './types';
 
-const samples = resolve(__dirname, '../../../../shared/fixtures/istio-samples');
-
 function virtualServices(file: string): VirtualService[] {
-  return parseAllDocuments(readFileSync(resolve(samples, file), 'utf8'))
-    .map((doc) => doc.toJS() as VirtualService | null)
-    .filter((object): object is VirtualService => object?.kind === 'VirtualService');
+  return sampleObjects(file).filter((object): object is VirtualService => object.kind === 'VirtualService');
 }
 
 describe('summarizeVirtualService on the Istio samples', () => {

@@ -3,10 +3,11 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { KubernetesObject, V1Deployment, V1Service } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
+import { SHARED_DIR } from '../../../dev/sandbox/sandbox.ts';
 import type { ServiceObjects } from './read';
 import type { DestinationRule, VirtualService } from './types';
 
-export const SAMPLES = resolve(__dirname, '../../../../shared/fixtures/istio-samples');
+export const SAMPLES = resolve(SHARED_DIR, 'fixtures/istio-samples');
 
 export function sampleObjects(file: string, namespace = 'default'): KubernetesObject[] {
   return parseAllDocuments(readFileSync(resolve(SAMPLES, file), 'utf8'))
