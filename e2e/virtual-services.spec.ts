@@ -36,3 +36,19 @@ test('the console speaks Simplified Chinese when the browser asks for it', async
   await expect(page.getByText('其余所有请求').first()).toBeVisible();
   await context.close();
 });
+
+test('a weight changed with kubectl appears on an open page within 2 s, without reload', async ({ page }) => {
+  const list = new VirtualServicesPage(page);
+  await list.open('?namespace=default');
+  await expect(list.row('default', 'reviews')).toBeVisible();
+  // Give the page's change stream a moment to connect before changing anything.
+  await page.waitForTimeout(500);
+  const navigations: string[] = [];
+  page.on('framenavigated', (frame) => navigations.push(frame.url()));
+  const changed = Date.now();
+  apply('default', [sample('virtual-service-reviews-90-10.yaml')]);
+  await expect.poll(() => list.destinations('default', 'reviews'), { timeout: 2_000, intervals: [50] }).toEqual(['reviews.default v1 90%', 'reviews.default v2 10%']);
+  console.log(`kubectl change visible in the page after ${Date.now() - changed} ms`);
+  expect(navigations).toEqual([]);
+  apply('default', [sample('virtual-service-all-v1.yaml')]);
+});

@@ -5,6 +5,7 @@ import { useState, type ReactNode } from 'react';
 import { I18nProvider } from '@/components/i18n/i18n-provider';
 import type { Locale } from '@/lib/i18n/messages';
 import { ApiError } from '@/lib/client/api';
+import { ChangeStreamListener } from './change-stream-listener';
 
 export function Providers({ locale, children }: { locale: Locale; children: ReactNode }) {
   const [queryClient] = useState(
@@ -21,6 +22,7 @@ export function Providers({ locale, children }: { locale: Locale; children: Reac
   );
   return (
     <QueryClientProvider client={queryClient}>
+      <ChangeStreamListener />
       <I18nProvider locale={locale}>{children}</I18nProvider>
     </QueryClientProvider>
   );

@@ -23,6 +23,20 @@ export interface KindHealth {
 
 const MAX_BACKOFF_MS = 30_000;
 
+/** The kinds each cluster keeps a list+watch of. Pods are left out: views read readiness from Deployments. */
+export const WATCHED_KINDS: KindKey[] = [
+  'namespaces',
+  'services',
+  'deployments',
+  'virtualservices',
+  'destinationrules',
+  'serviceentries',
+  'workloadentries',
+  'httproutes',
+  'trafficsplits',
+  'releases',
+];
+
 class KindCache {
   private informer: Informer<KubernetesObject> & ObjectCache<KubernetesObject>;
   private syncedOnce: Promise<void>;
@@ -109,7 +123,7 @@ export class ClusterCache {
   private readonly listeners = new Set<(change: CacheChange) => void>();
 
   constructor(readonly target: ClusterTarget) {
-    for (const info of Object.values(KINDS)) {
+    for (const info of WATCHED_KINDS.map((key) => KINDS[key])) {
       const cache = new KindCache(target, info, (change) => this.listeners.forEach((listener) => listener(change)));
       this.kinds.set(info.key, cache);
       void cache.start();
