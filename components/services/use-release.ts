@@ -23,7 +23,7 @@ export function useServices(cluster?: string, namespace?: string) {
   return useQuery({
     queryKey: queryKeys.list('services', cluster, namespace),
     queryFn: () => fetchJson<ServiceSummary[]>(`/api/services?${query}`),
-    refetchInterval: 10_000,
+    refetchInterval: 30_000,
   });
 }
 
@@ -32,6 +32,6 @@ export function useRelease(ref: ServiceRef) {
   return useQuery({
     queryKey: queryKeys.object('services', ref.cluster, ref.namespace, ref.name),
     queryFn: () => fetchJson<ReleaseDetail>(servicePath(ref)),
-    refetchInterval: 10_000,
+    refetchInterval: 30_000,
   });
 }

@@ -18,7 +18,7 @@ function useVirtualServices(cluster?: string, namespace?: string) {
   return useQuery({
     queryKey: queryKeys.list('virtualservices', cluster, namespace),
     queryFn: () => fetchJson<VirtualServiceSummary[]>(`/api/virtualservices?${query}`),
-    refetchInterval: 5_000,
+    refetchInterval: 30_000,
   });
 }
 
