@@ -37,8 +37,8 @@ done
 # Keys, tokens and the kubeconfig are credentials: keep DIR private.
 umask 077
 
-SERVICE_CIDR=10.0.0.0/24
-KUBERNETES_SERVICE_IP=10.0.0.1
+SERVICE_CIDR=10.96.0.0/16  # room for tens of thousands of Services (benchmarks create thousands)
+KUBERNETES_SERVICE_IP=10.96.0.1
 NODES=${WEIR_SANDBOX_NODES:-3}
 CRDS_DIR=${WEIR_CRDS_DIR:-$REPO/../shared/crds}
 MARKER=.weir-sandbox

@@ -96,17 +96,28 @@ function recordedPid(dir: string, name: string): number | undefined {
   return pid ? Number(pid) : undefined;
 }
 
-async function prometheusHasScraped(prometheusUrl: string): Promise<boolean> {
-  const query = encodeURIComponent('up{job="weir-simulator"} == 1');
+/** True once Prometheus holds a successful scrape of the simulator taken after `since` (unix seconds). */
+async function prometheusHasScraped(prometheusUrl: string, since: number): Promise<boolean> {
+  // timestamp(): after a restart the TSDB still holds `up` samples from before the stop.
+  const query = encodeURIComponent(`timestamp(up{job="weir-simulator"} == 1) > ${since}`);
   const response = await fetch(`${prometheusUrl}/api/v1/query?query=${query}`, { signal: AbortSignal.timeout(2000) });
   const body = (await response.json()) as { data?: { result?: unknown[] } };
   return (body.data?.result?.length ?? 0) > 0;
 }
 
-/** Starts (or restarts) the sandbox's Prometheus on its recorded port; resolves once it has scraped the simulator. */
+/**
+ * Starts (or restarts) the sandbox's Prometheus on its recorded port, keeping its data; resolves once it has
+ * scraped the simulator. Does nothing more when it is already running.
+ */
 export async function startPrometheus(sandbox: SandboxDir): Promise<void> {
   const { prometheusUrl, simulatorUrl } = describeTraffic(sandbox.dir);
   if (!prometheusUrl) throw new Error(`no traffic.env in ${sandbox.dir}: start the traffic first (startTraffic)`);
+  const since = Math.floor(Date.now() / 1000) - 1;
+  const running = recordedPid(sandbox.dir, 'prometheus');
+  if (running && alive(running)) {
+    await waitUntil('Prometheus', running, join(sandbox.dir, 'logs/prometheus.log'), 60_000, () => prometheusHasScraped(prometheusUrl, 0));
+    return;
+  }
   const home = join(sandbox.dir, 'prometheus');
   mkdirSync(join(home, 'data'), { recursive: true });
   const template = readFileSync(join(REPO_ROOT, 'dev/prometheus/prometheus.yml'), 'utf8');
@@ -119,7 +130,7 @@ export async function startPrometheus(sandbox: SandboxDir): Promise<void> {
     '--log.level=warn',
   ]);
   // The first scrape lands within one interval of start-up, plus jitter.
-  await waitUntil('Prometheus', pid, join(sandbox.dir, 'logs/prometheus.log'), 60_000, () => prometheusHasScraped(prometheusUrl));
+  await waitUntil('Prometheus', pid, join(sandbox.dir, 'logs/prometheus.log'), 60_000, () => prometheusHasScraped(prometheusUrl, since));
 }
 
 /** Stops the sandbox's Prometheus (for tests of "Prometheus down"); the simulator keeps running. */

@@ -9,4 +9,6 @@ export const queryKeys = {
   clusters: () => ['k8s', '*', 'clusters'] as const,
   list: (kind: QueryKind, cluster?: string, namespace?: string) => ['k8s', cluster ?? '*', kind, namespace ?? '*'] as const,
   object: (kind: QueryKind, cluster: string, namespace: string, name: string) => ['k8s', cluster, kind, namespace, name] as const,
+  /** Prometheus traffic metrics of one service; outside `k8s` so object changes do not refetch them. */
+  metrics: (cluster: string, namespace: string, name: string, rangeMinutes: number) => ['metrics', cluster, namespace, name, rangeMinutes] as const,
 };

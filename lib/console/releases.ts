@@ -4,8 +4,8 @@ import { HttpError } from '@/lib/http/errors';
 import { clusterTarget } from '@/lib/k8s/clusters';
 import { applyPlan, PlanFailure, type StepOutcome } from '@/lib/k8s/apply-plan';
 import { cachesInScope, type Scope } from '@/lib/k8s/scope';
-import { cachedNamespaceObjects, freshServiceObjects, objectsOfService } from '@/lib/k8s/service-objects';
-import { clusterCache } from '@/lib/k8s/watch-cache';
+import { cachedNamespaceObjects, freshServiceObjects, indexObjects, objectsOfService, serviceObjectsFromIndex } from '@/lib/k8s/service-objects';
+import { clusterCache, type ClusterCache } from '@/lib/k8s/watch-cache';
 import { conflict } from '@/lib/mesh/plan-error';
 import type { Intent } from '@/lib/mesh/intents';
 import { planIntent } from '@/lib/mesh/plan';
@@ -18,29 +18,37 @@ const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-leas
 /** One row of the Services page. */
 export type ServiceSummary = Omit<ReleaseView, 'routes' | 'otherRoutes'> & { otherRouteCount: number };
 
-/** Every mesh service in scope: those with routing, and those whose workloads carry version labels. */
-export async function listServices(scope: Scope): Promise<ServiceSummary[]> {
+/** Rows already built for a cluster and scope, valid while the cache's change counter stays the same. */
+const memo = new WeakMap<ClusterCache, Map<string, { generation: number; rows: ServiceSummary[] }>>();
+
+async function servicesOfCluster(cache: ClusterCache, namespace: string | undefined): Promise<ServiceSummary[]> {
+  const generation = cache.generation();
+  const key = namespace ?? '*';
+  const cached = memo.get(cache)?.get(key);
+  if (cached && cached.generation === generation) return cached.rows;
+
   const rows: ServiceSummary[] = [];
-  for (const cache of cachesInScope(scope)) {
-    const all = await cachedNamespaceObjects(cache, scope.namespace);
-    for (const service of all.services) {
-      const namespace = service.metadata?.namespace ?? '';
-      const name = service.metadata?.name ?? '';
-      if (SYSTEM_NAMESPACES.has(namespace) || (namespace === 'default' && name === 'kubernetes')) continue;
-      const inNamespace = {
-        ...all,
-        virtualServices: all.virtualServices.filter((vs) => vs.metadata?.namespace === namespace),
-        destinationRules: all.destinationRules.filter((dr) => dr.metadata?.namespace === namespace),
-        deployments: all.deployments.filter((d) => d.metadata?.namespace === namespace),
-        workloadEntries: all.workloadEntries.filter((e) => e.metadata?.namespace === namespace),
-      };
-      const view = readRelease(objectsOfService(cache.target.name, namespace, name, inNamespace));
+  for (const [ns, index] of indexObjects(await cachedNamespaceObjects(cache, namespace))) {
+    if (SYSTEM_NAMESPACES.has(ns)) continue;
+    for (const service of index.services) {
+      if (ns === 'default' && service.metadata?.name === 'kubernetes') continue;
+      const view = readRelease(serviceObjectsFromIndex(cache.target.name, ns, service, index));
       if (!view.virtualService && !view.destinationRule && view.discoveredVersions.length === 0) continue;
       const { routes: _routes, otherRoutes, ...summary } = view;
       rows.push({ ...summary, otherRouteCount: otherRoutes.length });
     }
   }
-  return rows.sort((a, b) => a.cluster.localeCompare(b.cluster) || a.namespace.localeCompare(b.namespace) || a.service.localeCompare(b.service));
+  if (!memo.has(cache)) memo.set(cache, new Map());
+  memo.get(cache)!.set(key, { generation, rows });
+  return rows;
+}
+
+/** Every mesh service in scope: those with routing, and those whose workloads carry version labels. */
+export async function listServices(scope: Scope): Promise<ServiceSummary[]> {
+  const perCluster = await Promise.all(cachesInScope(scope).map((cache) => servicesOfCluster(cache, scope.namespace)));
+  return perCluster
+    .flat()
+    .sort((a, b) => a.cluster.localeCompare(b.cluster) || a.namespace.localeCompare(b.namespace) || a.service.localeCompare(b.service));
 }
 
 /** The service page: the release view and the YAML of its routing objects. */

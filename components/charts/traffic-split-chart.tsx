@@ -1,0 +1,111 @@
+'use client';
+
+import { useMemo, useState } from 'react';
+import { useI18n } from '@/components/i18n/i18n-provider';
+import { StatusBadge } from '@/components/ui/status-badge';
+import type { TrafficPoint } from '@/lib/metrics/service-metrics';
+import { ShareChart } from './share-chart';
+import { useConfiguredHistory } from './use-configured-history';
+import { METRIC_RANGES, useServiceMetrics, type MetricRange } from './use-service-metrics';
+import { VersionHealthTable } from './version-health-table';
+import { orderVersions } from './version-colors';
+
+export interface TrafficSplitChartProps {
+  cluster: string;
+  namespace: string;
+  service: string;
+  /** Current configured weights, percent per version (the managed route's). */
+  configured: Record<string, number>;
+}
+
+/** The newest point that saw requests: what "observed share" means right now. */
+function latestShare(series: TrafficPoint[]): Record<string, number> {
+  return series.findLast((point) => Object.keys(point.share).length > 0)?.share ?? {};
+}
+
+/** Rounded and key-sorted, so tests and humans can compare it: {"v1":0.2,"v2":0.8}. */
+function shareAttribute(share: Record<string, number>): string {
+  return JSON.stringify(Object.fromEntries(Object.keys(share).sort().map((version) => [version, Math.round(share[version]! * 1000) / 1000])));
+}
+
+/**
+ * Observed share of requests per version over the last 5 / 15 / 60 minutes against the configured weights,
+ * with success rate and latency per version; refreshed every 5 s from Prometheus. When Prometheus is down or
+ * has nothing yet, it says so and the rest of the page is unaffected.
+ */
+export function TrafficSplitChart({ cluster, namespace, service, configured }: TrafficSplitChartProps) {
+  const { t } = useI18n();
+  const [range, setRange] = useState<MetricRange>(5);
+  const query = useServiceMetrics(cluster, namespace, service, range);
+  const history = useConfiguredHistory(configured);
+  const metrics = query.data;
+  const status = metrics?.status ?? (query.isError ? 'error' : 'loading');
+  const share = useMemo(() => latestShare(metrics?.series ?? []), [metrics]);
+  const versions = useMemo(() => {
+    const observed = [...Object.keys(metrics?.perVersion ?? {}), ...(metrics?.series ?? []).flatMap((point) => Object.keys(point.rps))];
+    return orderVersions(Object.keys(configured), observed);
+  }, [configured, metrics]);
+
+  return (
+    <section
+      data-testid="traffic-split-chart"
+      data-status={status}
+      data-observed-share={shareAttribute(share)}
+      aria-labelledby="traffic-split-chart-title"
+      className="rounded-lg border border-slate-200 bg-white p-4"
+    >
+      <header className="flex flex-wrap items-start justify-between gap-2">
+        <div>
+          <h3 id="traffic-split-chart-title" className="text-sm font-semibold text-slate-900">
+            {t('metrics.title')}
+          </h3>
+          <p className="text-xs text-slate-500">{t('metrics.subtitle')}</p>
+        </div>
+        <div role="group" aria-label={t('metrics.range')} className="inline-flex overflow-hidden rounded-md border border-slate-300 text-xs">
+          {METRIC_RANGES.map((minutes) => (
+            <button
+              key={minutes}
+              type="button"
+              aria-pressed={range === minutes}
+              onClick={() => setRange(minutes)}
+              className={`px-2.5 py-1 font-medium ${range === minutes ? 'bg-brand-600 text-white' : 'bg-white text-slate-700 hover:bg-slate-50'}`}
+            >
+              {t('metrics.rangeMinutes', { minutes })}
+            </button>
+          ))}
+        </div>
+      </header>
+
+      <div className="mt-3">
+        {status === 'loading' && <div className="h-60 animate-pulse rounded bg-slate-100" aria-busy="true" aria-label={t('metrics.loading')} />}
+        {status === 'error' && (
+          <p role="alert" className="flex items-center gap-2 text-sm text-red-800">
+            <StatusBadge tone="error">{t('metrics.unavailable')}</StatusBadge>
+            {t('metrics.error', { message: query.error instanceof Error ? query.error.message : String(query.error) })}
+          </p>
+        )}
+        {status === 'unavailable' && (
+          <div role="status" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900">
+            <StatusBadge tone="error">{t('metrics.unavailable')}</StatusBadge>
+            <p className="mt-2">
+              {metrics?.reason === 'not-configured' ? t('metrics.notConfigured') : t('metrics.unavailableBody', { detail: metrics?.message ?? '' })}
+            </p>
+          </div>
+        )}
+        {status === 'no-data' && (
+          <div role="status" className="rounded-md border border-slate-200 bg-slate-50 p-3 text-sm text-slate-700">
+            <StatusBadge tone="neutral">{t('metrics.noData')}</StatusBadge>
+            <p className="mt-2">{t('metrics.noDataBody', { minutes: range })}</p>
+          </div>
+        )}
+        {status === 'ok' && metrics && (
+          <>
+            <ShareChart versions={versions} series={metrics.series} history={history} />
+            <p className="mt-1 text-xs text-slate-500">{t('metrics.legend', { window: metrics.window })}</p>
+            <VersionHealthTable versions={versions} configured={configured} latestShare={share} perVersion={metrics.perVersion} />
+          </>
+        )}
+      </div>
+    </section>
+  );
+}
