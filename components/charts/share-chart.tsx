@@ -11,6 +11,7 @@ interface ShareChartProps {
   versions: string[];
   series: TrafficPoint[];
   history: ConfiguredWeights[];
+  rangeMinutes: number;
 }
 
 type Row = Record<string, number | undefined> & { t: number };
@@ -35,8 +36,17 @@ function rowsOf(versions: string[], series: TrafficPoint[], history: ConfiguredW
   });
 }
 
+/** Ticks on whole minutes, about five per range, so labels neither repeat nor crowd. */
+function timeTicks(rows: Row[], rangeMinutes: number): number[] {
+  if (rows.length === 0) return [];
+  const every = Math.max(1, Math.round(rangeMinutes / 5)) * 60_000;
+  const ticks: number[] = [];
+  for (let tick = Math.ceil(rows[0]!.t / every) * every; tick <= rows.at(-1)!.t; tick += every) ticks.push(tick);
+  return ticks;
+}
+
 /** Stacked area of observed share per version, with the configured weights as dashed step lines. */
-export function ShareChart({ versions, series, history }: ShareChartProps) {
+export function ShareChart({ versions, series, history, rangeMinutes }: ShareChartProps) {
   const { t, locale } = useI18n();
   const rows = rowsOf(versions, series, history);
   return (
@@ -47,6 +57,7 @@ export function ShareChart({ versions, series, history }: ShareChartProps) {
         type="number"
         scale="time"
         domain={['dataMin', 'dataMax']}
+        ticks={timeTicks(rows, rangeMinutes)}
         tickFormatter={(value: number) => formatTime(locale, value)}
         tick={{ fontSize: 11, fill: '#64748b' }}
       />

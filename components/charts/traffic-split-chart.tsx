@@ -87,9 +87,8 @@ export function TrafficSplitChart({ cluster, namespace, service, configured }: T
         {status === 'unavailable' && (
           <div role="status" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900">
             <StatusBadge tone="error">{t('metrics.unavailable')}</StatusBadge>
-            <p className="mt-2">
-              {metrics?.reason === 'not-configured' ? t('metrics.notConfigured') : t('metrics.unavailableBody', { detail: metrics?.message ?? '' })}
-            </p>
+            <p className="mt-2">{metrics?.reason === 'not-configured' ? t('metrics.notConfigured') : t('metrics.unavailableBody')}</p>
+            {metrics?.reason !== 'not-configured' && metrics?.message && <p className="mt-1 font-mono text-xs text-red-800">{metrics.message}</p>}
           </div>
         )}
         {status === 'no-data' && (
@@ -100,7 +99,7 @@ export function TrafficSplitChart({ cluster, namespace, service, configured }: T
         )}
         {status === 'ok' && metrics && (
           <>
-            <ShareChart versions={versions} series={metrics.series} history={history} />
+            <ShareChart versions={versions} series={metrics.series} history={history} rangeMinutes={metrics.rangeMinutes} />
             <p className="mt-1 text-xs text-slate-500">{t('metrics.legend', { window: metrics.window })}</p>
             <VersionHealthTable versions={versions} configured={configured} latestShare={share} perVersion={metrics.perVersion} />
           </>
