@@ -41,13 +41,15 @@ ensure_node() {
   [ "$(node --version)" = "v$WEIR_NODE_VERSION" ] || die "node on PATH is $(node --version), expected v$WEIR_NODE_VERSION"
 }
 
-# npm dependencies, reinstalled only when package-lock.json changed since the last install.
+# npm dependencies, reinstalled only when package.json or package-lock.json changed since the last install.
+# `npm install`, not `npm ci`: the registry here serves only this platform's optional packages (no darwin /
+# win32 builds of swc or oxide), so the lockfile cannot list them and `npm ci` refuses it as out of sync.
 ensure_npm_deps() {
-  local stamp="$WEIR_ROOT/node_modules/.weir-lock-stamp"
-  if [ -f "$stamp" ] && cmp -s "$stamp" "$WEIR_ROOT/package-lock.json"; then return 0; fi
-  log "installing npm packages (npm ci)"
-  (cd "$WEIR_ROOT" && npm ci --no-audit --no-fund --loglevel=error >&2) || die "npm ci failed"
-  cp "$WEIR_ROOT/package-lock.json" "$stamp"
+  local stamp="$WEIR_ROOT/node_modules/.weir-deps-stamp"
+  if [ -f "$stamp" ] && [ "$(cat "$WEIR_ROOT/package.json" "$WEIR_ROOT/package-lock.json" | cksum)" = "$(cat "$stamp")" ]; then return 0; fi
+  log "installing npm packages"
+  (cd "$WEIR_ROOT" && npm install --no-audit --no-fund --loglevel=error >&2) || die "npm install failed"
+  cat "$WEIR_ROOT/package.json" "$WEIR_ROOT/package-lock.json" | cksum >"$stamp"
 }
 
 # The control plane (etcd, kube-apiserver, controller-manager, scheduler, kubectl, kwok), built once and cached.

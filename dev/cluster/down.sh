@@ -18,7 +18,8 @@ if [[ ${1-} == --keep ]]; then KEEP=1; shift; fi
 
 log() { echo "down.sh: $*" >&2; }
 MARKER=.weir-sandbox
-BINARIES=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+# prometheus and node (the traffic simulator) are started by dev/sandbox/traffic.ts with DIR in their arguments.
+BINARIES=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok prometheus node)
 
 if [[ ! -e $1 ]]; then
   log "$1 does not exist; nothing to stop"

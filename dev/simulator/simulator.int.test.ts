@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -95,6 +95,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await simulator?.stop();
   await kubectl(sandbox, ['delete', 'namespace', NAMESPACE, '--wait=false']);
+  rmSync(scratch, { recursive: true, force: true });
 });
 
 describe(`the traffic simulator against kube-apiserver ${sandbox.apiServerVersion}`, () => {
