@@ -20,6 +20,11 @@ export class ServicePage {
     return this.page.getByRole('dialog');
   }
 
+  /** The live split chart; `data-observed-share` holds the latest observed share per version. */
+  get chart(): Locator {
+    return this.page.getByTestId('traffic-split-chart');
+  }
+
   weight(version: string): Locator {
     return this.page.getByTestId(`weight-${version}`);
   }

@@ -10,6 +10,7 @@ process.env.WEIR_PROMETHEUS_SCRAPE_INTERVAL = SCRAPE_INTERVAL;
 const { serviceMetrics } = await import('./service-metrics');
 const metricsRoute = await import('@/app/api/services/[cluster]/[namespace]/[name]/metrics/route');
 const serviceRoute = await import('@/app/api/services/[cluster]/[namespace]/[name]/route');
+const intentsRoute = await import('@/app/api/services/[cluster]/[namespace]/[name]/intents/route');
 const { clusterCache } = await import('@/lib/k8s/watch-cache');
 
 const nginx = { cluster: 'sandbox', namespace: 'demo', name: 'nginx' };
@@ -62,6 +63,14 @@ describe(`traffic metrics from the sandbox's Prometheus (${sandbox.prometheusUrl
     const page = await get(serviceRoute, '');
     expect(page.status).toBe(200);
     expect(page.body.view.service).toBe('nginx');
+
+    // The wizards do not need metrics: a weight change previews (diff + server-side dry run) as usual.
+    const weights = Object.fromEntries(page.body.view.versions.map((v: { name: string }, i: number) => [v.name, i === 0 ? 100 : 0]));
+    const preview = await intentsRoute.POST(
+      new Request('http://weir.test/', { method: 'POST', body: JSON.stringify({ mode: 'preview', intent: { type: 'set-weights', expected: page.body.view.splitEtag, weights } }) }),
+      { params: Promise.resolve(nginx) },
+    );
+    expect(preview.status).toBe(200);
 
     await startPrometheus(sandbox);
     expect((await metricsWhenOk()).status).toBe('ok');
