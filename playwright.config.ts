@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { ALICE_STATE } from './e2e/support/state.ts';
 
 /** End-to-end tests: Debian's Chromium against the production build of the console on a real sandbox. */
 export default defineConfig({
@@ -12,6 +13,8 @@ export default defineConfig({
   reporter: process.env.CI ? [['list']] : [['list']],
   use: {
     baseURL: process.env.WEIR_E2E_BASE_URL,
+    // Signed in as alice (operator) by global setup; specs that need someone else sign in themselves.
+    storageState: ALICE_STATE,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     launchOptions: {

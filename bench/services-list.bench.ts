@@ -8,10 +8,12 @@
 import { KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import { expect, inject, it } from 'vitest';
 import { adminConfig } from '../test/sandbox-client.ts';
+import { signIn } from '../test/console-session.ts';
 
 const sandbox = inject('sandbox');
 process.env.WEIR_KUBECONFIG = sandbox.consoleKubeconfig;
 const { GET } = await import('@/app/api/services/route');
+const admin = await signIn('admin');
 
 const N = Number(process.env.WEIR_BENCH_SERVICES ?? 1000);
 const NAMESPACE = 'bench';
@@ -70,7 +72,7 @@ it(`lists ${N} services from the watch cache`, async () => {
   }
   console.log(`created ${N * 3} objects in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
-  const request = () => GET(new Request('http://weir.test/api/services?cluster=sandbox'));
+  const request = () => GET(new Request('http://weir.test/api/services?cluster=sandbox', { headers: admin.read }));
   // Wait until the caches have caught up with every object.
   for (let tries = 0; tries < 100; tries += 1) {
     const rows = (await (await request()).json()) as unknown[];

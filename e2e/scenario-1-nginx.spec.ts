@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 import { getObject, subsets, vsWeights } from './support/cluster';
 import { ServicePage } from './pages/service-page';
 

@@ -1,6 +1,7 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 import { VirtualServicesPage } from './pages/virtual-services-page';
 import { apply, sample } from './support/cluster';
+import { ALICE_STATE } from './support/state';
 
 // Other specs change reviews; start from the fixture as it is.
 test.beforeAll(() => apply('default', [sample('virtual-service-all-v1.yaml')]));
@@ -28,7 +29,7 @@ test('the filter narrows the list and is kept in the URL', async ({ page }) => {
 });
 
 test('the console speaks Simplified Chinese when the browser asks for it', async ({ browser }) => {
-  const context = await browser.newContext({ locale: 'zh-CN' });
+  const context = await browser.newContext({ locale: 'zh-CN', storageState: ALICE_STATE, baseURL: process.env.WEIR_E2E_BASE_URL });
   const page = await context.newPage();
   const list = new VirtualServicesPage(page);
   await list.open('?namespace=default');

@@ -1,6 +1,19 @@
+import { cookies } from 'next/headers';
+import { redirect } from 'next/navigation';
 import type { ReactNode } from 'react';
+import { SessionProvider } from '@/components/auth/session-context';
 import { AppShell } from '@/components/layout/app-shell';
+import { SESSION_COOKIE } from '@/lib/auth/request';
+import { findSession } from '@/lib/auth/session-store';
 
-export default function ConsoleLayout({ children }: { children: ReactNode }) {
-  return <AppShell>{children}</AppShell>;
+export const dynamic = 'force-dynamic';
+
+export default async function ConsoleLayout({ children }: { children: ReactNode }) {
+  const session = findSession((await cookies()).get(SESSION_COOKIE)?.value);
+  if (!session) redirect('/login');
+  return (
+    <SessionProvider user={session.user} csrfToken={session.csrfToken}>
+      <AppShell>{children}</AppShell>
+    </SessionProvider>
+  );
 }

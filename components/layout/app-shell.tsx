@@ -5,6 +5,7 @@ import { usePathname, useSearchParams } from 'next/navigation';
 import { Suspense, type ReactNode } from 'react';
 import { useI18n } from '@/components/i18n/i18n-provider';
 import type { MessageKey } from '@/lib/i18n/messages';
+import { UserMenu } from '@/components/auth/user-menu';
 import { ClusterStatus } from './cluster-status';
 import { LanguageSwitch } from './language-switch';
 import { ScopePicker } from './scope-picker';
@@ -60,7 +61,10 @@ export function AppShell({ children }: { children: ReactNode }) {
           <Suspense>
             <ScopePicker />
           </Suspense>
-          <LanguageSwitch />
+          <div className="flex items-center gap-4">
+            <LanguageSwitch />
+            <UserMenu />
+          </div>
         </header>
         <main className="min-w-0 flex-1">{children}</main>
       </div>

@@ -16,6 +16,7 @@ import { CreateRoutingWizard } from '@/components/wizards/create-routing-wizard'
 import { DeleteVersionWizard } from '@/components/wizards/delete-version-wizard';
 import { EditPolicyWizard } from '@/components/wizards/edit-policy-wizard';
 import { TakeOverWizard } from '@/components/wizards/take-over-wizard';
+import { useSessionUser } from '@/components/auth/session-context';
 import { useRelease, type ServiceRef } from './use-release';
 
 type OpenWizard =
@@ -38,14 +39,17 @@ function Section({ title, children, testId }: { title: string; children: React.R
 /** The service page: versions, routing in words, live split, validations, YAML, and the wizards. */
 export function ServiceDetail({ service }: { service: ServiceRef }) {
   const { t } = useI18n();
+  const user = useSessionUser();
   const { data, error, isPending, refetch } = useRelease(service);
   const [wizard, setWizard] = useState<OpenWizard>(null);
 
   if (isPending) return <TableSkeleton />;
   if (error) return <ErrorPanel message={error.message} onRetry={() => void refetch()} />;
 
-  const { view, yaml } = data;
+  const { view, yaml, permissions } = data;
   const routed = Boolean(view.virtualService);
+  const canEdit = permissions?.editRouting !== false;
+  const readOnlyReason = canEdit ? undefined : t('auth.readOnly', { user: user.username, namespace: view.namespace });
   const close = () => setWizard(null);
   const configured = Object.fromEntries(view.versions.map((version) => [version.name, version.weight]));
 
@@ -70,18 +74,27 @@ export function ServiceDetail({ service }: { service: ServiceRef }) {
             </div>
           )}
         </div>
-        <div className="flex gap-2">
-          {routed ? (
-            <>
-              <Button onClick={() => setWizard({ name: 'add' })}>{t('actions.addVersion')}</Button>
-              <Button tone="secondary" onClick={() => setWizard({ name: 'edit' })}>
-                {t('actions.editPolicy')}
+        <div className="flex flex-col items-end gap-1">
+          <div className="flex gap-2">
+            {routed ? (
+              <>
+                <Button onClick={() => setWizard({ name: 'add' })} disabled={!canEdit} title={readOnlyReason}>
+                  {t('actions.addVersion')}
+                </Button>
+                <Button tone="secondary" onClick={() => setWizard({ name: 'edit' })} disabled={!canEdit} title={readOnlyReason}>
+                  {t('actions.editPolicy')}
+                </Button>
+              </>
+            ) : (
+              <Button onClick={() => setWizard({ name: 'create' })} disabled={!canEdit || view.discoveredVersions.length === 0} title={readOnlyReason}>
+                {t('actions.createRouting')}
               </Button>
-            </>
-          ) : (
-            <Button onClick={() => setWizard({ name: 'create' })} disabled={view.discoveredVersions.length === 0}>
-              {t('actions.createRouting')}
-            </Button>
+            )}
+          </div>
+          {readOnlyReason && (
+            <p className="text-xs text-slate-500" data-testid="read-only-reason">
+              {readOnlyReason}
+            </p>
           )}
         </div>
       </div>
@@ -94,7 +107,7 @@ export function ServiceDetail({ service }: { service: ServiceRef }) {
         ) : (
           <VersionsTable
             view={view}
-            actions={routed ? { onTakeOver: (version) => setWizard({ name: 'take-over', version }), onDelete: (version) => setWizard({ name: 'delete', version }) } : undefined}
+            actions={routed && canEdit ? { onTakeOver: (version) => setWizard({ name: 'take-over', version }), onDelete: (version) => setWizard({ name: 'delete', version }) } : undefined}
           />
         )}
       </Section>

@@ -18,6 +18,7 @@ if (command === 'up') {
       `WEIR_SANDBOX_DIR=${sandbox.dir}`,
       `WEIR_SANDBOX_KUBECONFIG=${sandbox.kubeconfig}`,
       `WEIR_KUBECONFIG=${sandbox.consoleKubeconfig}`,
+      `WEIR_DEV_KUBECONFIG=${sandbox.kubeconfig}`,
       `WEIR_APISERVER_URL=${sandbox.apiServerUrl}`,
       `WEIR_APISERVER_VERSION=${sandbox.apiServerVersion}`,
       `WEIR_PROMETHEUS_URL=${sandbox.prometheusUrl}`,

@@ -68,10 +68,9 @@ function writeConsoleKubeconfig(kubeconfig: string, target: string): void {
     clusters: { name: string }[];
     users: { name: string }[];
   };
-  // Until per-user identity lands (the Access issue), the console both reads and writes as the sandbox admin;
-  // after it, this becomes the weir-console ServiceAccount and writes carry the signed-in user's identity.
-  const source = config.contexts.find((context) => context.name === 'admin');
-  if (!source) throw new Error(`${kubeconfig} has no admin context`);
+  // The console watches as its own ServiceAccount (read-only RBAC); writes carry the signed-in user's token.
+  const source = config.contexts.find((context) => context.name === 'weir-console');
+  if (!source) throw new Error(`${kubeconfig} has no weir-console context`);
   const consoleConfig = {
     apiVersion: 'v1',
     kind: 'Config',

@@ -3,7 +3,10 @@
  * The URL reaches tests and page objects as WEIR_E2E_BASE_URL; the sandbox facts as WEIR_SANDBOX_*.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parse } from 'yaml';
+import { ALICE_STATE } from './state.ts';
 import { createServer } from 'node:net';
 import type { FullConfig } from '@playwright/test';
 import { REPO_ROOT, apiServerVersion, buildControlPlane, describeSandbox, startSandbox, stopSandbox, type Sandbox } from '../../dev/sandbox/sandbox.ts';
@@ -34,6 +37,29 @@ async function waitForConsole(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`the console did not answer on ${url} within 60 s`);
 }
 
+/** Signs a sandbox user in through the console's login route and saves the session cookie for the tests. */
+async function signInAs(user: string, url: string, file: string): Promise<void> {
+  const response = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { origin: url, 'content-type': 'application/json' },
+    body: JSON.stringify({ strategy: 'dev', user }),
+  });
+  if (!response.ok) throw new Error(`signing in as ${user} failed: ${response.status} ${await response.text()}`);
+  const [pair] = (response.headers.get('set-cookie') ?? '').split(';');
+  const [name, value] = pair!.split('=');
+  const { hostname } = new URL(url);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(
+    file,
+    JSON.stringify({ cookies: [{ name, value, domain: hostname, path: '/', expires: -1, httpOnly: true, secure: false, sameSite: 'Strict' }], origins: [] }),
+  );
+}
+
+function sandboxTokens(kubeconfig: string): string[] {
+  const config = parse(readFileSync(kubeconfig, 'utf8')) as { users: { user: { token?: string } }[] };
+  return config.users.map((entry) => entry.user.token).filter((token): token is string => Boolean(token));
+}
+
 export default async function globalSetup(_config: FullConfig) {
   if (!existsSync('/usr/bin/chromium')) {
     throw new Error('Debian Chromium is missing: run `apt-get install chromium` (./weir test installs it)');
@@ -58,6 +84,7 @@ export default async function globalSetup(_config: FullConfig) {
     env: {
       ...process.env,
       WEIR_KUBECONFIG: sandbox.consoleKubeconfig,
+      WEIR_DEV_KUBECONFIG: sandbox.kubeconfig,
       WEIR_SANDBOX: 'true',
       WEIR_PROMETHEUS_URL: sandbox.prometheusUrl,
       WEIR_PROMETHEUS_SCRAPE_INTERVAL: SCRAPE_INTERVAL,
@@ -68,6 +95,9 @@ export default async function globalSetup(_config: FullConfig) {
   await waitForConsole(url, child);
 
   process.env.WEIR_E2E_BASE_URL = url;
+  await signInAs('alice', url, ALICE_STATE);
+  // Every response of the run is checked against these (e2e/support/test.ts): none may carry a credential.
+  process.env.WEIR_E2E_SECRET_TOKENS = JSON.stringify(sandboxTokens(sandbox.kubeconfig));
   process.env.WEIR_SANDBOX_DIR_E2E = sandbox.dir;
   process.env.WEIR_SANDBOX_KUBECONFIG = sandbox.kubeconfig;
   process.env.WEIR_SANDBOX_KUBECTL = sandbox.kubectl;

@@ -13,9 +13,21 @@ export class ApiError extends Error {
   }
 }
 
-/** Fetches JSON from the console's API; non-2xx answers become an ApiError. */
+let csrfToken: string | undefined;
+
+/** The signed-in session's CSRF token, sent with every change (set once by the console layout). */
+export function setCsrfToken(token: string): void {
+  csrfToken = token;
+}
+
+/** Fetches JSON from the console's API; non-2xx answers become an ApiError, 401 goes to the login page. */
 export async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(url, { ...init, headers: { accept: 'application/json', ...init?.headers } });
+  const mutating = init?.method && init.method !== 'GET';
+  const headers = { accept: 'application/json', ...(mutating && csrfToken ? { 'x-csrf-token': csrfToken } : {}), ...init?.headers };
+  const response = await fetch(url, { ...init, headers });
+  if (response.status === 401 && typeof window !== 'undefined' && !url.startsWith('/api/auth/')) {
+    window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+  }
   const text = await response.text();
   const body = text ? (JSON.parse(text) as unknown) : undefined;
   if (!response.ok) {

@@ -38,6 +38,18 @@ const envSchema = z.object({
     .string()
     .regex(/^\d+(s|m)$/, 'must be a duration like 15s or 1m')
     .default('15s'),
+  /** Login strategies offered, in order: dev (sandbox users), token (a pasted bearer token), oidc. */
+  WEIR_AUTH_STRATEGIES: z
+    .string()
+    .optional()
+    .transform((value) => (value ? value.split(',').map((item) => item.trim()).filter(Boolean) : undefined))
+    .pipe(z.array(z.enum(['dev', 'token', 'oidc'], { error: 'must list dev, token or oidc' })).optional()),
+  /** For the dev strategy: a kubeconfig whose contexts are the sandbox users (their tokens stay on the server). */
+  WEIR_DEV_KUBECONFIG: z.string().min(1).optional(),
+  /** Key for encrypting credentials held in sessions (32+ characters); random per process when unset. */
+  WEIR_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  WEIR_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  WEIR_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(12),
 });
 
 /** The console's configuration, parsed once from the environment; a bad setting names itself. */
@@ -53,6 +65,15 @@ export function weirEnv(): WeirEnv {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`Invalid configuration: ${problems.join('; ')}`);
   }
+  if (result.data.WEIR_AUTH_STRATEGIES?.includes('dev') && !result.data.WEIR_SANDBOX) {
+    throw new Error('Invalid configuration: WEIR_AUTH_STRATEGIES: "dev" is only allowed when WEIR_SANDBOX=true');
+  }
   parsed = result.data;
   return parsed;
+}
+
+/** Login strategies in force: the configured ones, or dev on the sandbox and token elsewhere. */
+export function authStrategies(): ('dev' | 'token' | 'oidc')[] {
+  const env = weirEnv();
+  return env.WEIR_AUTH_STRATEGIES ?? (env.WEIR_SANDBOX ? ['dev', 'token'] : ['token']);
 }

@@ -2,6 +2,9 @@ import 'server-only';
 import { clusterTargets } from '@/lib/k8s/clusters';
 import { clusterCache } from '@/lib/k8s/watch-cache';
 import { toChangeEvent } from './change-events';
+import { namespaceAccess } from '@/lib/auth/guard';
+import type { Session } from '@/lib/auth/session-store';
+import { KINDS } from '@/lib/k8s/kinds';
 
 const KEEP_ALIVE_MS = 15_000;
 
@@ -9,7 +12,7 @@ const KEEP_ALIVE_MS = 15_000;
  * One Server-Sent Events stream of every change the watch caches see, for one browser tab. Proxies drop
  * idle connections, so a comment goes out every 15 s; the stream ends when the browser goes away.
  */
-export function changeStream(signal: AbortSignal): ReadableStream<Uint8Array> {
+export function changeStream(session: Session, signal: AbortSignal): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let cleanup = () => {};
   return new ReadableStream({
@@ -22,7 +25,15 @@ export function changeStream(signal: AbortSignal): ReadableStream<Uint8Array> {
         }
       };
       const unsubscribers = [...clusterTargets().keys()].map((name) =>
-        clusterCache(name)!.subscribe((change) => send(`event: change\ndata: ${JSON.stringify(toChangeEvent(change))}\n\n`)),
+        clusterCache(name)!.subscribe((change) => {
+          // Each user sees only changes to what RBAC lets them list (checks are cached per session).
+          const namespace = change.object.metadata?.namespace;
+          const info = KINDS[change.kind];
+          void namespaceAccess(session, name, { group: info.group, resource: info.plural })
+            .then((allowed) => (namespace ? allowed(namespace) : allowed('')))
+            .then((allowed) => allowed && send(`event: change\ndata: ${JSON.stringify(toChangeEvent(change))}\n\n`))
+            .catch(() => undefined);
+        }),
       );
       const keepAlive = setInterval(() => send(': keep-alive\n\n'), KEEP_ALIVE_MS);
       cleanup = () => {

@@ -2,23 +2,25 @@ import { Watch, type KubernetesObject } from '@kubernetes/client-node';
 import { describe, expect, inject, it } from 'vitest';
 import { kubectl } from '../../dev/sandbox/sandbox.ts';
 import { adminApi, adminConfig, bookinfoNamespace, resourceVersions, sample } from '../../test/sandbox-client.ts';
+import { signIn } from '../../test/console-session.ts';
 import type { VirtualService } from '@/lib/providers/istio/types';
 
 const sandbox = inject('sandbox');
 process.env.WEIR_KUBECONFIG = sandbox.consoleKubeconfig;
 
 const { POST } = await import('@/app/api/services/[cluster]/[namespace]/[name]/intents/route');
+const alice = await signIn('alice');
 const { GET } = await import('@/app/api/services/[cluster]/[namespace]/[name]/route');
 
 async function view(namespace: string, name = 'reviews') {
-  const response = await GET(new Request('http://weir.test/'), { params: Promise.resolve({ cluster: 'sandbox', namespace, name }) });
+  const response = await GET(new Request('http://weir.test/', { headers: alice.read }), { params: Promise.resolve({ cluster: 'sandbox', namespace, name }) });
   expect(response.status).toBe(200);
   return ((await response.json()) as { view: { splitEtag: string; versions: { name: string; weight: number }[] } }).view;
 }
 
 async function post(namespace: string, body: unknown, name = 'reviews') {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  const response = await POST(new Request('http://weir.test/', { method: 'POST', body: text, headers: { 'content-type': 'application/json' } }), {
+  const response = await POST(new Request('http://weir.test/', { method: 'POST', body: text, headers: alice.write }), {
     params: Promise.resolve({ cluster: 'sandbox', namespace, name }),
   });
   return { status: response.status, body: (await response.json()) as any };

@@ -1,5 +1,5 @@
 import 'server-only';
-import { ApiException } from '@kubernetes/client-node';
+import { ApiException, type KubeConfig } from '@kubernetes/client-node';
 import { HttpError } from '@/lib/http/errors';
 import { clusterTarget } from '@/lib/k8s/clusters';
 import { applyPlan, PlanFailure, type StepOutcome } from '@/lib/k8s/apply-plan';
@@ -12,6 +12,7 @@ import { planIntent } from '@/lib/mesh/plan';
 import type { Plan, ReleaseView } from '@/lib/mesh/types';
 import { readRelease } from '@/lib/providers/istio/read';
 import { objectDiff, objectYaml } from './object-yaml';
+import type { ReleasePermissions } from '@/lib/auth/guard';
 
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'weir-system']);
 
@@ -51,10 +52,11 @@ export async function listServices(scope: Scope): Promise<ServiceSummary[]> {
     .sort((a, b) => a.cluster.localeCompare(b.cluster) || a.namespace.localeCompare(b.namespace) || a.service.localeCompare(b.service));
 }
 
-/** The service page: the release view and the YAML of its routing objects. */
+/** The service page: the release view, the YAML of its routing objects, and what the user may change. */
 export interface ReleaseDetail {
   view: ReleaseView;
   yaml: { virtualService: string; destinationRule: string };
+  permissions?: ReleasePermissions;
 }
 
 function requireCluster(cluster: string) {
@@ -117,10 +119,17 @@ function isWriteConflict(error: unknown): boolean {
  * the split the user saw (`expected`) is still the split there is; otherwise the answer is 409 with the
  * current view.
  */
-export async function runIntent(cluster: string, namespace: string, name: string, intent: Intent, mode: 'preview' | 'apply'): Promise<IntentResult> {
-  // Writes use the console's identity until per-user identity lands (issue: Access); the API server still
-  // validates every object, and resourceVersions guard every replace.
-  const { kubeConfig } = requireCluster(cluster);
+export async function runIntent(
+  writer: KubeConfig,
+  cluster: string,
+  namespace: string,
+  name: string,
+  intent: Intent,
+  mode: 'preview' | 'apply',
+): Promise<IntentResult> {
+  // Reads for the plan and every write go as the user (`writer`), so the API server's RBAC has the last word.
+  requireCluster(cluster);
+  const kubeConfig = writer;
   for (let attempt = 1; ; attempt += 1) {
     const objects = await freshServiceObjects(kubeConfig, cluster, namespace, name);
     const view = readRelease(objects);

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { kubectl } from '../../dev/sandbox/sandbox.ts';
+import { signIn } from '../../test/console-session.ts';
 
 const sandbox = inject('sandbox');
 process.env.WEIR_KUBECONFIG = sandbox.consoleKubeconfig;
@@ -7,9 +8,10 @@ process.env.WEIR_SANDBOX = 'true';
 
 const { GET } = await import('@/app/api/virtualservices/route');
 const { clusterCache } = await import('@/lib/k8s/watch-cache');
+const victor = await signIn('victor');
 
 async function getJson(query: string) {
-  const response = await GET(new Request(`http://weir.test/api/virtualservices${query}`));
+  const response = await GET(new Request(`http://weir.test/api/virtualservices${query}`, { headers: victor.read }));
   return { status: response.status, body: (await response.json()) as any };
 }
 

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { SCRAPE_INTERVAL, startPrometheus, stopPrometheus } from '../../dev/sandbox/traffic.ts';
+import { signIn } from '../../test/console-session.ts';
 
 const sandbox = inject('sandbox');
 process.env.WEIR_KUBECONFIG = sandbox.consoleKubeconfig;
@@ -14,9 +15,10 @@ const intentsRoute = await import('@/app/api/services/[cluster]/[namespace]/[nam
 const { clusterCache } = await import('@/lib/k8s/watch-cache');
 
 const nginx = { cluster: 'sandbox', namespace: 'demo', name: 'nginx' };
+const alice = await signIn('alice');
 
 async function get(route: { GET: (request: Request, context: { params: Promise<unknown> }) => Promise<Response> | Response }, path: string, query = '') {
-  const response = await route.GET(new Request(`http://weir.test/api/services/sandbox/demo/nginx${path}${query}`), { params: Promise.resolve(nginx) });
+  const response = await route.GET(new Request(`http://weir.test/api/services/sandbox/demo/nginx${path}${query}`, { headers: alice.read }), { params: Promise.resolve(nginx) });
   return { status: response.status, body: (await response.json()) as any };
 }
 
@@ -67,7 +69,7 @@ describe(`traffic metrics from the sandbox's Prometheus (${sandbox.prometheusUrl
     // The wizards do not need metrics: a weight change previews (diff + server-side dry run) as usual.
     const weights = Object.fromEntries(page.body.view.versions.map((v: { name: string }, i: number) => [v.name, i === 0 ? 100 : 0]));
     const preview = await intentsRoute.POST(
-      new Request('http://weir.test/', { method: 'POST', body: JSON.stringify({ mode: 'preview', intent: { type: 'set-weights', expected: page.body.view.splitEtag, weights } }) }),
+      new Request('http://weir.test/', { method: 'POST', headers: alice.write, body: JSON.stringify({ mode: 'preview', intent: { type: 'set-weights', expected: page.body.view.splitEtag, weights } }) }),
       { params: Promise.resolve(nginx) },
     );
     expect(preview.status).toBe(200);

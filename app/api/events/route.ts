@@ -1,10 +1,16 @@
+import { NextResponse } from 'next/server';
 import { changeStream } from '@/lib/console/change-stream';
+import { sessionOf } from '@/lib/auth/request';
+import { HttpError } from '@/lib/http/errors';
+import { toErrorBody } from '@/lib/http/error-body';
 
 export const dynamic = 'force-dynamic';
 
 /** The change stream: every add / update / delete the watch caches see, as Server-Sent Events. */
 export function GET(request: Request) {
-  return new Response(changeStream(request.signal), {
+  const session = sessionOf(request);
+  if (!session) return NextResponse.json(toErrorBody(new HttpError(401, 'Unauthorized', 'Sign in first')), { status: 401 });
+  return new Response(changeStream(session, request.signal), {
     headers: {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',

@@ -1,12 +1,17 @@
 import { parseParams, respond } from '@/lib/http/handler';
 import { getRelease } from '@/lib/console/releases';
 import { serviceParams } from '@/lib/k8s/service-params';
+import { releasePermissions, requireAccess, SERVICES } from '@/lib/auth/guard';
+import { requireSession } from '@/lib/auth/request';
 
 export const dynamic = 'force-dynamic';
 
-export function GET(_request: Request, { params }: { params: Promise<unknown> }) {
+export function GET(request: Request, { params }: { params: Promise<unknown> }) {
   return respond(async () => {
+    const session = requireSession(request);
     const { cluster, namespace, name } = await parseParams(params, serviceParams);
-    return getRelease(cluster, namespace, name);
+    await requireAccess(session, cluster, namespace, SERVICES, 'get');
+    const [detail, permissions] = await Promise.all([getRelease(cluster, namespace, name), releasePermissions(session, cluster, namespace)]);
+    return { ...detail, permissions };
   });
 }

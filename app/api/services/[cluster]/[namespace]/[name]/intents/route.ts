@@ -3,6 +3,10 @@ import { parseBody, parseParams, respond } from '@/lib/http/handler';
 import { runIntent } from '@/lib/console/releases';
 import { intent } from '@/lib/mesh/intents';
 import { serviceParams } from '@/lib/k8s/service-params';
+import { audited } from '@/lib/auth/audit';
+import { requireMutation } from '@/lib/auth/request';
+import { sessionKubeConfig } from '@/lib/auth/user-client';
+import { requireReleasePermission } from '@/lib/auth/guard';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,8 +15,13 @@ const body = z.object({ mode: z.enum(['preview', 'apply']), intent });
 /** Preview (diff + server-side dry run) or apply one wizard's intent on a service. */
 export function POST(request: Request, { params }: { params: Promise<unknown> }) {
   return respond(async () => {
+    const session = requireMutation(request);
     const { cluster, namespace, name } = await parseParams(params, serviceParams);
     const { mode, intent: wanted } = await parseBody(request, body);
-    return runIntent(cluster, namespace, name, wanted, mode);
+    return audited({ session, action: `${mode}:${wanted.type}`, cluster, namespace, target: name }, async () => {
+      await requireReleasePermission(session, cluster, namespace, wanted);
+      const result = await runIntent(sessionKubeConfig(session, cluster), cluster, namespace, name, wanted, mode);
+      return { result, objects: result.steps.map((step) => `${step.action} ${step.kind}/${step.name}`) };
+    });
   });
 }

@@ -4,6 +4,8 @@ import { HttpError } from '@/lib/http/errors';
 import { clusterTarget } from '@/lib/k8s/clusters';
 import { serviceParams } from '@/lib/k8s/service-params';
 import { serviceMetrics } from '@/lib/metrics/service-metrics';
+import { requireAccess, SERVICES } from '@/lib/auth/guard';
+import { requireSession } from '@/lib/auth/request';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,11 +16,13 @@ const metricsQuery = z.object({
 /** The traffic chart's data; Prometheus being down is a 200 with status `unavailable`, not an error. */
 export function GET(request: Request, { params }: { params: Promise<unknown> }) {
   return respond(async () => {
+    const session = requireSession(request);
     const { cluster, namespace, name } = await parseParams(params, serviceParams);
     const { range } = parseQuery(request, metricsQuery);
     if (!clusterTarget(cluster)) {
       throw new HttpError(404, 'NotFound', `Cluster "${cluster}" is not configured`, [{ field: 'cluster', message: `unknown cluster "${cluster}"` }]);
     }
+    await requireAccess(session, cluster, namespace, SERVICES, 'get');
     return serviceMetrics(cluster, namespace, name, range);
   });
 }

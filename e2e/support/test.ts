@@ -1,0 +1,32 @@
+/**
+ * The `test` every spec uses: Playwright's, plus a check on every response the browser receives — no
+ * sandbox token may ever reach the browser, in HTML, JavaScript or JSON.
+ */
+import { test as base, expect } from '@playwright/test';
+
+export const test = base.extend<{ credentialGuard: void }>({
+  credentialGuard: [
+    async ({ page }, use) => {
+      const tokens = JSON.parse(process.env.WEIR_E2E_SECRET_TOKENS ?? '[]') as string[];
+      if (tokens.length === 0) throw new Error('WEIR_E2E_SECRET_TOKENS is empty: run through playwright.config.ts global setup');
+      const checks: Promise<string | undefined>[] = [];
+      page.on('response', (response) => {
+        const type = response.headers()['content-type'] ?? '';
+        if (!/html|javascript|json|text\/plain|text\/x-component/.test(type)) return;
+        checks.push(
+          response
+            .text()
+            .then((body) => (tokens.some((token) => body.includes(token)) ? response.url() : undefined))
+            .catch(() => undefined),
+        );
+      });
+      await use();
+      const leaks = (await Promise.all(checks)).filter(Boolean);
+      expect(leaks, 'responses that carried a sandbox token').toEqual([]);
+      expect(checks.length, 'responses checked for credentials').toBeGreaterThan(0);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };

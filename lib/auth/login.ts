@@ -1,0 +1,32 @@
+import 'server-only';
+import { z } from 'zod';
+import { authStrategies, weirEnv } from '@/lib/config/env';
+import { HttpError } from '@/lib/http/errors';
+import { devUsers } from './dev-users';
+import { createSession, type Session } from './session-store';
+import { reviewToken } from './user-client';
+
+export const loginBody = z.discriminatedUnion('strategy', [
+  z.object({ strategy: z.literal('dev'), user: z.string().min(1).max(64) }),
+  z.object({ strategy: z.literal('token'), token: z.string().trim().min(10, 'is too short to be a token').max(16_384) }),
+]);
+
+/** Signs a user in with one of the configured strategies; the API server confirms who they are. */
+export async function login(input: z.infer<typeof loginBody>): Promise<Session> {
+  if (!authStrategies().includes(input.strategy)) {
+    throw new HttpError(400, 'BadRequest', `Login with "${input.strategy}" is not enabled`, [{ field: 'strategy', message: 'not enabled' }]);
+  }
+  if (input.strategy === 'dev') {
+    if (!weirEnv().WEIR_SANDBOX) throw new HttpError(403, 'Forbidden', 'Sandbox users exist only on the sandbox');
+    const token = devUsers().get(input.user);
+    if (!token) throw new HttpError(400, 'BadRequest', `No sandbox user "${input.user}"`, [{ field: 'user', message: 'unknown sandbox user' }]);
+    return createSession(await reviewToken(token, 'dev'), token);
+  }
+  return createSession(await reviewToken(input.token, 'token'), input.token);
+}
+
+/** What the login page may show: strategies, and the sandbox users' names (never their tokens). */
+export function loginOptions(): { strategies: string[]; devUsers: string[] } {
+  const strategies = authStrategies();
+  return { strategies, devUsers: strategies.includes('dev') ? [...devUsers().keys()] : [] };
+}

@@ -1,0 +1,34 @@
+/**
+ * Signs a sandbox user in through the console's real login route (dev strategy, the user's real token checked
+ * by the API server) and builds requests that carry that session like a browser would.
+ */
+import { inject } from 'vitest';
+
+const ORIGIN = 'http://weir.test';
+
+export interface SignedIn {
+  user: string;
+  /** Headers for a read: the session cookie. */
+  read: Record<string, string>;
+  /** Headers for a change: cookie, same Origin and the CSRF token. */
+  write: Record<string, string>;
+}
+
+export async function signIn(user: string): Promise<SignedIn> {
+  const sandbox = inject('sandbox');
+  process.env.WEIR_DEV_KUBECONFIG ??= sandbox.kubeconfig;
+  process.env.WEIR_SANDBOX = 'true';
+  const { POST } = await import('@/app/api/auth/login/route');
+  const response = await POST(
+    new Request(`${ORIGIN}/api/auth/login`, {
+      method: 'POST',
+      headers: { origin: ORIGIN, host: 'weir.test', 'content-type': 'application/json' },
+      body: JSON.stringify({ strategy: 'dev', user }),
+    }),
+  );
+  if (response.status !== 200) throw new Error(`login as ${user} answered ${response.status}: ${await response.text()}`);
+  const cookie = response.headers.get('set-cookie')!.split(';')[0]!;
+  const { GET } = await import('@/app/api/auth/session/route');
+  const session = (await (await GET(new Request(`${ORIGIN}/api/auth/session`, { headers: { cookie } }))).json()) as { csrfToken: string };
+  return { user, read: { cookie }, write: { cookie, origin: ORIGIN, host: 'weir.test', 'x-csrf-token': session.csrfToken, 'content-type': 'application/json' } };
+}
