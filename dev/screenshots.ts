@@ -12,7 +12,9 @@ const browser = await chromium.launch({
 const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: process.env.WEIR_SCREENSHOT_LOCALE ?? 'en-US' });
 const suffix = process.env.WEIR_SCREENSHOT_SUFFIX ?? '';
 
-await page.goto(`${base}/services`);
+await page.goto(`${base}/login`);
+await page.screenshot({ path: `docs/login${suffix}.png` });
+await page.getByRole('button', { name: /alice/ }).click();
 await page.getByTestId('service-count').waitFor();
 await page.screenshot({ path: `docs/services${suffix}.png` });
 

@@ -1,7 +1,6 @@
 import { expect, test } from './support/test';
 import { VirtualServicesPage } from './pages/virtual-services-page';
 import { apply, sample } from './support/cluster';
-import { ALICE_STATE } from './support/state';
 
 // Other specs change reviews; start from the fixture as it is.
 test.beforeAll(() => apply('default', [sample('virtual-service-all-v1.yaml')]));
@@ -28,14 +27,15 @@ test('the filter narrows the list and is kept in the URL', async ({ page }) => {
   await expect(page).toHaveURL(/q=rating/);
 });
 
-test('the console speaks Simplified Chinese when the browser asks for it', async ({ browser }) => {
-  const context = await browser.newContext({ locale: 'zh-CN', storageState: ALICE_STATE, baseURL: process.env.WEIR_E2E_BASE_URL });
-  const page = await context.newPage();
-  const list = new VirtualServicesPage(page);
-  await list.open('?namespace=default');
-  await expect(page.getByRole('heading', { name: '虚拟服务' })).toBeVisible();
-  await expect(page.getByText('其余所有请求').first()).toBeVisible();
-  await context.close();
+test.describe('in Chinese', () => {
+  test.use({ locale: 'zh-CN' });
+
+  test('the console speaks Simplified Chinese when the browser asks for it', async ({ page }) => {
+    const list = new VirtualServicesPage(page);
+    await list.open('?namespace=default');
+    await expect(page.getByRole('heading', { name: '虚拟服务' })).toBeVisible();
+    await expect(page.getByText('其余所有请求').first()).toBeVisible();
+  });
 });
 
 test('a weight changed with kubectl appears on an open page within 2 s, without reload', async ({ page }) => {

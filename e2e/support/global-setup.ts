@@ -3,10 +3,10 @@
  * The URL reaches tests and page objects as WEIR_E2E_BASE_URL; the sandbox facts as WEIR_SANDBOX_*.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parse } from 'yaml';
-import { ALICE_STATE } from './state.ts';
+import { ALICE_STATE, CONSOLE_LOG } from './state.ts';
 import { createServer } from 'node:net';
 import type { FullConfig } from '@playwright/test';
 import { REPO_ROOT, apiServerVersion, buildControlPlane, describeSandbox, startSandbox, stopSandbox, type Sandbox } from '../../dev/sandbox/sandbox.ts';
@@ -27,7 +27,7 @@ async function waitForConsole(url: string, child: ChildProcess): Promise<void> {
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the console exited with code ${child.exitCode} before it served ${url}`);
     try {
-      const response = await fetch(`${url}/api/clusters`);
+      const response = await fetch(`${url}/api/auth/login`);
       if (response.ok) return;
     } catch {
       // not listening yet
@@ -75,6 +75,7 @@ export default async function globalSetup(_config: FullConfig) {
   } else {
     sandbox = await startSandbox();
   }
+  mkdirSync(dirname(CONSOLE_LOG), { recursive: true });
   console.log(`e2e tests drive the console on the real kube-apiserver ${sandbox.apiServerVersion} at ${sandbox.apiServerUrl}`);
 
   const port = await freePort();
@@ -89,10 +90,17 @@ export default async function globalSetup(_config: FullConfig) {
       WEIR_PROMETHEUS_URL: sandbox.prometheusUrl,
       WEIR_PROMETHEUS_SCRAPE_INTERVAL: SCRAPE_INTERVAL,
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    // The console's own output (audit lines included) goes to a log, keeping the test report readable.
+    stdio: ['ignore', openSync(CONSOLE_LOG, 'w'), openSync(CONSOLE_LOG, 'a')],
     detached: true,
   });
-  await waitForConsole(url, child);
+  try {
+    await waitForConsole(url, child);
+  } catch (error) {
+    if (child.pid) process.kill(-child.pid, 'SIGTERM');
+    if (!reuse) await stopSandbox(sandbox);
+    throw error;
+  }
 
   process.env.WEIR_E2E_BASE_URL = url;
   await signInAs('alice', url, ALICE_STATE);
