@@ -8,6 +8,7 @@ import { SplitBar } from '@/components/charts/split-bar';
 import { useI18n } from '@/components/i18n/i18n-provider';
 import { useScope } from '@/components/layout/use-scope';
 import { ErrorPanel } from '@/components/ui/error-panel';
+import { FilterInput } from '@/components/ui/filter-input';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { TableSkeleton } from '@/components/ui/table-skeleton';
 import type { ServiceSummary } from '@/lib/console/releases';
@@ -68,14 +69,7 @@ export function ServiceList() {
               <option value="problems">{t('services.sort.problems')}</option>
             </select>
           </label>
-          <input
-            type="search"
-            aria-label={t('services.filter')}
-            placeholder={t('services.filter')}
-            defaultValue={filter}
-            onChange={(event) => setScope({ q: event.target.value || undefined })}
-            className="w-72 rounded-md border border-slate-300 px-3 py-1.5 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-100"
-          />
+          <FilterInput label={t('services.filter')} value={filter} />
         </div>
       </div>
       <p className="mt-4 text-xs text-slate-500" data-testid="service-count">

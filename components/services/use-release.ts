@@ -1,7 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { fetchJson } from '@/lib/client/api';
+import { fetchJson, scopeQuery } from '@/lib/client/api';
 import { queryKeys } from '@/lib/client/query-keys';
 import type { ReleaseDetail, ServiceSummary } from '@/lib/console/releases';
 
@@ -17,12 +17,9 @@ export function servicePath({ cluster, namespace, name }: ServiceRef): string {
 
 /** Every mesh service in scope, refreshed on a timer and by the change stream. */
 export function useServices(cluster?: string, namespace?: string) {
-  const query = new URLSearchParams();
-  if (cluster) query.set('cluster', cluster);
-  if (namespace) query.set('namespace', namespace);
   return useQuery({
     queryKey: queryKeys.list('services', cluster, namespace),
-    queryFn: () => fetchJson<ServiceSummary[]>(`/api/services?${query}`),
+    queryFn: () => fetchJson<ServiceSummary[]>(`/api/services?${scopeQuery(cluster, namespace)}`),
     refetchInterval: 30_000,
   });
 }

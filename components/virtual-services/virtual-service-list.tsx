@@ -5,19 +5,17 @@ import { useSearchParams } from 'next/navigation';
 import { useI18n } from '@/components/i18n/i18n-provider';
 import { useScope } from '@/components/layout/use-scope';
 import { ErrorPanel } from '@/components/ui/error-panel';
+import { FilterInput } from '@/components/ui/filter-input';
 import { TableSkeleton } from '@/components/ui/table-skeleton';
-import { fetchJson } from '@/lib/client/api';
+import { fetchJson, scopeQuery } from '@/lib/client/api';
 import { queryKeys } from '@/lib/client/query-keys';
 import type { VirtualServiceSummary } from '@/lib/providers/istio/describe';
 import { RouteDescription } from './route-description';
 
 function useVirtualServices(cluster?: string, namespace?: string) {
-  const query = new URLSearchParams();
-  if (cluster) query.set('cluster', cluster);
-  if (namespace) query.set('namespace', namespace);
   return useQuery({
     queryKey: queryKeys.list('virtualservices', cluster, namespace),
-    queryFn: () => fetchJson<VirtualServiceSummary[]>(`/api/virtualservices?${query}`),
+    queryFn: () => fetchJson<VirtualServiceSummary[]>(`/api/virtualservices?${scopeQuery(cluster, namespace)}`),
     refetchInterval: 30_000,
   });
 }
@@ -30,7 +28,7 @@ function matchesFilter(vs: VirtualServiceSummary, filter: string): boolean {
 
 export function VirtualServiceList() {
   const { t } = useI18n();
-  const [scope, setScope] = useScope();
+  const [scope] = useScope();
   const filter = useSearchParams().get('q') ?? '';
   const { data, error, isPending, refetch } = useVirtualServices(scope.cluster, scope.namespace);
 
@@ -45,14 +43,7 @@ export function VirtualServiceList() {
           <h1 className="text-xl font-semibold">{t('vs.title')}</h1>
           <p className="text-sm text-slate-500">{t('vs.subtitle')}</p>
         </div>
-        <input
-          type="search"
-          aria-label={t('vs.filter')}
-          placeholder={t('vs.filter')}
-          defaultValue={filter}
-          onChange={(event) => setScope({ q: event.target.value || undefined })}
-          className="w-72 rounded-md border border-slate-300 px-3 py-1.5 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-100"
-        />
+        <FilterInput label={t('vs.filter')} value={filter} />
       </div>
       <p className="mt-4 text-xs text-slate-500">{t('vs.count', { count: rows.length })}</p>
       <div className="mt-2 overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">

@@ -36,3 +36,11 @@ export async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> 
   }
   return body as T;
 }
+
+/** `cluster=…&namespace=…` for list routes, leaving out what is not chosen ("all"). */
+export function scopeQuery(cluster?: string, namespace?: string): URLSearchParams {
+  const query = new URLSearchParams();
+  if (cluster) query.set('cluster', cluster);
+  if (namespace) query.set('namespace', namespace);
+  return query;
+}
