@@ -21,6 +21,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['**/*.int.test.ts'],
+          // The console's audit lines and the sandbox's logs show only for failing tests.
+          silent: 'passed-only',
           exclude: ['node_modules/**', '.cache/**'],
           environment: 'node',
           globalSetup: ['test/sandbox-setup.ts'],

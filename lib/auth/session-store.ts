@@ -15,9 +15,14 @@ export interface Session {
   csrfToken: string;
   createdAt: number;
   lastSeenAt: number;
-  /** The bearer token, encrypted; decrypted only to build the user's API client. */
-  sealedToken: string;
+  credential: SessionCredential;
 }
+
+/**
+ * How the console acts for the user: with their bearer token (encrypted; decrypted only to build their API
+ * client), or with its own identity impersonating them (OIDC when the API server does not trust the issuer).
+ */
+export type SessionCredential = { kind: 'token'; sealedToken: string } | { kind: 'impersonate'; user: string; groups: string[] };
 
 // Sessions live in this process: one console replica, or sticky sessions in front of several.
 const registry = globalThis as typeof globalThis & { __weirSessions?: Map<string, Session>; __weirSessionKey?: Buffer };
@@ -49,8 +54,7 @@ export function unseal(sealed: string): string {
   return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
 }
 
-/** Starts a session for a user whose token the API server has just accepted. */
-export function createSession(user: SessionUser, token: string): Session {
+function startSession(user: SessionUser, credential: SessionCredential): Session {
   const now = Date.now();
   const session: Session = {
     id: randomBytes(32).toString('base64url'),
@@ -58,10 +62,24 @@ export function createSession(user: SessionUser, token: string): Session {
     csrfToken: randomBytes(32).toString('base64url'),
     createdAt: now,
     lastSeenAt: now,
-    sealedToken: seal(token),
+    credential,
   };
   sessions().set(session.id, session);
   return session;
+}
+
+/** Starts a session for a user whose token the API server has just accepted. */
+export function createSession(user: SessionUser, token: string): Session {
+  return startSession(user, { kind: 'token', sealedToken: seal(token) });
+}
+
+/**
+ * Starts a session the console serves by impersonating `user` (and their groups, plus system:authenticated);
+ * only for identities an identity provider has just vouched for.
+ */
+export function createImpersonatedSession(user: SessionUser): Session {
+  const groups = [...new Set([...user.groups, 'system:authenticated'])];
+  return startSession(user, { kind: 'impersonate', user: user.username, groups });
 }
 
 /** The live session with this id, or undefined when unknown, idle too long or too old (then it is removed). */

@@ -2,6 +2,7 @@ import 'server-only';
 import { AuthenticationV1Api, KubeConfig } from '@kubernetes/client-node';
 import { HttpError } from '@/lib/http/errors';
 import { clusterTarget, clusterTargets, type ClusterTarget } from '@/lib/k8s/clusters';
+import { impersonatingKubeConfig } from './impersonation';
 import { unseal, type Session, type SessionUser } from './session-store';
 
 /** A kubeconfig for one cluster that authenticates as the signed-in user (their bearer token), not the console. */
@@ -18,11 +19,13 @@ export function userKubeConfig(target: ClusterTarget, token: string): KubeConfig
   return config;
 }
 
-/** The session user's kubeconfig for a cluster; 404 names the cluster when it is not configured. */
+/** The session user's kubeconfig for a cluster (their token, or the console impersonating them); 404 names the cluster when it is not configured. */
 export function sessionKubeConfig(session: Session, cluster: string): KubeConfig {
   const target = clusterTarget(cluster);
   if (!target) throw new HttpError(404, 'NotFound', `Cluster "${cluster}" is not configured`, [{ field: 'cluster', message: `unknown cluster "${cluster}"` }]);
-  return userKubeConfig(target, unseal(session.sealedToken));
+  const { credential } = session;
+  if (credential.kind === 'impersonate') return impersonatingKubeConfig(target, credential.user, credential.groups);
+  return userKubeConfig(target, unseal(credential.sealedToken));
 }
 
 /**

@@ -50,6 +50,19 @@ const envSchema = z.object({
   WEIR_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   WEIR_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   WEIR_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(12),
+  /** For the oidc strategy: the OpenID Connect issuer (https; http only on localhost). */
+  WEIR_OIDC_ISSUER: z.preprocess((value) => value || undefined, httpUrl.optional()),
+  WEIR_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  /** Unset for a public client (PKCE only). */
+  WEIR_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The console's callback, as registered at the provider: https://weir.example.com/api/auth/oidc/callback. */
+  WEIR_OIDC_REDIRECT_URL: z.preprocess((value) => value || undefined, httpUrl.optional()),
+  WEIR_OIDC_SCOPES: z.string().min(1).default('openid email profile groups'),
+  /** ID token claims naming the user and their groups, like kube-apiserver's --oidc-username-claim / --oidc-groups-claim. */
+  WEIR_OIDC_USERNAME_CLAIM: z.string().min(1).default('email'),
+  WEIR_OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
+  /** impersonate: the console acts as the user with its own credentials; bearer: the API server trusts the issuer's ID token. */
+  WEIR_OIDC_MODE: z.enum(['impersonate', 'bearer'], { error: 'must be impersonate or bearer' }).default('impersonate'),
 });
 
 /** The console's configuration, parsed once from the environment; a bad setting names itself. */
@@ -68,8 +81,19 @@ export function weirEnv(): WeirEnv {
   if (result.data.WEIR_AUTH_STRATEGIES?.includes('dev') && !result.data.WEIR_SANDBOX) {
     throw new Error('Invalid configuration: WEIR_AUTH_STRATEGIES: "dev" is only allowed when WEIR_SANDBOX=true');
   }
+  if (result.data.WEIR_AUTH_STRATEGIES?.includes('oidc')) checkOidc(result.data);
   parsed = result.data;
   return parsed;
+}
+
+function checkOidc(env: WeirEnv): void {
+  for (const name of ['WEIR_OIDC_ISSUER', 'WEIR_OIDC_CLIENT_ID', 'WEIR_OIDC_REDIRECT_URL'] as const) {
+    if (!env[name]) throw new Error(`Invalid configuration: ${name}: required when WEIR_AUTH_STRATEGIES includes "oidc"`);
+  }
+  const issuer = new URL(env.WEIR_OIDC_ISSUER!);
+  if (issuer.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(issuer.hostname)) {
+    throw new Error('Invalid configuration: WEIR_OIDC_ISSUER: must be https (http only for localhost)');
+  }
 }
 
 /** Login strategies in force: the configured ones, or dev on the sandbox and token elsewhere. */

@@ -3,7 +3,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { kubectl } from '../../dev/sandbox/sandbox.ts';
 import { adminApi, adminConfig, bookinfoNamespace, resourceVersions, sample } from '../../test/sandbox-client.ts';
 import { signIn } from '../../test/console-session.ts';
-import type { VirtualService } from '@/lib/providers/istio/types';
+import type { DestinationRule, VirtualService } from '@/lib/providers/istio/types';
 
 const sandbox = inject('sandbox');
 process.env.WEIR_KUBECONFIG = sandbox.consoleKubeconfig;
@@ -137,6 +137,21 @@ describe(`writes against kube-apiserver ${sandbox.apiServerVersion}`, () => {
     // A watcher never saw a split that did not add up to 100.
     expect(seen.length).toBeGreaterThan(0);
     for (const split of seen) expect(Object.values(split).reduce((a, b) => a + b, 0)).toBe(100);
+  });
+
+  it('creates routing for a Service that has none: a subset per version, all traffic to the stable one', async () => {
+    const namespace = 'hello';
+    await kubectl(sandbox, ['create', 'namespace', namespace]);
+    await kubectl(sandbox, ['apply', '-n', namespace, '-f', sample('helloworld.yaml')]);
+    const before = await view(namespace, 'helloworld');
+    expect(before.versions).toEqual([]);
+    const { status, body } = await post(namespace, { mode: 'apply', intent: { type: 'create-routing', stableVersion: 'v1' } }, 'helloworld');
+    expect(status, JSON.stringify(body)).toBe(200);
+    const dr = await adminApi(sandbox).read<DestinationRule>({ apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'helloworld', namespace } });
+    expect(dr.spec?.subsets?.map((subset) => subset.name)).toEqual(['v1', 'v2']);
+    expect((await readVs(namespace, 'helloworld')).spec?.http?.[0]?.route).toEqual([{ destination: { host: 'helloworld', subset: 'v1' }, weight: 100 }]);
+    const again = await post(namespace, { mode: 'apply', intent: { type: 'create-routing', stableVersion: 'v1' } }, 'helloworld');
+    expect(again.status).toBe(409);
   });
 
   describe('bad input gets a clear 4xx and changes nothing', () => {

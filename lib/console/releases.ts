@@ -109,8 +109,11 @@ function previewOf(plan: Plan): PreviewStep[] {
 
 const MAX_ATTEMPTS = 4;
 
+/** A replace refused because the object changed since it was read (409 Conflict, not AlreadyExists). */
 function isWriteConflict(error: unknown): boolean {
-  return error instanceof PlanFailure && error.cause instanceof ApiException && error.cause.code === 409 && JSON.stringify(error.cause.body).includes('"Conflict"');
+  if (!(error instanceof PlanFailure) || !(error.cause instanceof ApiException) || error.cause.code !== 409) return false;
+  const body = typeof error.cause.body === 'string' ? safeJson(error.cause.body) : error.cause.body;
+  return (body as { reason?: string } | undefined)?.reason === 'Conflict';
 }
 
 /**

@@ -1,0 +1,69 @@
+import 'server-only';
+import type { RequestOptions } from 'node:https';
+import { KubeConfig, type RequestContext } from '@kubernetes/client-node';
+import { getGlobalDispatcher, type Dispatcher } from 'undici';
+import type { ClusterTarget } from '@/lib/k8s/clusters';
+
+const GROUP_HEADER = 'impersonate-group';
+
+/**
+ * The console's kubeconfig with Impersonate-User and one Impersonate-Group header per group. client-node knows
+ * only `impersonateUser`, and fetch folds repeated headers into one comma-joined line that the API server would
+ * read as a single group, so the groups are added below fetch, where undici still sends one line per value.
+ */
+class ImpersonatingKubeConfig extends KubeConfig {
+  constructor(private readonly groups: string[]) {
+    super();
+  }
+
+  override async applySecurityAuthentication(context: RequestContext): Promise<void> {
+    await super.applySecurityAuthentication(context);
+    const groups = this.groups;
+    const base = context.getDispatcher() ?? getGlobalDispatcher();
+    context.setDispatcher(
+      base.compose((dispatch) => (options, handler) => dispatch({ ...options, headers: withGroups(options.headers, groups) }, handler)),
+    );
+  }
+
+  /** Node's http (websockets: exec, attach) sends an array header value as repeated lines. */
+  override async applyToHTTPSOptions(options: RequestOptions): Promise<void> {
+    await super.applyToHTTPSOptions(options);
+    options.headers = { ...options.headers, [GROUP_HEADER]: this.groups };
+  }
+}
+
+function withGroups(headers: Dispatcher.DispatchOptions['headers'], groups: string[]): Record<string, string | string[]> {
+  const result: Record<string, string | string[]> = {};
+  const entries: [string, unknown][] = Array.isArray(headers)
+    ? pairs(headers as string[])
+    : headers && typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function'
+      ? [...(headers as Iterable<[string, unknown]>)]
+      : Object.entries(headers ?? {});
+  for (const [name, value] of entries) {
+    if (value === undefined || name.toLowerCase() === GROUP_HEADER) continue;
+    result[name] = Array.isArray(value) ? value.map(String) : String(value);
+  }
+  result[GROUP_HEADER] = groups;
+  return result;
+}
+
+function pairs(flat: string[]): [string, string][] {
+  const result: [string, string][] = [];
+  for (let index = 0; index + 1 < flat.length; index += 2) result.push([flat[index]!, flat[index + 1]!]);
+  return result;
+}
+
+/** A kubeconfig for one cluster that uses the console's own credentials to act as `user` in `groups`. */
+export function impersonatingKubeConfig(target: ClusterTarget, user: string, groups: string[]): KubeConfig {
+  const cluster = target.kubeConfig.getCurrentCluster();
+  const console = target.kubeConfig.getCurrentUser();
+  if (!cluster || !console) throw new Error(`cluster ${target.name} has no server or no user`);
+  const config = new ImpersonatingKubeConfig(groups);
+  config.loadFromOptions({
+    clusters: [cluster],
+    users: [{ ...console, name: 'weir-impersonator', impersonateUser: user }],
+    contexts: [{ name: target.name, cluster: cluster.name, user: 'weir-impersonator' }],
+    currentContext: target.name,
+  });
+  return config;
+}
