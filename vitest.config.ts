@@ -6,6 +6,8 @@ const alias = { '@': root.replace(/\/$/, ''), 'server-only': `${root}test/empty-
 
 export default defineConfig({
   test: {
+    // The console's audit lines and the sandbox's logs show only for failing tests.
+    silent: 'passed-only',
     projects: [
       {
         resolve: { alias },
@@ -21,8 +23,6 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['**/*.int.test.ts'],
-          // The console's audit lines and the sandbox's logs show only for failing tests.
-          silent: 'passed-only',
           exclude: ['node_modules/**', '.cache/**'],
           environment: 'node',
           globalSetup: ['test/sandbox-setup.ts'],
