@@ -8,6 +8,7 @@ export default defineConfig({
   test: {
     // The console's audit lines and the sandbox's logs show only for failing tests.
     silent: 'passed-only',
+    reporters: ['default', ['json', { outputFile: '.cache/test-results/vitest.json' }]],
     projects: [
       {
         resolve: { alias },
