@@ -1,16 +1,23 @@
 'use client';
 
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useI18n } from '@/components/i18n/i18n-provider';
 import { Button, Field, inputClass } from '@/components/ui/field';
 import { ApiError, fetchJson } from '@/lib/client/api';
 
-/** Sign-in: a sandbox user (dev strategy) or a pasted Kubernetes bearer token. Nothing is kept in the browser. */
+/** Sign-in: single sign-on (OIDC), a sandbox user (dev strategy) or a pasted Kubernetes bearer token. Nothing is kept in the browser. */
 export function LoginForm({ strategies, devUsers }: { strategies: string[]; devUsers: string[] }) {
   const { t } = useI18n();
   const [token, setToken] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const [ssoHref, setSsoHref] = useState('/api/auth/oidc/start');
+
+  // The page to return to after single sign-on; the server accepts only paths on this site.
+  useEffect(() => {
+    const next = new URLSearchParams(window.location.search).get('next');
+    if (next) setSsoHref(`/api/auth/oidc/start?${new URLSearchParams({ next })}`);
+  }, []);
 
   async function signIn(body: object) {
     setBusy(true);
@@ -36,6 +43,14 @@ export function LoginForm({ strategies, devUsers }: { strategies: string[]; devU
           <p role="alert" className="rounded-md bg-red-50 p-3 text-sm text-red-800">
             {error}
           </p>
+        )}
+        {strategies.includes('oidc') && (
+          <a
+            href={ssoHref}
+            className="block w-full rounded-md bg-brand-600 px-4 py-2 text-center text-sm font-medium text-white shadow-sm hover:bg-brand-700"
+          >
+            {t('auth.sso')}
+          </a>
         )}
         {strategies.includes('dev') && devUsers.length > 0 && (
           <section className="space-y-2">

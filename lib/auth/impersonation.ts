@@ -8,8 +8,9 @@ const GROUP_HEADER = 'impersonate-group';
 
 /**
  * The console's kubeconfig with Impersonate-User and one Impersonate-Group header per group. client-node knows
- * only `impersonateUser`, and fetch folds repeated headers into one comma-joined line that the API server would
- * read as a single group, so the groups are added below fetch, where undici still sends one line per value.
+ * only `impersonateUser`, and both fetch and undici's HTTP/2 client fold repeated headers into one comma-joined
+ * value that the API server would take for a single group; so the groups are added below fetch, on HTTP/1.1,
+ * where undici sends one header line per value.
  */
 class ImpersonatingKubeConfig extends KubeConfig {
   constructor(private readonly groups: string[]) {
@@ -21,7 +22,9 @@ class ImpersonatingKubeConfig extends KubeConfig {
     const groups = this.groups;
     const base = context.getDispatcher() ?? getGlobalDispatcher();
     context.setDispatcher(
-      base.compose((dispatch) => (options, handler) => dispatch({ ...options, headers: withGroups(options.headers, groups) }, handler)),
+      base.compose((dispatch) => (options, handler) =>
+        dispatch({ ...options, headers: withGroups(options.headers, groups), allowH2: false } as Dispatcher.DispatchOptions, handler),
+      ),
     );
   }
 
@@ -56,12 +59,12 @@ function pairs(flat: string[]): [string, string][] {
 /** A kubeconfig for one cluster that uses the console's own credentials to act as `user` in `groups`. */
 export function impersonatingKubeConfig(target: ClusterTarget, user: string, groups: string[]): KubeConfig {
   const cluster = target.kubeConfig.getCurrentCluster();
-  const console = target.kubeConfig.getCurrentUser();
-  if (!cluster || !console) throw new Error(`cluster ${target.name} has no server or no user`);
+  const identity = target.kubeConfig.getCurrentUser();
+  if (!cluster || !identity) throw new Error(`cluster ${target.name} has no server or no user`);
   const config = new ImpersonatingKubeConfig(groups);
   config.loadFromOptions({
     clusters: [cluster],
-    users: [{ ...console, name: 'weir-impersonator', impersonateUser: user }],
+    users: [{ ...identity, name: 'weir-impersonator', impersonateUser: user }],
     contexts: [{ name: target.name, cluster: cluster.name, user: 'weir-impersonator' }],
     currentContext: target.name,
   });

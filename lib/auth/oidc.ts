@@ -144,7 +144,9 @@ export async function finishOidcLogin(pendingId: string | undefined, callbackUrl
       idTokenExpected: true,
     });
   } catch (error) {
-    const reason = error instanceof client.AuthorizationResponseError ? (error.error_description ?? error.error) : (error as Error).message;
+    // openid-client says "invalid response encountered" and puts what was wrong (state, nonce, …) in the cause.
+    const cause = (error as Error).cause instanceof Error ? `: ${((error as Error).cause as Error).message}` : '';
+    const reason = error instanceof client.AuthorizationResponseError ? (error.error_description ?? error.error) : `${(error as Error).message}${cause}`;
     throw new HttpError(401, 'Unauthorized', `Single sign-on failed: ${reason}`);
   }
   const claims = tokens.claims()!;
