@@ -38,3 +38,15 @@ test('a cross-site POST, or one without the CSRF token, is refused and changes n
   expect((await noToken.json()).error.message).toContain('CSRF');
   expect(vsWeights('demo', 'nginx')).toEqual(before);
 });
+
+test('a client cannot pose as the trusted auth proxy by sending the peer header itself', async ({ playwright }) => {
+  // The e2e console trusts proxy headers only from 192.0.2.1; server.mjs overwrites any peer header a client sends.
+  const anonymous = await playwright.request.newContext({ baseURL: process.env.WEIR_E2E_BASE_URL });
+  const response = await anonymous.get('/api/auth/proxy', {
+    headers: { 'x-weir-peer-address': '192.0.2.1', 'x-forwarded-user': 'admin' },
+    maxRedirects: 0,
+  });
+  expect(response.status()).toBe(403);
+  expect(response.headers()['set-cookie']).toBeUndefined();
+  await anonymous.dispose();
+});

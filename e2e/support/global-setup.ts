@@ -80,12 +80,18 @@ export default async function globalSetup(_config: FullConfig) {
 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn('npx', ['next', 'start', '--hostname', '127.0.0.1', '--port', String(port)], {
+  const child = spawn('node', ['server.mjs'], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
       WEIR_KUBECONFIG: sandbox.consoleKubeconfig,
       WEIR_DEV_KUBECONFIG: sandbox.kubeconfig,
+      PORT: String(port),
+      WEIR_HOST: '127.0.0.1',
+      // Proxy login on, trusting only a TEST-NET address no request of this run can come from: a spoofed
+      // peer header must not get anyone in (e2e/access.spec.ts).
+      WEIR_AUTH_STRATEGIES: 'dev,token,proxy',
+      WEIR_PROXY_TRUSTED_ADDRESSES: '192.0.2.1',
       WEIR_SANDBOX: 'true',
       WEIR_PROMETHEUS_URL: sandbox.prometheusUrl,
       WEIR_PROMETHEUS_SCRAPE_INTERVAL: SCRAPE_INTERVAL,

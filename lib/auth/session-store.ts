@@ -6,7 +6,7 @@ import { weirEnv } from '@/lib/config/env';
 export interface SessionUser {
   username: string;
   groups: string[];
-  strategy: 'dev' | 'token' | 'oidc';
+  strategy: 'dev' | 'token' | 'oidc' | 'proxy';
 }
 
 export interface Session {

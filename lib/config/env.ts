@@ -38,12 +38,19 @@ const envSchema = z.object({
     .string()
     .regex(/^\d+(s|m)$/, 'must be a duration like 15s or 1m')
     .default('15s'),
-  /** Login strategies offered, in order: dev (sandbox users), token (a pasted bearer token), oidc. */
+  /** Login strategies offered, in order: dev (sandbox users), token (a pasted bearer token), oidc, proxy. */
   WEIR_AUTH_STRATEGIES: z
     .string()
     .optional()
     .transform((value) => (value ? value.split(',').map((item) => item.trim()).filter(Boolean) : undefined))
-    .pipe(z.array(z.enum(['dev', 'token', 'oidc'], { error: 'must list dev, token or oidc' })).optional()),
+    .pipe(z.array(z.enum(['dev', 'token', 'oidc', 'proxy'], { error: 'must list dev, token, oidc or proxy' })).optional()),
+  /** For the proxy strategy: addresses of the trusted auth proxy (the TCP peer, as server.mjs sees it). */
+  WEIR_PROXY_TRUSTED_ADDRESSES: z
+    .string()
+    .optional()
+    .transform((value) => (value ? value.split(',').map((item) => item.trim().replace(/^::ffff:/, '')).filter(Boolean) : [])),
+  WEIR_PROXY_USER_HEADER: z.string().min(1).default('x-forwarded-user'),
+  WEIR_PROXY_GROUPS_HEADER: z.string().min(1).default('x-forwarded-groups'),
   /** For the dev strategy: a kubeconfig whose contexts are the sandbox users (their tokens stay on the server). */
   WEIR_DEV_KUBECONFIG: z.string().min(1).optional(),
   /** Key for encrypting credentials held in sessions (32+ characters); random per process when unset. */
@@ -82,6 +89,9 @@ export function weirEnv(): WeirEnv {
     throw new Error('Invalid configuration: WEIR_AUTH_STRATEGIES: "dev" is only allowed when WEIR_SANDBOX=true');
   }
   if (result.data.WEIR_AUTH_STRATEGIES?.includes('oidc')) checkOidc(result.data);
+  if (result.data.WEIR_AUTH_STRATEGIES?.includes('proxy') && result.data.WEIR_PROXY_TRUSTED_ADDRESSES.length === 0) {
+    throw new Error('Invalid configuration: WEIR_PROXY_TRUSTED_ADDRESSES: required when WEIR_AUTH_STRATEGIES includes "proxy"');
+  }
   parsed = result.data;
   return parsed;
 }
@@ -97,7 +107,7 @@ function checkOidc(env: WeirEnv): void {
 }
 
 /** Login strategies in force: the configured ones, or dev on the sandbox and token elsewhere. */
-export function authStrategies(): ('dev' | 'token' | 'oidc')[] {
+export function authStrategies(): ('dev' | 'token' | 'oidc' | 'proxy')[] {
   const env = weirEnv();
   return env.WEIR_AUTH_STRATEGIES ?? (env.WEIR_SANDBOX ? ['dev', 'token'] : ['token']);
 }

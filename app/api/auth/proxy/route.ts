@@ -1,0 +1,25 @@
+import { NextResponse } from 'next/server';
+import { audit } from '@/lib/auth/audit';
+import { safeNextPath } from '@/lib/auth/oidc';
+import { proxySession } from '@/lib/auth/proxy';
+import { sessionCookie } from '@/lib/auth/request';
+import { weirEnv } from '@/lib/config/env';
+import { toErrorBody } from '@/lib/http/error-body';
+
+export const dynamic = 'force-dynamic';
+
+/** Signs in the user a trusted auth proxy names, then goes on to `next` (same site, so a redirect keeps the cookie). */
+export function GET(request: Request) {
+  try {
+    const session = proxySession(request);
+    audit({ session, action: 'login', result: 'succeeded', status: 302 });
+    const next = safeNextPath(new URL(request.url).searchParams.get('next'));
+    const response = NextResponse.redirect(new URL(next, request.url), 302);
+    response.headers.set('set-cookie', sessionCookie(session.id, request, weirEnv().WEIR_SESSION_MAX_HOURS * 3600));
+    return response;
+  } catch (error) {
+    const body = toErrorBody(error);
+    audit({ action: 'login:proxy', result: 'denied', status: body.error.status, message: body.error.message });
+    return NextResponse.json(body, { status: body.error.status });
+  }
+}
