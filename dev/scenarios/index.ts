@@ -19,4 +19,5 @@ export const SCENARIOS: Scenario[] = [
     ],
   },
   { name: 'nginx', namespace: 'demo', files: ['dev/scenarios/nginx-demo.yaml'] },
+  { name: 'hybrid-hello', namespace: 'hybrid-hello', files: ['dev/scenarios/hybrid-hello.yaml'] },
 ];

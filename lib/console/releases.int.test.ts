@@ -139,6 +139,18 @@ describe(`writes against kube-apiserver ${sandbox.apiServerVersion}`, () => {
     for (const split of seen) expect(Object.values(split).reduce((a, b) => a + b, 0)).toBe(100);
   });
 
+  it('reads scenario 4: a Deployment and two VMs behind one service, split 30/60/10', async () => {
+    const hybrid = (await view('hybrid-hello', 'hello2')) as unknown as {
+      versions: { name: string; weight: number; ready: number; workloads: { kind: string; address?: string }[] }[];
+    };
+    expect(hybrid.versions.map((v) => [v.name, v.weight, v.workloads.map((w) => w.kind)])).toEqual([
+      ['en', 30, ['Deployment']],
+      ['fr', 60, ['WorkloadEntry']],
+      ['es', 10, ['WorkloadEntry']],
+    ]);
+    expect(hybrid.versions.every((v) => v.ready > 0)).toBe(true);
+  });
+
   it('creates routing for a Service that has none: a subset per version, all traffic to the stable one', async () => {
     const namespace = 'hello';
     await kubectl(sandbox, ['create', 'namespace', namespace]);

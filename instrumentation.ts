@@ -1,0 +1,15 @@
+/**
+ * Runs once when the server starts: parse the configuration now, so a bad setting stops the server with a
+ * message naming it instead of failing the first request. (Next logs and carries on after a failed hook; we
+ * do not want a console that answers 500 to everyone.)
+ */
+export async function register(): Promise<void> {
+  if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  const { weirEnv } = await import('./lib/config/env');
+  try {
+    weirEnv();
+  } catch (error) {
+    console.error(`[weir] ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}
