@@ -38,4 +38,11 @@ test('an operator runs a gray release of nginx from v1 to v2', async ({ page }) 
   expect(subsets('demo', 'nginx')).toEqual(['v2']);
   expect(getObject('deployment', 'demo', 'nginx-v1')).toBeUndefined();
   expect(vsWeights('demo', 'nginx')).toEqual({ v2: 100 });
+
+  // The service page's history shows every step, newest first, with who did it.
+  const history = page.getByTestId('history-entry');
+  await expect(history).toHaveCount(4);
+  await expect(history.first()).toContainText('alice');
+  await expect(history.first()).toContainText('Deleted a version');
+  await expect(history.last()).toContainText('Added a gray version');
 });

@@ -9,6 +9,7 @@ import { Button } from '@/components/ui/field';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { TableSkeleton } from '@/components/ui/table-skeleton';
 import { RoutingInWords } from '@/components/versions/routing-in-words';
+import { ReleaseHistory } from '@/components/versions/release-history';
 import { ValidationList } from '@/components/versions/validation-list';
 import { VersionsTable } from '@/components/versions/versions-table';
 import { AddVersionWizard } from '@/components/wizards/add-version-wizard';
@@ -21,7 +22,7 @@ import { useRelease, type ServiceRef } from './use-release';
 
 type OpenWizard =
   | { name: 'add' }
-  | { name: 'edit'; tab?: 'weights' | 'content' }
+  | { name: 'edit'; tab?: 'weights' | 'content'; weights?: Record<string, number> }
   | { name: 'take-over'; version: string }
   | { name: 'delete'; version: string }
   | { name: 'create' }
@@ -124,6 +125,10 @@ export function ServiceDetail({ service }: { service: ServiceRef }) {
         </Section>
       )}
 
+      <Section title={t('detail.history')}>
+        <ReleaseHistory history={data.history} view={view} onRestore={routed && canEdit ? (weights) => setWizard({ name: 'edit', weights }) : undefined} />
+      </Section>
+
       <Section title={t('detail.yaml')}>
         {[
           ['VirtualService', yaml.virtualService],
@@ -141,7 +146,7 @@ export function ServiceDetail({ service }: { service: ServiceRef }) {
       </Section>
 
       {wizard?.name === 'add' && <AddVersionWizard service={service} view={view} onClose={close} />}
-      {wizard?.name === 'edit' && <EditPolicyWizard service={service} view={view} onClose={close} initialTab={wizard.tab} />}
+      {wizard?.name === 'edit' && <EditPolicyWizard service={service} view={view} onClose={close} initialTab={wizard.tab} initialWeights={wizard.weights} />}
       {wizard?.name === 'create' && <CreateRoutingWizard service={service} view={view} onClose={close} />}
       {wizard?.name === 'take-over' && <TakeOverWizard service={service} view={view} version={wizard.version} onClose={close} />}
       {wizard?.name === 'delete' && (

@@ -14,11 +14,24 @@ import { WizardShell } from './wizard-shell';
 type Tab = 'weights' | 'content';
 
 /** Edit the gray policy: N-way weights, or the content rule (header / cookie) of one version. */
-export function EditPolicyWizard({ service, view, onClose, initialTab = 'weights' }: { service: ServiceRef; view: ReleaseView; onClose: () => void; initialTab?: Tab }) {
+export function EditPolicyWizard({
+  service,
+  view,
+  onClose,
+  initialTab = 'weights',
+  initialWeights,
+}: {
+  service: ServiceRef;
+  view: ReleaseView;
+  onClose: () => void;
+  initialTab?: Tab;
+  /** Weights to start from instead of the current ones ("restore this split" from the history). */
+  initialWeights?: Weights;
+}) {
   const { t } = useI18n();
   const current: Weights = Object.fromEntries(view.versions.map((version) => [version.name, version.weight]));
   const [tab, setTab] = useState<Tab>(initialTab);
-  const [weights, setWeights] = useState<Weights>(current);
+  const [weights, setWeights] = useState<Weights>(initialWeights ?? current);
   const [locked, setLocked] = useState<Set<string>>(new Set());
   const grayVersions = view.versions.filter((version) => version.role === 'gray');
   const [ruleVersion, setRuleVersion] = useState(grayVersions[0]?.name ?? view.versions[0]?.name ?? '');

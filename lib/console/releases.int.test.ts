@@ -139,6 +139,24 @@ describe(`writes against kube-apiserver ${sandbox.apiServerVersion}`, () => {
     for (const split of seen) expect(Object.values(split).reduce((a, b) => a + b, 0)).toBe(100);
   });
 
+  it('records each applied change in the service Release history: who, what, from which split to which', async () => {
+    const namespace = 'history';
+    await bookinfoNamespace(sandbox, namespace);
+    await kubectl(sandbox, ['apply', '-n', namespace, '-f', sample('virtual-service-reviews-80-20.yaml')]);
+    const current = await view(namespace);
+    const { status, body } = await post(namespace, { mode: 'apply', intent: { type: 'set-weights', expected: current.splitEtag, weights: { v1: 50, v2: 50 } } });
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(body.historyRecorded).toBe(true);
+    const release = await adminApi(sandbox).read<KubernetesObject & { status: { history: unknown[] } }>({
+      apiVersion: 'weir.dev/v1alpha1',
+      kind: 'Release',
+      metadata: { name: 'reviews', namespace },
+    });
+    expect(release.status.history).toEqual([
+      expect.objectContaining({ user: 'alice', action: 'set-weights', from: { weights: { v1: 80, v2: 20 }, rules: [] }, to: { weights: { v1: 50, v2: 50 }, rules: [] } }),
+    ]);
+  });
+
   it('reads scenario 4: a Deployment and two VMs behind one service, split 30/60/10', async () => {
     const hybrid = (await view('hybrid-hello', 'hello2')) as unknown as {
       versions: { name: string; weight: number; ready: number; workloads: { kind: string; address?: string }[] }[];

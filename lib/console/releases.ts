@@ -13,6 +13,7 @@ import type { Plan, ReleaseView } from '@/lib/mesh/types';
 import { readRelease } from '@/lib/providers/istio/read';
 import { objectDiff, objectYaml } from './object-yaml';
 import type { ReleasePermissions } from '@/lib/auth/guard';
+import { historyOf, recordChange, snapshotOf, type HistoryEntry } from '@/lib/release/history';
 
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'weir-system']);
 
@@ -57,6 +58,8 @@ export interface ReleaseDetail {
   view: ReleaseView;
   yaml: { virtualService: string; destinationRule: string };
   permissions?: ReleasePermissions;
+  /** The latest changes, newest first (from the service's Release). */
+  history: HistoryEntry[];
 }
 
 function requireCluster(cluster: string) {
@@ -76,7 +79,8 @@ export async function getRelease(cluster: string, namespace: string, name: strin
   const view = readRelease(objects);
   const vs = objects.virtualServices.find((item) => item.metadata?.name === view.virtualService?.name);
   const dr = objects.destinationRules.find((item) => item.metadata?.name === view.destinationRule?.name);
-  return { view, yaml: { virtualService: objectYaml(vs), destinationRule: objectYaml(dr) } };
+  const release = await cache.get('releases', name, namespace);
+  return { view, yaml: { virtualService: objectYaml(vs), destinationRule: objectYaml(dr) }, history: historyOf(release).slice(0, 50) };
 }
 
 /** One step of a plan as the preview shows it: what changes, as a diff, and the YAML to commit instead. */
@@ -95,6 +99,8 @@ export interface IntentResult {
   outcomes: StepOutcome[];
   /** The release after the change (apply), or as it is now (preview). */
   view: ReleaseView;
+  /** False when the change was made but its history entry could not be written (the change still stands). */
+  historyRecorded?: boolean;
 }
 
 function previewOf(plan: Plan): PreviewStep[] {
@@ -124,6 +130,7 @@ function isWriteConflict(error: unknown): boolean {
  */
 export async function runIntent(
   writer: KubeConfig,
+  actor: string,
   cluster: string,
   namespace: string,
   name: string,
@@ -143,13 +150,32 @@ export async function runIntent(
     const steps = previewOf(plan);
     try {
       const outcomes = await applyPlan(kubeConfig, plan, mode === 'preview' ? 'dry-run' : 'apply');
-      const after = mode === 'apply' ? readRelease(await freshServiceObjects(kubeConfig, cluster, namespace, name)) : view;
-      return { mode, steps, outcomes, view: after };
+      if (mode === 'preview' || plan.steps.length === 0) return { mode, steps, outcomes, view };
+      const after = readRelease(await freshServiceObjects(kubeConfig, cluster, namespace, name));
+      const historyRecorded = await recordQuietly(cluster, namespace, name, {
+        time: new Date().toISOString(),
+        user: actor,
+        action: intent.type,
+        from: snapshotOf(view),
+        to: snapshotOf(after),
+      });
+      return { mode, steps, outcomes, view: after, historyRecorded };
     } catch (error) {
       if (isWriteConflict(error) && attempt < MAX_ATTEMPTS) continue;
       if (error instanceof PlanFailure) throw planFailureError(error);
       throw error;
     }
+  }
+}
+
+/** Records a change in the service's Release history; a failure is logged and reported, never undoes the change. */
+async function recordQuietly(cluster: string, namespace: string, service: string, entry: HistoryEntry): Promise<boolean> {
+  try {
+    await recordChange(requireCluster(cluster).kubeConfig, namespace, service, entry);
+    return true;
+  } catch (error) {
+    console.error(`[weir] could not record the history of ${service}.${namespace}:`, error instanceof Error ? error.message.split('\n')[0] : error);
+    return false;
   }
 }
 

@@ -20,7 +20,7 @@ export function POST(request: Request, { params }: { params: Promise<unknown> })
     const { mode, intent: wanted } = await parseBody(request, body);
     return audited({ session, action: `${mode}:${wanted.type}`, cluster, namespace, target: name }, async () => {
       await requireReleasePermission(session, cluster, namespace, wanted);
-      const result = await runIntent(sessionKubeConfig(session, cluster), cluster, namespace, name, wanted, mode);
+      const result = await runIntent(sessionKubeConfig(session, cluster), session.user.username, cluster, namespace, name, wanted, mode);
       return { result, objects: result.steps.map((step) => `${step.action} ${step.kind}/${step.name}`) };
     });
   });
