@@ -17,6 +17,7 @@ ensure_debian_packages() {
   command -v prometheus >/dev/null || missing+=(prometheus)
   command -v openssl >/dev/null || missing+=(openssl)
   command -v python3 >/dev/null || missing+=(python3)
+  command -v curl >/dev/null || missing+=(curl)
   command -v go >/dev/null || die "Go is required to build the sandbox control plane (apt-get install golang, or Go >= 1.25 on PATH)"
   [ ${#missing[@]} -eq 0 ] && return 0
   log "installing Debian packages: ${missing[*]}"

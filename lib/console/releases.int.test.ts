@@ -157,6 +157,24 @@ describe(`writes against kube-apiserver ${sandbox.apiServerVersion}`, () => {
     ]);
   });
 
+  it('lists a DestinationRule host that has no Service, flagged as an error', async () => {
+    const { GET: list } = await import('@/app/api/services/route');
+    await kubectl(sandbox, ['create', 'namespace', 'ghosts']);
+    await adminApi(sandbox).create({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'DestinationRule',
+      metadata: { name: 'ghost', namespace: 'ghosts' },
+      spec: { host: 'ghost', subsets: [{ name: 'v1', labels: { version: 'v1' } }] },
+    } as KubernetesObject);
+    let ghost: { validations: { code: string }[] } | undefined;
+    for (let tries = 0; tries < 40 && !ghost; tries += 1) {
+      const rows = (await (await list(new Request('http://weir.test/api/services?namespace=ghosts', { headers: alice.read }))).json()) as { service: string; validations: { code: string }[] }[];
+      ghost = rows.find((row) => row.service === 'ghost');
+      if (!ghost) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(ghost?.validations.map((v) => v.code)).toContain('destination-rule-host-without-service');
+  });
+
   it('reads scenario 4: a Deployment and two VMs behind one service, split 30/60/10', async () => {
     const hybrid = (await view('hybrid-hello', 'hello2')) as unknown as {
       versions: { name: string; weight: number; ready: number; workloads: { kind: string; address?: string }[] }[];

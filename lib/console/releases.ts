@@ -4,7 +4,7 @@ import { HttpError } from '@/lib/http/errors';
 import { clusterTarget } from '@/lib/k8s/clusters';
 import { applyPlan, PlanFailure, type StepOutcome } from '@/lib/k8s/apply-plan';
 import { cachesInScope, type Scope } from '@/lib/k8s/scope';
-import { cachedNamespaceObjects, freshServiceObjects, indexObjects, objectsOfService, serviceObjectsFromIndex } from '@/lib/k8s/service-objects';
+import { cachedNamespaceObjects, freshServiceObjects, indexObjects, objectsOfService, serviceNamesInIndex, serviceObjectsFromIndex } from '@/lib/k8s/service-objects';
 import { clusterCache, type ClusterCache } from '@/lib/k8s/watch-cache';
 import { conflict } from '@/lib/mesh/plan-error';
 import type { Intent } from '@/lib/mesh/intents';
@@ -32,9 +32,9 @@ async function servicesOfCluster(cache: ClusterCache, namespace: string | undefi
   const rows: ServiceSummary[] = [];
   for (const [ns, index] of indexObjects(await cachedNamespaceObjects(cache, namespace))) {
     if (SYSTEM_NAMESPACES.has(ns)) continue;
-    for (const service of index.services) {
-      if (ns === 'default' && service.metadata?.name === 'kubernetes') continue;
-      const view = readRelease(serviceObjectsFromIndex(cache.target.name, ns, service, index));
+    for (const name of serviceNamesInIndex(ns, index)) {
+      if (ns === 'default' && name === 'kubernetes') continue;
+      const view = readRelease(serviceObjectsFromIndex(cache.target.name, ns, name, index));
       if (!view.virtualService && !view.destinationRule && view.discoveredVersions.length === 0) continue;
       const { routes: _routes, otherRoutes, ...summary } = view;
       rows.push({ ...summary, otherRouteCount: otherRoutes.length });

@@ -1,7 +1,7 @@
 import 'server-only';
 import { ApiException, KubernetesObjectApi, type KubeConfig, type KubernetesObject, type V1Deployment, type V1Pod, type V1Service } from '@kubernetes/client-node';
 import { HttpError } from '@/lib/http/errors';
-import { qualifyHost } from '@/lib/mesh/hosts';
+import { qualifyHost, serviceOfHost } from '@/lib/mesh/hosts';
 import type { ServiceObjects } from '@/lib/providers/istio/read';
 import type { DestinationRule, VirtualService, WorkloadEntry } from '@/lib/providers/istio/types';
 import { KINDS, apiVersionOf, type KindKey } from './kinds';
@@ -127,11 +127,24 @@ export function indexObjects(all: NamespaceObjects): Map<string, NamespaceIndex>
   return index;
 }
 
+/**
+ * Names of the services a namespace's list shows: every Service, and every host of this namespace that a
+ * VirtualService or DestinationRule names although no Service exists (so that mistake shows in the list).
+ */
+export function serviceNamesInIndex(namespace: string, index: NamespaceIndex): string[] {
+  const names = new Set(index.services.map((service) => service.metadata?.name ?? ''));
+  for (const host of [...index.destinationRulesByHost.keys(), ...index.virtualServicesByHost.keys()]) {
+    const service = serviceOfHost(host, namespace);
+    if (service && service.namespace === namespace) names.add(service.name);
+  }
+  return [...names].filter(Boolean);
+}
+
 /** One service's objects from an index: candidates by host and by one label of the Service's selector. */
-export function serviceObjectsFromIndex(cluster: string, namespace: string, service: V1Service, index: NamespaceIndex): ServiceObjects {
-  const name = service.metadata?.name ?? '';
+export function serviceObjectsFromIndex(cluster: string, namespace: string, name: string, index: NamespaceIndex): ServiceObjects {
+  const service = index.services.find((candidate) => candidate.metadata?.name === name);
   const host = qualifyHost(name, namespace);
-  const [firstKey, firstValue] = Object.entries(service.spec?.selector ?? {})[0] ?? [];
+  const [firstKey, firstValue] = Object.entries(service?.spec?.selector ?? {})[0] ?? [];
   const label = firstKey === undefined ? undefined : `${firstKey}=${firstValue}`;
   return {
     cluster,
