@@ -1,6 +1,7 @@
 /**
  * Takes the README's screenshots from a running console: `node dev/screenshots.ts http://127.0.0.1:3000`.
- * Uses Debian's Chromium, like the end-to-end tests.
+ * Uses Debian's Chromium, like the end-to-end tests. For the Chinese ones: WEIR_SCREENSHOT_LOCALE=zh-CN
+ * WEIR_SCREENSHOT_SUFFIX=-zh, with Debian's fonts-noto-cjk installed (Chromium has no CJK font otherwise).
  */
 import { chromium } from '@playwright/test';
 
