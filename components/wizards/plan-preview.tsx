@@ -41,7 +41,16 @@ export function PlanPreview({ steps, outcomes, showYaml }: { steps: PreviewStep[
                 </span>
               )}
             </div>
-            {step.diff && <DiffView diff={step.diff} />}
+            {step.diff &&
+              (step.action === 'replace' ? (
+                <DiffView diff={step.diff} />
+              ) : (
+                // A whole new (or removed) object is long and all one colour: folded, one click away.
+                <details className="text-xs">
+                  <summary className="cursor-pointer text-slate-600">{t('plan.showObject', { lines: step.diff.split('\n').length })}</summary>
+                  <DiffView diff={step.diff} />
+                </details>
+              ))}
             {showYaml && step.yaml && (
               <details className="text-xs">
                 <summary className="cursor-pointer text-slate-600">{t('wizard.yamlToCommit')}</summary>

@@ -37,7 +37,7 @@ export class ServicePage {
   async reviewAndApply(applyLabel: string | RegExp): Promise<void> {
     await this.dialog.getByRole('button', { name: 'Review changes' }).click();
     await expect(this.dialog.getByTestId('dry-run-passed')).toBeVisible();
-    await expect(this.dialog.getByTestId('plan-diff').first()).toBeVisible();
+    await expect(this.dialog.getByTestId('plan-steps')).toBeVisible();
     await this.dialog.getByRole('button', { name: applyLabel }).click();
     await expect(this.dialog.getByTestId('wizard-done')).toBeVisible({ timeout: 90_000 });
     await this.dialog.getByRole('button', { name: 'Close', exact: true }).last().click();
