@@ -19,32 +19,26 @@ export function WeightsEditor({ weights, onChange, locked, onLockedChange, error
     <div className="space-y-3" data-testid="weights-editor">
       {Object.entries(weights).map(([name, value]) => {
         const error = errors[`weights.${name}`];
+        // The slider and the number are two views of one value.
+        const shared = {
+          min: 0,
+          max: 100,
+          step: 1,
+          value,
+          disabled: locked.has(name),
+          onChange: (event: React.ChangeEvent<HTMLInputElement>) => onChange(setWeight(weights, name, Number(event.target.value), locked)),
+        };
         return (
           <div key={name}>
             <div className="flex items-center gap-3">
               <span className="w-20 font-medium">{name}</span>
-              <input
-                type="range"
-                min={0}
-                max={100}
-                step={1}
-                value={value}
-                aria-label={t('weights.sliderLabel', { version: name })}
-                disabled={locked.has(name)}
-                onChange={(event) => onChange(setWeight(weights, name, Number(event.target.value), locked))}
-                className="flex-1 accent-brand-600"
-              />
+              <input type="range" {...shared} aria-label={t('weights.sliderLabel', { version: name })} className="flex-1 accent-brand-600" />
               <input
                 type="number"
-                min={0}
-                max={100}
-                step={1}
-                value={value}
+                {...shared}
                 id={`weight-${name}`}
                 aria-label={t('weights.inputLabel', { version: name })}
                 aria-invalid={Boolean(error)}
-                disabled={locked.has(name)}
-                onChange={(event) => onChange(setWeight(weights, name, Number(event.target.value), locked))}
                 className="w-20 rounded-md border border-slate-300 px-2 py-1 text-right text-sm tabular-nums"
               />
               <span className="text-sm text-slate-500">%</span>
