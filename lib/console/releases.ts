@@ -136,6 +136,7 @@ export async function runIntent(
   name: string,
   intent: Intent,
   mode: 'preview' | 'apply',
+  options: { record?: boolean; reason?: string } = {},
 ): Promise<IntentResult> {
   // Reads for the plan and every write go as the user (`writer`), so the API server's RBAC has the last word.
   requireCluster(cluster);
@@ -152,12 +153,14 @@ export async function runIntent(
       const outcomes = await applyPlan(kubeConfig, plan, mode === 'preview' ? 'dry-run' : 'apply');
       if (mode === 'preview' || plan.steps.length === 0) return { mode, steps, outcomes, view };
       const after = readRelease(await freshServiceObjects(kubeConfig, cluster, namespace, name));
+      if (options.record === false) return { mode, steps, outcomes, view: after };
       const historyRecorded = await recordQuietly(cluster, namespace, name, {
         time: new Date().toISOString(),
         user: actor,
         action: intent.type,
         from: snapshotOf(view),
         to: snapshotOf(after),
+        ...(options.reason ? { reason: options.reason } : {}),
       });
       return { mode, steps, outcomes, view: after, historyRecorded };
     } catch (error) {

@@ -1,0 +1,287 @@
+import 'server-only';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { AppsV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { HttpError } from '@/lib/http/errors';
+import type { ClusterTarget } from '@/lib/k8s/clusters';
+import { freshServiceObjects } from '@/lib/k8s/service-objects';
+import type { Intent } from '@/lib/mesh/intents';
+import { readRelease } from '@/lib/providers/istio/read';
+import { runIntent } from '@/lib/console/releases';
+import { analyseGray } from './analysis';
+import { releaseEvent } from './events';
+import { appendHistory, snapshotOf } from './history';
+import { LeaseElector } from './lease';
+import { decide, isActive, stepSplit, type Decision, type PendingAction, type ReleaseObject, type ReleaseSpec, type ReleaseStatus, type SplitSnapshot } from './model';
+import { listReleaseObjects, replaceStatus, StatusConflict, updateStatus } from './store';
+
+export const CONTROLLER_USER = 'weir-controller';
+
+export interface ControllerOptions {
+  clusters: ClusterTarget[];
+  /** Namespace of the election Lease (the console's own namespace). */
+  leaseNamespace: string;
+  leaseSeconds: number;
+  tickMs: number;
+  prometheusUrlFor: (cluster: string) => string | undefined;
+  identity?: string;
+}
+
+export interface RunningController {
+  stop(): Promise<void>;
+  /** Whether this process leads the given cluster right now. */
+  leads(cluster: string): boolean;
+}
+
+/**
+ * The progressive-delivery loop. One replica per cluster leads (a Lease); the leader looks at every
+ * progressive Release each tick and carries out what `decide` says. Each step is first written to the
+ * Release status as `pending` (with the resourceVersion it was decided on), then applied, then recorded:
+ * a crash between the two writes leaves `pending`, which the next leader finishes instead of re-deciding.
+ */
+export function startController(options: ControllerOptions): RunningController {
+  const identity = options.identity ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const leading = new Map<string, boolean>();
+  const electors = options.clusters.map((target) => ({
+    target,
+    elector: new LeaseElector(target.kubeConfig, options.leaseNamespace, 'weir-release-controller', identity, options.leaseSeconds),
+  }));
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+
+  const tick = async () => {
+    for (const { target, elector } of electors) {
+      try {
+        const leader = await elector.tryAcquireOrRenew();
+        if (leader !== leading.get(target.name)) log(`${leader ? 'leading' : 'following'} in cluster ${target.name} as ${identity}`);
+        leading.set(target.name, leader);
+        if (leader && !stopped) await reconcileCluster(target, options.prometheusUrlFor(target.name));
+      } catch (error) {
+        log(`cluster ${target.name}: ${messageOf(error)}`);
+      }
+    }
+  };
+  const loop = () => {
+    if (stopped) return;
+    running = tick().finally(() => {
+      if (!stopped) timer = setTimeout(loop, options.tickMs);
+    });
+  };
+  loop();
+
+  return {
+    leads: (cluster) => leading.get(cluster) === true,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+      await Promise.all(electors.map(({ elector }) => elector.release()));
+    },
+  };
+}
+
+async function reconcileCluster(target: ClusterTarget, prometheusUrl: string | undefined): Promise<void> {
+  const releases = await listReleaseObjects(target.kubeConfig);
+  for (const release of releases) {
+    if (release.spec?.strategy !== 'progressive' || !isActive(release.status)) continue;
+    try {
+      await reconcile(target, release, prometheusUrl);
+    } catch (error) {
+      // A conflict means someone (an operator, another replica) changed the Release: look again next tick.
+      if (!(error instanceof StatusConflict)) log(`release ${release.metadata?.namespace}/${release.metadata?.name}: ${messageOf(error)}`);
+    }
+  }
+}
+
+/** One controller move on one Release. Exported for tests that drive the loop a tick at a time. */
+export async function reconcile(target: ClusterTarget, release: ReleaseObject, prometheusUrl: string | undefined, now = new Date()): Promise<Decision> {
+  let decision = decide(release, now);
+  if (decision.type === 'analyse') {
+    const analysis = await analyseGray(prometheusUrl, release.metadata!.namespace!, release.spec!, now);
+    decision = decide(release, now, analysis);
+  }
+  const status = release.status!;
+  const identity = target.kubeConfig;
+  switch (decision.type) {
+    case 'idle':
+    case 'analyse':
+      return decision;
+    case 'finish-pending':
+      await finish(target, release);
+      return decision;
+    case 'record-check':
+      await replaceStatus(identity, release, {
+        ...status,
+        failedChecks: decision.failedChecks,
+        lastAnalysis: decision.analysis,
+        stepStartedAt: now.toISOString(),
+        message: `check failed (${decision.failedChecks}/${release.spec?.threshold ?? 5}): ${decision.analysis.reason}`,
+      });
+      return decision;
+    case 'request-approval': {
+      const view = await viewOf(target, release);
+      const id = `${status.run!.id}-${decision.kind}-${decision.step}`;
+      const to = decision.kind === 'promotion' ? { [release.spec!.grayVersion!]: 100 } : stepSplit(release.spec!, decision.weight, []);
+      const saved = await replaceStatus(identity, release, {
+        ...status,
+        phase: 'WaitingApproval',
+        waitingFor: id,
+        ...(decision.analysis ? { lastAnalysis: decision.analysis, stepStartedAt: now.toISOString() } : {}),
+        message: decision.kind === 'promotion' ? 'waiting for a team lead to approve the promotion' : `waiting for a team lead to approve step ${decision.step}`,
+        approvals: [
+          ...(status.approvals ?? []).filter((item) => item.id !== id),
+          {
+            id,
+            kind: decision.kind,
+            state: 'Pending',
+            requestedBy: status.run!.startedBy,
+            requestedAt: now.toISOString(),
+            summary:
+              decision.kind === 'promotion'
+                ? `promote ${release.spec!.grayVersion}: it takes over all traffic`
+                : `step ${decision.step}: ${release.spec!.grayVersion} to ${decision.weight}%`,
+            from: snapshotOf(view),
+            to: { weights: Object.fromEntries(Object.entries(to).filter(([, weight]) => weight > 0)), rules: [] },
+            run: status.run!.id,
+            step: decision.step,
+          },
+        ],
+      });
+      await releaseEvent(identity, saved, 'Normal', 'ApprovalRequested', `${status.run!.startedBy}'s release of ${release.spec!.grayVersion} waits for approval: ${decision.kind}`);
+      return decision;
+    }
+    case 'step':
+    case 'promote':
+    case 'rollback': {
+      const view = await viewOf(target, release);
+      const pending: PendingAction = {
+        kind: decision.type,
+        step: decision.type === 'step' ? decision.step : (status.currentStep ?? 0),
+        weight: decision.type === 'step' ? decision.weight : decision.type === 'promote' ? 100 : 0,
+        from: snapshotOf(view),
+        reason: decision.reason,
+        user: decision.type === 'step' ? CONTROLLER_USER : decision.user,
+      };
+      // Written down first, against the resourceVersion the decision was made on: if anything changed the
+      // Release since it was read, this write fails and nothing is applied.
+      const saved = await replaceStatus(identity, release, {
+        ...status,
+        pending,
+        phase: decision.type === 'promote' ? 'Promoting' : status.phase,
+        ...(decision.analysis ? { lastAnalysis: decision.analysis } : {}),
+      });
+      await finish(target, saved);
+      return decision;
+    }
+  }
+}
+
+async function viewOf(target: ClusterTarget, release: ReleaseObject) {
+  return readRelease(await freshServiceObjects(target.kubeConfig, target.name, release.metadata!.namespace!, release.spec!.service));
+}
+
+/** Carries out `status.pending` (idempotently: a split already in place is left alone) and records it once. */
+async function finish(target: ClusterTarget, release: ReleaseObject): Promise<void> {
+  const pending = release.status!.pending!;
+  const spec = release.spec!;
+  const { namespace, name } = release.metadata as { namespace: string; name: string };
+  let failure: string | undefined;
+  try {
+    await applyPending(target, release, pending);
+  } catch (error) {
+    failure = messageOf(error);
+  }
+  const after = snapshotOf(await viewOf(target, release));
+  const now = new Date().toISOString();
+  const saved = await updateStatus(target.kubeConfig, namespace, name, (current) => {
+    const status = current.status ?? {};
+    // Someone else finished (or replaced) this action meanwhile: record nothing twice.
+    if (!status.pending || status.pending.kind !== pending.kind || status.pending.step !== pending.step) return undefined;
+    return failure ? failedStatus(status, pending, failure, now) : doneStatus(status, spec, pending, after, now);
+  });
+  if (!saved) return;
+  if (failure) {
+    await releaseEvent(target.kubeConfig, saved, 'Warning', 'ReleaseStepFailed', `${pending.kind} ${pending.step} failed: ${failure}`);
+  } else if (pending.kind === 'promote') {
+    await releaseEvent(target.kubeConfig, saved, 'Normal', 'ReleasePromoted', `${spec.grayVersion} took over all traffic (${pending.reason})`);
+  } else if (pending.kind === 'rollback') {
+    await releaseEvent(target.kubeConfig, saved, 'Warning', 'ReleaseRolledBack', `all traffic back to ${spec.stableVersion}: ${pending.reason}`);
+  }
+}
+
+function doneStatus(status: ReleaseStatus, spec: ReleaseSpec, pending: PendingAction, after: SplitSnapshot, now: string): ReleaseStatus {
+  const history = appendHistory(status.history, {
+    time: now,
+    user: pending.user,
+    action: `progressive-${pending.kind}`,
+    from: pending.from,
+    to: after,
+    reason: pending.kind === 'step' ? `step ${pending.step}: ${spec.grayVersion} at ${pending.weight}% (${pending.reason})` : pending.reason,
+  });
+  const base = { ...status, pending: undefined, waitingFor: undefined, promoteRequested: undefined, abortRequested: undefined, history };
+  if (pending.kind === 'step') {
+    return { ...base, phase: 'Progressing', currentStep: pending.step, currentWeight: pending.weight, stepStartedAt: now, message: `step ${pending.step}: ${spec.grayVersion} at ${pending.weight}%` };
+  }
+  if (pending.kind === 'promote') {
+    return { ...base, phase: 'Succeeded', currentWeight: 100, message: `${spec.grayVersion} took over all traffic` };
+  }
+  return { ...base, phase: 'RolledBack', currentWeight: 0, message: `rolled back to ${spec.stableVersion}: ${pending.reason}` };
+}
+
+/** A step that could not be applied counts as a failed check; a promotion or rollback that failed stops the release. */
+function failedStatus(status: ReleaseStatus, pending: PendingAction, failure: string, now: string): ReleaseStatus {
+  const base = { ...status, pending: undefined, waitingFor: undefined };
+  if (pending.kind === 'step') {
+    return { ...base, phase: 'Progressing', failedChecks: (status.failedChecks ?? 0) + 1, stepStartedAt: now, message: `step ${pending.step} could not be applied: ${failure}` };
+  }
+  return { ...base, phase: 'Failed', message: `${pending.kind} failed: ${failure}` };
+}
+
+async function applyPending(target: ClusterTarget, release: ReleaseObject, pending: PendingAction): Promise<void> {
+  const spec = release.spec!;
+  const { namespace } = release.metadata as { namespace: string };
+  const run = (intent: Intent) => runIntent(target.kubeConfig, CONTROLLER_USER, target.name, namespace, spec.service, intent, 'apply', { record: false });
+  const view = await viewOf(target, release);
+  const weightOf = (version: string) => view.versions.find((v) => v.name === version)?.weight ?? 0;
+  const hasRules = view.versions.some((v) => v.rules.length > 0);
+
+  if (pending.kind === 'step') {
+    const weights = stepSplit(spec, pending.weight, view.versions.map((v) => v.name));
+    const already = Object.entries(weights).every(([version, weight]) => weightOf(version) === weight);
+    if (!already) await run({ type: 'set-weights', expected: view.splitEtag, weights });
+    return;
+  }
+  if (pending.kind === 'promote') {
+    if (weightOf(spec.grayVersion!) !== 100 || hasRules) await run({ type: 'take-over', expected: view.splitEtag, version: spec.grayVersion! });
+    if (spec.deleteOldVersion && view.versions.some((v) => v.name === spec.stableVersion)) {
+      const fresh = await viewOf(target, release);
+      await run({ type: 'delete-version', expected: fresh.splitEtag, version: spec.stableVersion!, keepWorkload: false });
+    }
+    return;
+  }
+  // Rollback: stable takes all traffic back (content rules to the gray version go too), then the gray
+  // version's Deployments scale to 0, in that order, so no request is routed to a version going away.
+  if (weightOf(spec.stableVersion!) !== 100 || hasRules) await run({ type: 'take-over', expected: view.splitEtag, version: spec.stableVersion! });
+  const gray = view.versions.find((v) => v.name === spec.grayVersion);
+  for (const workload of gray?.workloads ?? []) {
+    if (workload.kind === 'Deployment') await scaleToZero(target.kubeConfig, namespace, workload.name);
+  }
+}
+
+async function scaleToZero(identity: KubeConfig, namespace: string, name: string): Promise<void> {
+  const api = identity.makeApiClient(AppsV1Api);
+  const deployment = await api.readNamespacedDeployment({ name, namespace });
+  if (deployment.spec?.replicas === 0) return;
+  // Replace with the resourceVersion just read: a concurrent change is a conflict, not an overwrite.
+  await api.replaceNamespacedDeployment({ name, namespace, body: { ...deployment, spec: { ...deployment.spec!, replicas: 0 } } });
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof HttpError) return `${error.reason}: ${error.message}`;
+  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
+}
+
+function log(message: string): void {
+  console.log(`[weir] controller: ${message}`);
+}

@@ -1,0 +1,296 @@
+import { z } from 'zod';
+import { versionName } from '@/lib/mesh/intents';
+import type { ContentPolicy } from '@/lib/mesh/types';
+
+/*
+ * The Release resource (releases.weir.dev) as the console reads and writes it, and the progressive-delivery
+ * state machine. Pure: the controller (controller.ts) does the I/O and asks `decide` what to do next.
+ */
+
+/** The part of a split the console owns: weights of the catch-all route and the content rules. */
+export interface SplitSnapshot {
+  weights: Record<string, number>;
+  rules: { version: string; policy: ContentPolicy }[];
+}
+
+/** One line of a service's history: who changed what, when, from which split to which, and why. */
+export interface HistoryEntry {
+  time: string;
+  user: string;
+  action: string;
+  from: SplitSnapshot;
+  to: SplitSnapshot;
+  reason?: string;
+}
+
+export type Phase = 'Pending' | 'Progressing' | 'WaitingApproval' | 'Promoting' | 'Succeeded' | 'RolledBack' | 'Failed' | 'Paused';
+export type ApprovalPolicy = 'none' | 'beforePromotion' | 'beforeEveryStep';
+
+/** Phases in which the controller owns the split. */
+export const ACTIVE_PHASES: readonly Phase[] = ['Progressing', 'WaitingApproval', 'Promoting', 'Paused'];
+
+export function isActive(status: ReleaseStatus | undefined): boolean {
+  return !!status?.phase && ACTIVE_PHASES.includes(status.phase);
+}
+
+const duration = (units: string) =>
+  z
+    .string()
+    .regex(new RegExp(`^[0-9]+(${units})$`), `must be a duration like 30s or 1m`)
+    .refine((value) => durationMs(value) >= 1000, 'must be at least 1s')
+    .refine((value) => durationMs(value) <= 24 * 3_600_000, 'must be at most 24h');
+
+/** What an operator fills in to start a progressive release (the same schema in the wizard and the route). */
+export const progressiveSettings = z
+  .object({
+    stableVersion: versionName,
+    grayVersion: versionName,
+    stepWeight: z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be 100 or less'),
+    maxWeight: z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be 100 or less'),
+    interval: duration('ms|s|m|h'),
+    threshold: z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be 100 or less'),
+    analysis: z.object({
+      successRateMin: z.number({ error: 'must be a number' }).min(0, 'must be 0 or more').max(100, 'must be 100 or less'),
+      p99LatencyMaxMs: z.number({ error: 'must be a number' }).min(1, 'must be at least 1').max(600_000, 'must be at most 600000'),
+      window: duration('s|m|h'),
+    }),
+    approval: z.enum(['none', 'beforePromotion', 'beforeEveryStep']),
+    deleteOldVersion: z.boolean(),
+  })
+  .superRefine((settings, context) => {
+    if (settings.stableVersion === settings.grayVersion) {
+      context.addIssue({ code: 'custom', path: ['grayVersion'], message: 'must differ from the stable version' });
+    }
+    if (settings.stepWeight > settings.maxWeight) {
+      context.addIssue({ code: 'custom', path: ['stepWeight'], message: 'must not exceed the maximum weight' });
+    }
+  });
+
+export type ProgressiveSettings = z.infer<typeof progressiveSettings>;
+
+/** Scenario 3's numbers (DESIGN.md): 5% steps to 50% every 30 s, ≥ 99% success, p99 ≤ 500 ms, 5 failed checks. */
+export const DEFAULT_SETTINGS: Omit<ProgressiveSettings, 'stableVersion' | 'grayVersion'> = {
+  stepWeight: 5,
+  maxWeight: 50,
+  interval: '30s',
+  threshold: 5,
+  analysis: { successRateMin: 99, p99LatencyMaxMs: 500, window: '1m' },
+  approval: 'beforePromotion',
+  deleteOldVersion: false,
+};
+
+export interface ReleaseSpec {
+  service: string;
+  stableVersion?: string;
+  grayVersion?: string;
+  strategy?: 'manual' | 'progressive';
+  stepWeight?: number;
+  stepWeights?: number[];
+  maxWeight?: number;
+  interval?: string;
+  threshold?: number;
+  analysis?: { successRateMin?: number; p99LatencyMaxMs?: number; window?: string };
+  approval?: ApprovalPolicy;
+  deleteOldVersion?: boolean;
+}
+
+/** A change waiting for a team lead. `change` requests carry a manual wizard intent; the others, a controller step. */
+export interface ApprovalRequest {
+  id: string;
+  kind: 'change' | 'step' | 'promotion';
+  state: 'Pending' | 'Approved' | 'Rejected' | 'Superseded';
+  requestedBy: string;
+  requestedAt: string;
+  /** What the change does, in the user's words (`take over all traffic with v2`). */
+  summary: string;
+  from: SplitSnapshot;
+  to: SplitSnapshot;
+  /** For `change`: the intent to run when approved (its `expected` is the split the requester saw). */
+  intent?: unknown;
+  /** For `step` / `promotion`: the run and step it belongs to, so an old approval never releases a new step. */
+  run?: string;
+  step?: number;
+  decidedBy?: string;
+  decidedAt?: string;
+  comment?: string;
+}
+
+/** The result of one metric check of the gray version. */
+export interface AnalysisResult {
+  time: string;
+  passed: boolean;
+  /** Percent; null when there was no traffic (or no Prometheus). */
+  successRate: number | null;
+  p99Ms: number | null;
+  requestsPerSecond: number | null;
+  reason: string;
+}
+
+/**
+ * A split change the controller has decided and written down before carrying it out. After a crash the
+ * controller finds it here and finishes it (the write is idempotent), so a step is neither repeated nor lost.
+ */
+export interface PendingAction {
+  kind: 'step' | 'promote' | 'rollback';
+  step: number;
+  weight: number;
+  from: SplitSnapshot;
+  reason: string;
+  user: string;
+}
+
+export interface ReleaseStatus {
+  phase?: Phase;
+  run?: { id: string; startedBy: string; startedAt: string };
+  currentStep?: number;
+  currentWeight?: number;
+  failedChecks?: number;
+  /** When the current step began (or the last check ran): the next check is due an interval later. */
+  stepStartedAt?: string;
+  lastAnalysis?: AnalysisResult;
+  pending?: PendingAction;
+  /** The approval request a WaitingApproval phase waits for. */
+  waitingFor?: string;
+  /** The phase to return to on resume. */
+  pausedFrom?: Phase;
+  abortRequested?: { by: string; at: string };
+  promoteRequested?: { by: string; at: string };
+  message?: string;
+  history?: HistoryEntry[];
+  approvals?: ApprovalRequest[];
+}
+
+export interface ReleaseObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string; uid?: string; generation?: number; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: ReleaseSpec;
+  status?: ReleaseStatus;
+}
+
+/** Milliseconds in a duration such as `500ms`, `30s`, `5m` or `1h`. */
+export function durationMs(value: string): number {
+  const match = /^(\d+)(ms|s|m|h)$/.exec(value);
+  if (!match) return Number.NaN;
+  const scale = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h'];
+  return Number(match[1]) * scale;
+}
+
+/** The gray weights of the steps, ending at maxWeight: explicit `stepWeights`, or multiples of `stepWeight`. */
+export function stepWeightsOf(spec: ReleaseSpec): number[] {
+  const max = spec.maxWeight ?? 50;
+  if (spec.stepWeights?.length) {
+    const steps = [...new Set(spec.stepWeights.filter((weight) => weight > 0 && weight <= max))].sort((a, b) => a - b);
+    return steps.at(-1) === max ? steps : [...steps, max];
+  }
+  const step = Math.max(1, spec.stepWeight ?? 5);
+  const steps: number[] = [];
+  for (let weight = step; weight < max; weight += step) steps.push(weight);
+  return [...steps, max];
+}
+
+/** Judges one check: every configured limit must hold, and no traffic at all fails (a silent version is not healthy). */
+export function judge(
+  analysis: ReleaseSpec['analysis'],
+  measured: { successRate: number | null; p99Ms: number | null; requestsPerSecond: number | null },
+  time: Date,
+): AnalysisResult {
+  const base = { time: time.toISOString(), ...measured };
+  const min = analysis?.successRateMin ?? 99;
+  const maxP99 = analysis?.p99LatencyMaxMs ?? 500;
+  if (!measured.requestsPerSecond || measured.successRate === null) {
+    return { ...base, passed: false, reason: 'no metrics for the gray version (no traffic, or Prometheus did not answer)' };
+  }
+  const problems: string[] = [];
+  const successRate = `success rate ${round(measured.successRate)}%`;
+  if (measured.successRate < min) problems.push(`${successRate} < ${min}%`);
+  if (measured.p99Ms !== null && measured.p99Ms > maxP99) problems.push(`p99 ${round(measured.p99Ms)} ms > ${maxP99} ms`);
+  if (problems.length > 0) return { ...base, passed: false, reason: problems.join(', ') };
+  const p99 = measured.p99Ms === null ? 'p99 unknown' : `p99 ${round(measured.p99Ms)} ms ≤ ${maxP99} ms`;
+  return { ...base, passed: true, reason: `${successRate} ≥ ${min}%, ${p99}` };
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+/** What the controller should do next with a progressive release. */
+export type Decision =
+  | { type: 'idle' }
+  /** An analysis is due: run it and ask again with the result. */
+  | { type: 'analyse' }
+  /** Finish the action written down in `status.pending` (after a crash, or a write that did not complete). */
+  | { type: 'finish-pending' }
+  | { type: 'record-check'; analysis: AnalysisResult; failedChecks: number }
+  | { type: 'step'; step: number; weight: number; reason: string; analysis?: AnalysisResult }
+  | { type: 'request-approval'; kind: 'step' | 'promotion'; step: number; weight: number; analysis?: AnalysisResult }
+  | { type: 'promote'; reason: string; user: string; analysis?: AnalysisResult }
+  | { type: 'rollback'; reason: string; user: string; analysis?: AnalysisResult };
+
+const CONTROLLER = 'weir-controller';
+
+/**
+ * The next move of a progressive release, from its spec and status alone (plus an analysis once one is
+ * asked for). Steps go one at a time; an approval gate stops before the step or promotion it guards; a failed
+ * check counts, and at `threshold` failed checks the release rolls back.
+ */
+export function decide(release: ReleaseObject, now: Date, analysis?: AnalysisResult): Decision {
+  const spec = release.spec;
+  const status = release.status ?? {};
+  if (!spec || spec.strategy !== 'progressive' || !isActive(status) || !status.run) return { type: 'idle' };
+  if (status.pending) return { type: 'finish-pending' };
+  if (status.abortRequested) return { type: 'rollback', reason: `aborted by ${status.abortRequested.by}`, user: status.abortRequested.by };
+  if (status.phase === 'Paused') return { type: 'idle' };
+
+  const steps = stepWeightsOf(spec);
+  const current = status.currentStep ?? 0;
+
+  if (status.phase === 'WaitingApproval') {
+    const request = status.approvals?.find((item) => item.id === status.waitingFor);
+    if (!request || request.state === 'Pending') return { type: 'idle' };
+    if (request.state === 'Rejected') {
+      const comment = request.comment ? `: ${request.comment}` : '';
+      return { type: 'rollback', reason: `${request.kind} rejected by ${request.decidedBy}${comment}`, user: request.decidedBy ?? CONTROLLER };
+    }
+    if (request.kind === 'promotion') return { type: 'promote', reason: `promotion approved by ${request.decidedBy}`, user: request.decidedBy ?? CONTROLLER };
+    return { type: 'step', step: request.step ?? current + 1, weight: steps[(request.step ?? current + 1) - 1] ?? steps.at(-1)!, reason: `step approved by ${request.decidedBy}` };
+  }
+
+  if (status.phase === 'Promoting') return { type: 'promote', reason: 'promotion', user: CONTROLLER };
+
+  // Progressing. The first step needs no analysis: at 0% the gray version has no traffic to judge.
+  if (current === 0) return gate(spec, 1, steps[0]!, 'first step');
+  const interval = durationMs(spec.interval ?? '30s');
+  const since = Date.parse(status.stepStartedAt ?? status.run.startedAt);
+  if (now.getTime() - since < interval) return { type: 'idle' };
+  if (!analysis) return { type: 'analyse' };
+
+  if (!analysis.passed) {
+    const failedChecks = (status.failedChecks ?? 0) + 1;
+    const threshold = spec.threshold ?? 5;
+    if (failedChecks >= threshold) {
+      return { type: 'rollback', reason: `${failedChecks} failed checks (threshold ${threshold}); last: ${analysis.reason}`, user: CONTROLLER, analysis };
+    }
+    return { type: 'record-check', analysis, failedChecks };
+  }
+  if (status.promoteRequested || current >= steps.length) {
+    const why = status.promoteRequested ? `promote now (asked by ${status.promoteRequested.by})` : `reached ${steps.at(-1)}%`;
+    return spec.approval === 'none' || !spec.approval
+      ? { type: 'promote', reason: `${why}; ${analysis.reason}`, user: status.promoteRequested?.by ?? CONTROLLER, analysis }
+      : { type: 'request-approval', kind: 'promotion', step: current, weight: 100, analysis };
+  }
+  return gate(spec, current + 1, steps[current]!, analysis.reason, analysis);
+}
+
+function gate(spec: ReleaseSpec, step: number, weight: number, reason: string, analysis?: AnalysisResult): Decision {
+  if (spec.approval === 'beforeEveryStep') return { type: 'request-approval', kind: 'step', step, weight, analysis };
+  return { type: 'step', step, weight, reason, analysis };
+}
+
+/** The gray version's share at a step, with the rest on stable: the split a step writes. */
+export function stepSplit(spec: ReleaseSpec, weight: number, versions: string[]): Record<string, number> {
+  const split = Object.fromEntries(versions.map((version) => [version, 0]));
+  split[spec.grayVersion!] = weight;
+  split[spec.stableVersion!] = 100 - weight;
+  return split;
+}
