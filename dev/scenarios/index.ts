@@ -19,5 +19,6 @@ export const SCENARIOS: Scenario[] = [
     ],
   },
   { name: 'nginx', namespace: 'demo', files: ['dev/scenarios/nginx-demo.yaml'] },
+  { name: 'podinfo', namespace: 'test', files: ['dev/scenarios/podinfo-test.yaml'] },
   { name: 'hybrid-hello', namespace: 'hybrid-hello', files: ['dev/scenarios/hybrid-hello.yaml'] },
 ];

@@ -14,6 +14,7 @@ import { readRelease } from '@/lib/providers/istio/read';
 import { objectDiff, objectYaml } from './object-yaml';
 import type { ReleasePermissions } from '@/lib/auth/guard';
 import { historyOf, recordChange, snapshotOf, type HistoryEntry } from '@/lib/release/history';
+import { stepWeightsOf, type ApprovalRequest, type ReleaseObject, type ReleaseSpec, type ReleaseStatus } from '@/lib/release/model';
 
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'weir-system']);
 
@@ -60,6 +61,27 @@ export interface ReleaseDetail {
   permissions?: ReleasePermissions;
   /** The latest changes, newest first (from the service's Release). */
   history: HistoryEntry[];
+  /** The service's Release: strategy, progressive settings and state, and requests waiting for approval. */
+  release?: ReleaseState;
+}
+
+export interface ReleaseState {
+  spec: ReleaseSpec;
+  status: Omit<ReleaseStatus, 'history' | 'approvals'>;
+  /** The gray weight of each step, for the progress bar. */
+  steps: number[];
+  pendingApprovals: Omit<ApprovalRequest, 'intent'>[];
+}
+
+function releaseState(release: ReleaseObject | undefined): ReleaseState | undefined {
+  if (!release?.spec) return undefined;
+  const { history: _history, approvals = [], ...status } = release.status ?? {};
+  return {
+    spec: release.spec,
+    status,
+    steps: release.spec.strategy === 'progressive' ? stepWeightsOf(release.spec) : [],
+    pendingApprovals: approvals.filter((request) => request.state === 'Pending').map(({ intent: _intent, ...request }) => request),
+  };
 }
 
 function requireCluster(cluster: string) {
@@ -79,8 +101,13 @@ export async function getRelease(cluster: string, namespace: string, name: strin
   const view = readRelease(objects);
   const vs = objects.virtualServices.find((item) => item.metadata?.name === view.virtualService?.name);
   const dr = objects.destinationRules.find((item) => item.metadata?.name === view.destinationRule?.name);
-  const release = await cache.get('releases', name, namespace);
-  return { view, yaml: { virtualService: objectYaml(vs), destinationRule: objectYaml(dr) }, history: historyOf(release).slice(0, 50) };
+  const release = await cache.get<ReleaseObject & { metadata: object }>('releases', name, namespace);
+  return {
+    view,
+    yaml: { virtualService: objectYaml(vs), destinationRule: objectYaml(dr) },
+    history: historyOf(release).slice(0, 50),
+    release: releaseState(release),
+  };
 }
 
 /** One step of a plan as the preview shows it: what changes, as a diff, and the YAML to commit instead. */
@@ -94,7 +121,10 @@ export interface PreviewStep {
 }
 
 export interface IntentResult {
-  mode: 'preview' | 'apply';
+  /** `requested`: the approval policy held the change; a team lead's approval will apply it. */
+  mode: 'preview' | 'apply' | 'requested';
+  /** The pending approval request, when the change was held. */
+  request?: Omit<ApprovalRequest, 'intent'>;
   steps: PreviewStep[];
   outcomes: StepOutcome[];
   /** The release after the change (apply), or as it is now (preview). */

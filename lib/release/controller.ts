@@ -220,6 +220,10 @@ function doneStatus(status: ReleaseStatus, spec: ReleaseSpec, pending: PendingAc
     reason: pending.kind === 'step' ? `step ${pending.step}: ${spec.grayVersion} at ${pending.weight}% (${pending.reason})` : pending.reason,
   });
   const base = { ...status, pending: undefined, waitingFor: undefined, promoteRequested: undefined, abortRequested: undefined, history };
+  if (pending.kind !== 'step') {
+    // The run is over: its requests still waiting have nothing left to release.
+    base.approvals = status.approvals?.map((item) => (item.state === 'Pending' && item.run === status.run?.id ? { ...item, state: 'Superseded' as const } : item));
+  }
   if (pending.kind === 'step') {
     return { ...base, phase: 'Progressing', currentStep: pending.step, currentWeight: pending.weight, stepStartedAt: now, message: `step ${pending.step}: ${spec.grayVersion} at ${pending.weight}%` };
   }

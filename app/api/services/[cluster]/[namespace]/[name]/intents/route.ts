@@ -7,12 +7,16 @@ import { audited } from '@/lib/auth/audit';
 import { requireMutation } from '@/lib/auth/request';
 import { sessionKubeConfig } from '@/lib/auth/user-client';
 import { requireReleasePermission } from '@/lib/auth/guard';
+import { holdForApproval } from '@/lib/release/approvals';
 
 export const dynamic = 'force-dynamic';
 
 const body = z.object({ mode: z.enum(['preview', 'apply']), intent });
 
-/** Preview (diff + server-side dry run) or apply one wizard's intent on a service. */
+/**
+ * Preview (diff + server-side dry run) or apply one wizard's intent on a service. When the service's approval
+ * policy holds the change, applying files a request for a team lead instead (`mode: "requested"`).
+ */
 export function POST(request: Request, { params }: { params: Promise<unknown> }) {
   return respond(async () => {
     const session = requireMutation(request);
@@ -20,6 +24,8 @@ export function POST(request: Request, { params }: { params: Promise<unknown> })
     const { mode, intent: wanted } = await parseBody(request, body);
     return audited({ session, action: `${mode}:${wanted.type}`, cluster, namespace, target: name }, async () => {
       await requireReleasePermission(session, cluster, namespace, wanted);
+      const held = await holdForApproval(session, cluster, namespace, name, wanted, mode);
+      if (held) return { result: held, objects: [`Release/${name}`] };
       const result = await runIntent(sessionKubeConfig(session, cluster), session.user.username, cluster, namespace, name, wanted, mode);
       return { result, objects: result.steps.map((step) => `${step.action} ${step.kind}/${step.name}`) };
     });

@@ -1,0 +1,130 @@
+import 'server-only';
+import { randomUUID } from 'node:crypto';
+import { ApiException, KubernetesObjectApi, type KubeConfig } from '@kubernetes/client-node';
+import { z } from 'zod';
+import { HttpError } from '@/lib/http/errors';
+import { clusterTarget } from '@/lib/k8s/clusters';
+import { freshServiceObjects } from '@/lib/k8s/service-objects';
+import { readRelease } from '@/lib/providers/istio/read';
+import type { Session } from '@/lib/auth/session-store';
+import { requireAccess } from '@/lib/auth/guard';
+import { sessionKubeConfig } from '@/lib/auth/user-client';
+import { RELEASES, canApprove } from './approvals';
+import { releaseEvent } from './events';
+import { appendHistory, snapshotOf } from './history';
+import { isActive, progressiveSettings, type ApprovalPolicy, type ReleaseObject, type ReleaseSpec, type ReleaseStatus } from './model';
+import { readReleaseObject, releaseRef, updateStatus } from './store';
+
+/** What the service page's release panel may ask. */
+export const releaseAction = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('start'), settings: progressiveSettings }),
+  z.object({ action: z.literal('pause') }),
+  z.object({ action: z.literal('resume') }),
+  z.object({ action: z.literal('promote') }),
+  z.object({ action: z.literal('abort') }),
+  z.object({ action: z.literal('set-policy'), approval: z.enum(['none', 'beforePromotion', 'beforeEveryStep']) }),
+]);
+
+export type ReleaseAction = z.infer<typeof releaseAction>;
+
+const POLICY_RANK: Record<ApprovalPolicy, number> = { none: 0, beforePromotion: 1, beforeEveryStep: 2 };
+
+function consoleIdentity(cluster: string): KubeConfig {
+  const target = clusterTarget(cluster);
+  if (!target) throw new HttpError(404, 'NotFound', `Cluster "${cluster}" is not configured`, [{ field: 'cluster', message: `unknown cluster "${cluster}"` }]);
+  return target.kubeConfig;
+}
+
+/**
+ * Writes the Release's spec as the user (create, or replace with the resourceVersion read), so RBAC on
+ * releases.weir.dev has the last word and a concurrent edit is a 409, not an overwrite.
+ */
+async function writeSpec(userConfig: KubeConfig, namespace: string, service: string, change: (spec: ReleaseSpec) => ReleaseSpec): Promise<ReleaseObject> {
+  const api = userConfig.makeApiClient(KubernetesObjectApi);
+  const existing = await readReleaseObject(userConfig, namespace, service);
+  try {
+    if (!existing) {
+      const ref = releaseRef(namespace, service);
+      return (await api.create({ ...ref, metadata: { ...ref.metadata, labels: { 'app.kubernetes.io/managed-by': 'weir' } }, spec: change({ service, strategy: 'manual' }) } as never, undefined, undefined, 'weir')) as ReleaseObject;
+    }
+    return (await api.replace({ ...existing, spec: change(existing.spec ?? { service }) } as never, undefined, undefined, 'weir')) as ReleaseObject;
+  } catch (error) {
+    if (error instanceof ApiException && error.code === 409) {
+      throw new HttpError(409, 'Conflict', `The release of ${service} changed while you edited it; look again and retry`);
+    }
+    throw error;
+  }
+}
+
+/** Carries out one release action for the signed-in user; the answer is the Release afterwards. */
+export async function runReleaseAction(session: Session, cluster: string, namespace: string, service: string, action: ReleaseAction): Promise<ReleaseObject> {
+  const user = session.user.username;
+  const identity = consoleIdentity(cluster);
+  await requireAccess(session, cluster, namespace, RELEASES, 'update');
+  const view = readRelease(await freshServiceObjects(identity, cluster, namespace, service));
+  const split = snapshotOf(view);
+  const now = new Date().toISOString();
+  const entry = (action: string, reason?: string) => ({ time: now, user, action, from: split, to: split, ...(reason ? { reason } : {}) });
+
+  if (action.action === 'set-policy') {
+    const current = (await readReleaseObject(identity, namespace, service))?.spec?.approval ?? 'none';
+    if (POLICY_RANK[action.approval] < POLICY_RANK[current] && !(await canApprove(session, cluster, namespace))) {
+      throw new HttpError(403, 'Forbidden', `Only a user who may approve releases can relax the approval policy (${current} → ${action.approval})`, [
+        { field: 'approval', message: 'relaxing the policy needs the approve verb' },
+      ]);
+    }
+    await writeSpec(sessionKubeConfig(session, cluster), namespace, service, (spec) => ({ ...spec, approval: action.approval }));
+    return (await updateStatus(identity, namespace, service, (release) => ({ ...release.status, history: appendHistory(release.status?.history, entry('set-policy', `approval: ${action.approval}`)) })))!;
+  }
+
+  if (action.action === 'start') {
+    const { settings } = action;
+    const stable = view.versions.find((version) => version.name === settings.stableVersion);
+    const gray = view.versions.find((version) => version.name === settings.grayVersion);
+    if (!stable) throw new HttpError(400, 'BadRequest', `${settings.stableVersion} is not a version of ${service}`, [{ field: 'settings.stableVersion', message: 'is not a routed version' }]);
+    if (!gray) throw new HttpError(400, 'BadRequest', `${settings.grayVersion} is not a version of ${service}; add it first (at 0%)`, [{ field: 'settings.grayVersion', message: 'is not a routed version' }]);
+    if (gray.workloads.some((workload) => workload.kind === 'Deployment') && gray.desired === 0) {
+      throw new HttpError(400, 'BadRequest', `${settings.grayVersion} has no replicas; scale it up before releasing it`, [{ field: 'settings.grayVersion', message: 'has no replicas' }]);
+    }
+    const existing = await readReleaseObject(identity, namespace, service);
+    if (isActive(existing?.status)) throw new HttpError(409, 'Conflict', `A release of ${existing!.spec?.grayVersion} is already in progress (${existing!.status!.phase})`);
+    await writeSpec(sessionKubeConfig(session, cluster), namespace, service, (spec) => ({ ...spec, ...settings, stepWeights: undefined, strategy: 'progressive' }));
+    const run = { id: randomUUID().slice(0, 8), startedBy: user, startedAt: now };
+    const saved = await updateStatus(identity, namespace, service, (release) => {
+      if (isActive(release.status)) throw new HttpError(409, 'Conflict', 'A release started meanwhile');
+      const status: ReleaseStatus = {
+        history: appendHistory(release.status?.history, entry('start-progressive', `${settings.grayVersion} in steps of ${settings.stepWeight}% to ${settings.maxWeight}%, every ${settings.interval}`)),
+        approvals: release.status?.approvals,
+        phase: 'Progressing',
+        run,
+        currentStep: 0,
+        currentWeight: gray.weight,
+        failedChecks: 0,
+        stepStartedAt: now,
+        message: `starting: ${settings.grayVersion} to ${settings.stepWeight}%`,
+      };
+      return status;
+    });
+    await releaseEvent(identity, saved!, 'Normal', 'ReleaseStarted', `${user} started a progressive release of ${settings.grayVersion}`);
+    return saved!;
+  }
+
+  const saved = await updateStatus(identity, namespace, service, (release) => {
+    const status = release.status ?? {};
+    if (release.spec?.strategy !== 'progressive' || !isActive(status)) throw new HttpError(409, 'Conflict', `No progressive release of ${service} is in progress`);
+    const history = (reason?: string) => appendHistory(status.history, entry(action.action, reason));
+    switch (action.action) {
+      case 'pause':
+        if (status.phase === 'Paused') return undefined;
+        return { ...status, phase: 'Paused', pausedFrom: status.phase, message: `paused by ${user}`, history: history() };
+      case 'resume':
+        if (status.phase !== 'Paused') return undefined;
+        return { ...status, phase: status.pausedFrom ?? 'Progressing', pausedFrom: undefined, stepStartedAt: now, message: `resumed by ${user}`, history: history() };
+      case 'promote':
+        return { ...status, promoteRequested: { by: user, at: now }, message: `promotion asked by ${user}; it follows the next passing check`, history: history() };
+      case 'abort':
+        return { ...status, abortRequested: { by: user, at: now }, message: `aborted by ${user}; returning all traffic to ${release.spec.stableVersion}`, history: history() };
+    }
+  });
+  return saved!;
+}
