@@ -13,6 +13,9 @@ const routes = {
   metrics: await import('@/app/api/services/[cluster]/[namespace]/[name]/metrics/route'),
   intents: await import('@/app/api/services/[cluster]/[namespace]/[name]/intents/route'),
   events: await import('@/app/api/events/route'),
+  approvals: await import('@/app/api/approvals/route'),
+  decide: await import('@/app/api/approvals/[cluster]/[namespace]/[name]/[id]/route'),
+  release: await import('@/app/api/services/[cluster]/[namespace]/[name]/release/route'),
   session: await import('@/app/api/auth/session/route'),
   logout: await import('@/app/api/auth/logout/route'),
 };
@@ -41,6 +44,7 @@ const CALLS: Record<string, (caller: Caller, admin: SignedIn) => Promise<number>
     abort.abort();
     return response.status;
   },
+  'GET /api/approvals': async (c) => (await routes.approvals.GET(new Request(`${ORIGIN}/api/approvals`, { headers: c?.read }))).status,
   'GET /api/auth/session': async (c) => (await routes.session.GET(new Request(`${ORIGIN}/api/auth/session`, { headers: c?.read }))).status,
   'POST intents (preview)': async (c, admin) => {
     const { etag, version } = await stable(admin);
@@ -52,18 +56,31 @@ const CALLS: Record<string, (caller: Caller, admin: SignedIn) => Promise<number>
     const body = JSON.stringify({ mode: 'apply', intent: { type: 'take-over', expected: etag, version } });
     return (await routes.intents.POST(new Request(ORIGIN, { method: 'POST', body, headers: c?.write ?? { origin: ORIGIN, host: 'weir.test' } }), nginx)).status;
   },
+  // nginx runs no progressive release: whoever may update Releases gets 409, the others 403 before that.
+  'POST release (pause)': async (c) => {
+    const body = JSON.stringify({ action: 'pause' });
+    return (await routes.release.POST(new Request(ORIGIN, { method: 'POST', body, headers: c?.write ?? { origin: ORIGIN, host: 'weir.test' } }), nginx)).status;
+  },
+  // No such request: an approver learns that (404); anyone else is refused first (403).
+  'POST approval (approve)': async (c) => {
+    const body = JSON.stringify({ decision: 'approve' });
+    const params = { params: Promise.resolve({ cluster: 'sandbox', namespace: 'demo', name: 'nginx', id: 'no-such-request' }) };
+    return (await routes.decide.POST(new Request(ORIGIN, { method: 'POST', body, headers: c?.write ?? { origin: ORIGIN, host: 'weir.test' } }), params)).status;
+  },
 };
 
+const RELEASE_CALLS = ['POST release (pause)', 'POST approval (approve)'];
 const READS = Object.keys(CALLS).filter((name) => name.startsWith('GET'));
-const WRITES = Object.keys(CALLS).filter((name) => name.startsWith('POST'));
+const WRITES = Object.keys(CALLS).filter((name) => name.startsWith('POST') && !RELEASE_CALLS.includes(name));
+const release = (pause: number, approve: number) => ({ 'POST release (pause)': pause, 'POST approval (approve)': approve });
 
 /** What RBAC (deploy/rbac/roles.yaml) allows each sandbox user: the console must answer exactly this. */
 const EXPECTED: Record<string, Record<string, number>> = {
-  admin: Object.fromEntries([...READS.map((r) => [r, 200]), ...WRITES.map((w) => [w, 200])]),
-  alice: Object.fromEntries([...READS.map((r) => [r, 200]), ...WRITES.map((w) => [w, 200])]),
-  bob: Object.fromEntries([...READS.map((r) => [r, 200]), ...WRITES.map((w) => [w, 200])]),
-  victor: Object.fromEntries([...READS.map((r) => [r, 200]), ...WRITES.map((w) => [w, 403])]),
-  anonymous: Object.fromEntries([...READS.map((r) => [r, 401]), ...WRITES.map((w) => [w, 401])]),
+  admin: { ...Object.fromEntries([...READS.map((r) => [r, 200]), ...WRITES.map((w) => [w, 200])]), ...release(409, 404) },
+  alice: { ...Object.fromEntries([...READS.map((r) => [r, 200]), ...WRITES.map((w) => [w, 200])]), ...release(409, 403) },
+  bob: { ...Object.fromEntries([...READS.map((r) => [r, 200]), ...WRITES.map((w) => [w, 200])]), ...release(409, 404) },
+  victor: { ...Object.fromEntries([...READS.map((r) => [r, 200]), ...WRITES.map((w) => [w, 403])]), ...release(403, 403) },
+  anonymous: { ...Object.fromEntries([...READS.map((r) => [r, 401]), ...WRITES.map((w) => [w, 401])]), ...release(401, 401) },
 };
 
 describe(`access matrix against kube-apiserver ${sandbox.apiServerVersion}`, () => {
@@ -80,10 +97,10 @@ describe(`access matrix against kube-apiserver ${sandbox.apiServerVersion}`, () 
   it('a viewer sees the services but is told, per service, that they cannot change routing', async () => {
     const victor = await signIn('victor');
     const response = await routes.service.GET(new Request(ORIGIN, { headers: victor.read }), nginx);
-    expect(((await response.json()) as { permissions: unknown }).permissions).toEqual({ editRouting: false, manageWorkloads: false });
+    expect(((await response.json()) as { permissions: unknown }).permissions).toEqual({ editRouting: false, manageWorkloads: false, manageReleases: false });
     const alice = await signIn('alice');
     const forAlice = await routes.service.GET(new Request(ORIGIN, { headers: alice.read }), nginx);
-    expect(((await forAlice.json()) as { permissions: unknown }).permissions).toEqual({ editRouting: true, manageWorkloads: true });
+    expect(((await forAlice.json()) as { permissions: unknown }).permissions).toEqual({ editRouting: true, manageWorkloads: true, manageReleases: true });
   });
 
   it('refuses a change without the CSRF token or from another origin, and signs out', async () => {

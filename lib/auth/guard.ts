@@ -53,18 +53,23 @@ export async function requireAccess(session: Session, cluster: string, namespace
 export interface ReleasePermissions {
   editRouting: boolean;
   manageWorkloads: boolean;
+  /** Start, pause, resume, promote and abort progressive releases, set the approval policy (update on releases.weir.dev). */
+  manageReleases: boolean;
 }
+
+export const RELEASES: ResourceRef = { group: 'weir.dev', resource: 'releases' };
 
 export async function releasePermissions(session: Session, cluster: string, namespace: string): Promise<ReleasePermissions> {
   const kubeConfig = sessionKubeConfig(session, cluster);
   const check = (ref: ResourceRef, verb: string) => canI(session, cluster, kubeConfig, { verb, ...ref, namespace });
-  const [vs, dr, createDeployment, deleteDeployment] = await Promise.all([
+  const [vs, dr, createDeployment, deleteDeployment, releases] = await Promise.all([
     check(VIRTUAL_SERVICES, 'update'),
     check(DESTINATION_RULES, 'update'),
     check(DEPLOYMENTS, 'create'),
     check(DEPLOYMENTS, 'delete'),
+    check(RELEASES, 'update'),
   ]);
-  return { editRouting: vs && dr, manageWorkloads: createDeployment && deleteDeployment };
+  return { editRouting: vs && dr, manageWorkloads: createDeployment && deleteDeployment, manageReleases: releases };
 }
 
 /**

@@ -6,22 +6,14 @@ import { cachesInScope } from '@/lib/k8s/scope';
 import { intent as intentSchema, type Intent } from '@/lib/mesh/intents';
 import type { ReleaseView } from '@/lib/mesh/types';
 import type { Session } from '@/lib/auth/session-store';
-import { namespaceAccess } from '@/lib/auth/guard';
+import { namespaceAccess, RELEASES } from '@/lib/auth/guard';
 import { sessionKubeConfig } from '@/lib/auth/user-client';
 import { runIntent, type IntentResult } from '@/lib/console/releases';
 import { releaseEvent } from './events';
 import { snapshotOf } from './history';
-import { isActive, type ApprovalPolicy, type ApprovalRequest, type ReleaseObject, type SplitSnapshot } from './model';
+import { isActive, needsApproval, type ApprovalRequest, type ReleaseObject, type SplitSnapshot } from './model';
 import { readReleaseObject, updateStatus } from './store';
 
-export const RELEASES = { group: 'weir.dev', resource: 'releases' };
-
-/** Intents a policy holds for approval: promotion (take over) always; every traffic change with beforeEveryStep. */
-export function needsApproval(policy: ApprovalPolicy | undefined, intent: Intent): boolean {
-  if (policy === 'beforePromotion') return intent.type === 'take-over';
-  if (policy === 'beforeEveryStep') return ['take-over', 'set-weights', 'set-content-rule'].includes(intent.type);
-  return false;
-}
 
 /** The split an intent would leave, for the request's "from → to" (the planner still decides at approval time). */
 export function predictSplit(view: ReleaseView, intent: Intent): SplitSnapshot {

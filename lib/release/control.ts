@@ -7,9 +7,9 @@ import { clusterTarget } from '@/lib/k8s/clusters';
 import { freshServiceObjects } from '@/lib/k8s/service-objects';
 import { readRelease } from '@/lib/providers/istio/read';
 import type { Session } from '@/lib/auth/session-store';
-import { requireAccess } from '@/lib/auth/guard';
+import { RELEASES, requireAccess } from '@/lib/auth/guard';
 import { sessionKubeConfig } from '@/lib/auth/user-client';
-import { RELEASES, canApprove } from './approvals';
+import { canApprove } from './approvals';
 import { releaseEvent } from './events';
 import { appendHistory, snapshotOf } from './history';
 import { isActive, progressiveSettings, type ApprovalPolicy, type ReleaseObject, type ReleaseSpec, type ReleaseStatus } from './model';
@@ -109,9 +109,10 @@ export async function runReleaseAction(session: Session, cluster: string, namesp
     return saved!;
   }
 
+  const idle = () => new HttpError(409, 'Conflict', `No progressive release of ${service} is in progress`);
   const saved = await updateStatus(identity, namespace, service, (release) => {
     const status = release.status ?? {};
-    if (release.spec?.strategy !== 'progressive' || !isActive(status)) throw new HttpError(409, 'Conflict', `No progressive release of ${service} is in progress`);
+    if (release.spec?.strategy !== 'progressive' || !isActive(status)) throw idle();
     const history = (reason?: string) => appendHistory(status.history, entry(action.action, reason));
     switch (action.action) {
       case 'pause':
@@ -126,5 +127,6 @@ export async function runReleaseAction(session: Session, cluster: string, namesp
         return { ...status, abortRequested: { by: user, at: now }, message: `aborted by ${user}; returning all traffic to ${release.spec.stableVersion}`, history: history() };
     }
   });
-  return saved!;
+  if (!saved) throw idle();
+  return saved;
 }

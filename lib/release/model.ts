@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { versionName } from '@/lib/mesh/intents';
+import { versionName, type Intent } from '@/lib/mesh/intents';
 import type { ContentPolicy } from '@/lib/mesh/types';
 
 /*
@@ -293,4 +293,11 @@ export function stepSplit(spec: ReleaseSpec, weight: number, versions: string[])
   split[spec.grayVersion!] = weight;
   split[spec.stableVersion!] = 100 - weight;
   return split;
+}
+
+/** Intents a policy holds for approval: promotion (take over) always; every traffic change with beforeEveryStep. */
+export function needsApproval(policy: ApprovalPolicy | undefined, intent: Pick<Intent, 'type'>): boolean {
+  if (policy === 'beforePromotion') return intent.type === 'take-over';
+  if (policy === 'beforeEveryStep') return ['take-over', 'set-weights', 'set-content-rule'].includes(intent.type);
+  return false;
 }
