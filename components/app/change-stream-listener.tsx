@@ -38,7 +38,8 @@ export function ChangeStreamListener() {
       if (!RELEASE_KINDS.has(event.kind)) return;
       pending ??= setTimeout(() => {
         pending = undefined;
-        void client.invalidateQueries({ queryKey: queryKeys.all(), predicate: (query) => query.queryKey[2] === 'services' });
+        // Service views, and the Approvals page (its requests live in Releases).
+        void client.invalidateQueries({ queryKey: queryKeys.all(), predicate: (query) => query.queryKey[2] === 'services' || query.queryKey[2] === 'releases' });
       }, 150);
     });
     return () => {

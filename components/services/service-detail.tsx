@@ -18,6 +18,9 @@ import { DeleteVersionWizard } from '@/components/wizards/delete-version-wizard'
 import { EditPolicyWizard } from '@/components/wizards/edit-policy-wizard';
 import { TakeOverWizard } from '@/components/wizards/take-over-wizard';
 import { useSessionUser } from '@/components/auth/session-context';
+import { ProgressiveWizard } from '@/components/releases/progressive-wizard';
+import { ReleasePanel } from '@/components/releases/release-panel';
+import { isActive } from '@/lib/release/model';
 import { useRelease, type ServiceRef } from './use-release';
 
 type OpenWizard =
@@ -26,6 +29,7 @@ type OpenWizard =
   | { name: 'take-over'; version: string }
   | { name: 'delete'; version: string }
   | { name: 'create' }
+  | { name: 'progressive' }
   | null;
 
 function Section({ title, children, testId }: { title: string; children: React.ReactNode; testId?: string }) {
@@ -49,8 +53,15 @@ export function ServiceDetail({ service }: { service: ServiceRef }) {
 
   const { view, yaml, permissions } = data;
   const routed = Boolean(view.virtualService);
-  const canEdit = permissions?.editRouting !== false;
-  const readOnlyReason = canEdit ? undefined : t('auth.readOnly', { user: user.username, namespace: view.namespace });
+  const progressive = data.release?.spec.strategy === 'progressive' && isActive(data.release.status);
+  const mayEdit = permissions?.editRouting !== false;
+  // While a progressive release runs, its controller owns the split: manual changes wait (pause or abort first).
+  const canEdit = mayEdit && !progressive;
+  const readOnlyReason = !mayEdit
+    ? t('auth.readOnly', { user: user.username, namespace: view.namespace })
+    : progressive
+      ? t('release.manualBlocked', { gray: data.release?.spec.grayVersion ?? '' })
+      : undefined;
   const close = () => setWizard(null);
   const configured = Object.fromEntries(view.versions.map((version) => [version.name, version.weight]));
 
@@ -113,6 +124,12 @@ export function ServiceDetail({ service }: { service: ServiceRef }) {
         )}
       </Section>
 
+      {routed && (
+        <Section title={t('detail.release')} testId="release-section">
+          <ReleasePanel service={service} release={data.release} canManage={permissions?.manageReleases !== false} onStart={() => setWizard({ name: 'progressive' })} />
+        </Section>
+      )}
+
       <Section title={t('detail.routing')}>
         <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
           <RoutingInWords view={view} />
@@ -147,6 +164,7 @@ export function ServiceDetail({ service }: { service: ServiceRef }) {
 
       {wizard?.name === 'add' && <AddVersionWizard service={service} view={view} onClose={close} />}
       {wizard?.name === 'edit' && <EditPolicyWizard service={service} view={view} onClose={close} initialTab={wizard.tab} initialWeights={wizard.weights} />}
+      {wizard?.name === 'progressive' && <ProgressiveWizard service={service} view={view} spec={data.release?.spec} onClose={close} />}
       {wizard?.name === 'create' && <CreateRoutingWizard service={service} view={view} onClose={close} />}
       {wizard?.name === 'take-over' && <TakeOverWizard service={service} view={view} version={wizard.version} onClose={close} />}
       {wizard?.name === 'delete' && (

@@ -27,6 +27,11 @@ export function ReleaseHistory({ history, view, onRestore }: { history: HistoryE
             <span className="w-40 shrink-0">{t(`history.action.${entry.action}` as 'history.action.set-weights')}</span>
             <span className="min-w-0 flex-1 font-mono text-xs text-slate-700">
               {splitText(entry.from, t)} → {splitText(entry.to, t)}
+              {entry.reason && (
+                <span className="block font-sans text-slate-500" data-testid="history-reason">
+                  {entry.reason}
+                </span>
+              )}
             </span>
             {onRestore && (
               <button

@@ -10,7 +10,8 @@ import { fieldErrors as zodFieldErrors } from '@/lib/http/errors';
 import { queryKeys } from '@/lib/client/query-keys';
 import { intent as intentSchema, type Intent } from '@/lib/mesh/intents';
 import type { ReleaseView } from '@/lib/mesh/types';
-import type { ServiceRef } from '@/components/services/use-release';
+import { needsApproval } from '@/lib/release/model';
+import { useRelease, type ServiceRef } from '@/components/services/use-release';
 import { PlanPreview } from './plan-preview';
 import { fieldErrorsOf, useIntent } from './use-intent';
 
@@ -35,6 +36,8 @@ export function WizardShell({ title, service, view, onClose, build, applyLabel, 
   const [phase, setPhase] = useState<'configure' | 'review' | 'done'>('configure');
   const [clientErrors, setClientErrors] = useState<FieldErrors>({});
   const { preview, apply } = useIntent(service);
+  const policy = useRelease(service).data?.release?.spec.approval;
+  const held = needsApproval(policy, build());
   const failed = phase === 'configure' ? preview.error : apply.error;
   const errors = { ...fieldErrorsOf(failed), ...clientErrors };
 
@@ -113,13 +116,24 @@ export function WizardShell({ title, service, view, onClose, build, applyLabel, 
               {t('wizard.back')}
             </Button>
             <Button onClick={confirm} disabled={apply.isPending || preview.data.steps.length === 0}>
-              {apply.isPending ? t('wizard.applying') : applyLabel}
+              {apply.isPending ? t('wizard.applying') : held ? t('wizard.requestApproval', { action: applyLabel }) : applyLabel}
             </Button>
           </div>
         </>
       )}
 
-      {phase === 'done' && apply.data && (
+      {phase === 'done' && apply.data?.mode === 'requested' && (
+        <>
+          <p className="mb-3 text-sm font-medium text-amber-900" data-testid="wizard-requested">
+            {t('wizard.requested', { summary: apply.data.request?.summary ?? '' })}
+          </p>
+          <div className="mt-6 flex justify-end">
+            <Button onClick={onClose}>{t('wizard.close')}</Button>
+          </div>
+        </>
+      )}
+
+      {phase === 'done' && apply.data && apply.data.mode !== 'requested' && (
         <>
           <p className="mb-3 text-sm font-medium text-emerald-800" data-testid="wizard-done">
             {t('wizard.applied')}

@@ -1,7 +1,6 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { ApiException, KubernetesObjectApi, type KubeConfig } from '@kubernetes/client-node';
-import { z } from 'zod';
 import { HttpError } from '@/lib/http/errors';
 import { clusterTarget } from '@/lib/k8s/clusters';
 import { freshServiceObjects } from '@/lib/k8s/service-objects';
@@ -12,20 +11,8 @@ import { sessionKubeConfig } from '@/lib/auth/user-client';
 import { canApprove } from './approvals';
 import { releaseEvent } from './events';
 import { appendHistory, snapshotOf } from './history';
-import { isActive, progressiveSettings, type ApprovalPolicy, type ReleaseObject, type ReleaseSpec, type ReleaseStatus } from './model';
+import { isActive, type ApprovalPolicy, type ReleaseAction, type ReleaseObject, type ReleaseSpec, type ReleaseStatus } from './model';
 import { readReleaseObject, releaseRef, updateStatus } from './store';
-
-/** What the service page's release panel may ask. */
-export const releaseAction = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('start'), settings: progressiveSettings }),
-  z.object({ action: z.literal('pause') }),
-  z.object({ action: z.literal('resume') }),
-  z.object({ action: z.literal('promote') }),
-  z.object({ action: z.literal('abort') }),
-  z.object({ action: z.literal('set-policy'), approval: z.enum(['none', 'beforePromotion', 'beforeEveryStep']) }),
-]);
-
-export type ReleaseAction = z.infer<typeof releaseAction>;
 
 const POLICY_RANK: Record<ApprovalPolicy, number> = { none: 0, beforePromotion: 1, beforeEveryStep: 2 };
 

@@ -68,6 +68,18 @@ export const progressiveSettings = z
 
 export type ProgressiveSettings = z.infer<typeof progressiveSettings>;
 
+/** What the service page's release panel may ask. */
+export const releaseAction = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('start'), settings: progressiveSettings }),
+  z.object({ action: z.literal('pause') }),
+  z.object({ action: z.literal('resume') }),
+  z.object({ action: z.literal('promote') }),
+  z.object({ action: z.literal('abort') }),
+  z.object({ action: z.literal('set-policy'), approval: z.enum(['none', 'beforePromotion', 'beforeEveryStep']) }),
+]);
+
+export type ReleaseAction = z.infer<typeof releaseAction>;
+
 /** Scenario 3's numbers (DESIGN.md): 5% steps to 50% every 30 s, ≥ 99% success, p99 ≤ 500 ms, 5 failed checks. */
 export const DEFAULT_SETTINGS: Omit<ProgressiveSettings, 'stableVersion' | 'grayVersion'> = {
   stepWeight: 5,

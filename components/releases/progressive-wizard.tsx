@@ -1,0 +1,144 @@
+'use client';
+
+import { useState } from 'react';
+import { useI18n } from '@/components/i18n/i18n-provider';
+import { Button, Field, inputClass } from '@/components/ui/field';
+import { Modal } from '@/components/ui/modal';
+import { ApiError } from '@/lib/client/api';
+import { fieldErrors } from '@/lib/http/errors';
+import type { ReleaseView } from '@/lib/mesh/types';
+import { DEFAULT_SETTINGS, progressiveSettings, stepWeightsOf, type ProgressiveSettings, type ReleaseSpec } from '@/lib/release/model';
+import type { ServiceRef } from '@/components/services/use-release';
+import { useReleaseAction } from './use-release-action';
+
+function initialSettings(view: ReleaseView, spec: ReleaseSpec | undefined): ProgressiveSettings {
+  const stable = [...view.versions].sort((a, b) => b.weight - a.weight)[0]?.name ?? '';
+  const gray = view.versions.find((version) => version.name !== stable && version.weight === 0)?.name ?? view.versions.find((v) => v.name !== stable)?.name ?? '';
+  const fromSpec = spec?.strategy === 'progressive' && spec.stableVersion === stable ? spec : undefined;
+  return {
+    ...DEFAULT_SETTINGS,
+    ...(fromSpec && {
+      stepWeight: fromSpec.stepWeight ?? DEFAULT_SETTINGS.stepWeight,
+      maxWeight: fromSpec.maxWeight ?? DEFAULT_SETTINGS.maxWeight,
+      interval: fromSpec.interval ?? DEFAULT_SETTINGS.interval,
+      threshold: fromSpec.threshold ?? DEFAULT_SETTINGS.threshold,
+      analysis: { ...DEFAULT_SETTINGS.analysis, ...fromSpec.analysis },
+      approval: fromSpec.approval ?? DEFAULT_SETTINGS.approval,
+      deleteOldVersion: fromSpec.deleteOldVersion ?? false,
+    }),
+    stableVersion: stable,
+    grayVersion: fromSpec?.grayVersion && fromSpec.grayVersion !== stable ? fromSpec.grayVersion : gray,
+  };
+}
+
+/** "Start progressive release": versions, steps, checks and approval policy, validated like the server does. */
+export function ProgressiveWizard({ service, view, spec, onClose }: { service: ServiceRef; view: ReleaseView; spec?: ReleaseSpec; onClose: () => void }) {
+  const { t } = useI18n();
+  const [settings, setSettings] = useState<ProgressiveSettings>(() => initialSettings(view, spec));
+  const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
+  const action = useReleaseAction(service);
+  const serverErrors = action.error instanceof ApiError ? Object.fromEntries(action.error.fields.map((f) => [f.field.replace(/^settings\./, ''), f.message])) : {};
+  const errors = { ...serverErrors, ...clientErrors };
+  const update = (patch: Partial<ProgressiveSettings>) => setSettings((current) => ({ ...current, ...patch }));
+  const number = (value: string) => (value === '' ? Number.NaN : Number(value));
+  const steps = stepWeightsOf({ service: service.name, stepWeight: settings.stepWeight, maxWeight: settings.maxWeight });
+
+  function start() {
+    const parsed = progressiveSettings.safeParse(settings);
+    if (!parsed.success) {
+      setClientErrors(Object.fromEntries(fieldErrors(parsed.error).map((error) => [error.field, error.message])));
+      return;
+    }
+    setClientErrors({});
+    action.mutate({ action: 'start', settings: parsed.data }, { onSuccess: onClose });
+  }
+
+  const versionSelect = (id: 'stableVersion' | 'grayVersion') => (
+    <Field label={t(`progressive.${id}`)} htmlFor={id} error={errors[id]}>
+      <select id={id} className={inputClass} value={settings[id]} aria-invalid={Boolean(errors[id])} onChange={(event) => update({ [id]: event.target.value })}>
+        {view.versions.map((version) => (
+          <option key={version.name} value={version.name}>
+            {version.name} ({version.weight}%)
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+  const numberField = (id: 'stepWeight' | 'maxWeight' | 'threshold', suffix?: string) => (
+    <Field label={t(`progressive.${id}`)} htmlFor={id} error={errors[id]} hint={suffix}>
+      <input id={id} type="number" className={inputClass} value={Number.isNaN(settings[id]) ? '' : settings[id]} aria-invalid={Boolean(errors[id])} onChange={(event) => update({ [id]: number(event.target.value) })} />
+    </Field>
+  );
+
+  return (
+    <Modal title={t('progressive.title', { service: view.host })} onClose={onClose}>
+      {action.error && (
+        <div role="alert" data-testid="wizard-error" className="mb-4 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
+          {action.error.message}
+        </div>
+      )}
+      <p className="mb-4 text-sm text-slate-600">{t('progressive.explain')}</p>
+      <div className="grid grid-cols-2 gap-4">
+        {versionSelect('stableVersion')}
+        {versionSelect('grayVersion')}
+        {numberField('stepWeight')}
+        {numberField('maxWeight')}
+        <Field label={t('progressive.interval')} htmlFor="interval" error={errors.interval} hint={t('progressive.durationHint')}>
+          <input id="interval" className={inputClass} value={settings.interval} aria-invalid={Boolean(errors.interval)} onChange={(event) => update({ interval: event.target.value.trim() })} />
+        </Field>
+        {numberField('threshold')}
+        <Field label={t('progressive.successRateMin')} htmlFor="successRateMin" error={errors['analysis.successRateMin']}>
+          <input
+            id="successRateMin"
+            type="number"
+            step="0.1"
+            className={inputClass}
+            value={Number.isNaN(settings.analysis.successRateMin) ? '' : settings.analysis.successRateMin}
+            onChange={(event) => update({ analysis: { ...settings.analysis, successRateMin: number(event.target.value) } })}
+          />
+        </Field>
+        <Field label={t('progressive.p99LatencyMaxMs')} htmlFor="p99LatencyMaxMs" error={errors['analysis.p99LatencyMaxMs']}>
+          <input
+            id="p99LatencyMaxMs"
+            type="number"
+            className={inputClass}
+            value={Number.isNaN(settings.analysis.p99LatencyMaxMs) ? '' : settings.analysis.p99LatencyMaxMs}
+            onChange={(event) => update({ analysis: { ...settings.analysis, p99LatencyMaxMs: number(event.target.value) } })}
+          />
+        </Field>
+        <Field label={t('progressive.window')} htmlFor="window" error={errors['analysis.window']} hint={t('progressive.durationHint')}>
+          <input id="window" className={inputClass} value={settings.analysis.window} onChange={(event) => update({ analysis: { ...settings.analysis, window: event.target.value.trim() } })} />
+        </Field>
+        <Field label={t('progressive.approval')} htmlFor="approval" error={errors.approval}>
+          <select id="approval" className={inputClass} value={settings.approval} onChange={(event) => update({ approval: event.target.value as ProgressiveSettings['approval'] })}>
+            {(['none', 'beforePromotion', 'beforeEveryStep'] as const).map((policy) => (
+              <option key={policy} value={policy}>
+                {t(`approvalPolicy.${policy}`)}
+              </option>
+            ))}
+          </select>
+        </Field>
+      </div>
+      <label className="mt-4 flex items-center gap-2 text-sm">
+        <input type="checkbox" checked={settings.deleteOldVersion} onChange={(event) => update({ deleteOldVersion: event.target.checked })} />
+        {t('progressive.deleteOldVersion', { version: settings.stableVersion })}
+      </label>
+      <p className="mt-4 rounded-md bg-slate-50 p-3 text-xs text-slate-600" data-testid="progressive-summary">
+        {t('progressive.summary', {
+          gray: settings.grayVersion,
+          steps: steps.every(Number.isFinite) ? steps.map((weight) => `${weight}%`).join(' → ') : '—',
+          interval: settings.interval,
+          threshold: Number.isNaN(settings.threshold) ? '—' : settings.threshold,
+        })}
+      </p>
+      <div className="mt-6 flex justify-end gap-2">
+        <Button tone="secondary" onClick={onClose}>
+          {t('wizard.cancel')}
+        </Button>
+        <Button onClick={start} disabled={action.isPending}>
+          {t('progressive.start', { version: settings.grayVersion })}
+        </Button>
+      </div>
+    </Modal>
+  );
+}
