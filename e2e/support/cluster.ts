@@ -43,3 +43,9 @@ export function waitAvailable(namespace: string): void {
 }
 
 export const sample = (file: string) => resolve(SHARED_DIR, 'fixtures/istio-samples', file);
+
+/** Reasons of the Kubernetes Events recorded on Releases in a namespace. */
+export function releaseEventReasons(namespace: string): string[] {
+  const events = JSON.parse(kubectl(['get', 'events', '-n', namespace, '--field-selector', 'involvedObject.kind=Release', '-o', 'json'])) as { items: { reason: string }[] };
+  return events.items.map((event) => event.reason);
+}
