@@ -28,4 +28,31 @@ await page.screenshot({ path: `docs/service-page${suffix}.png`, fullPage: true }
 await page.goto(`${base}/virtual-services`);
 await page.getByTestId('vs-default-reviews').waitFor();
 await page.screenshot({ path: `docs/virtual-services${suffix}.png` });
+
+// Scenario 3: a progressive release of podinfo v2 (5 s steps so the script takes a minute), then the Approvals
+// page as bob once it waits for a team lead. Needs podinfo as the sandbox starts it (v1 at 100%).
+await page.goto(`${base}/services/sandbox/test/podinfo`);
+await page.getByTestId('release-panel').waitFor();
+const start = page.getByRole('button', { name: 'Start progressive release' });
+if (await start.isVisible()) {
+  await start.click();
+  await page.getByLabel('Interval between steps').fill('5s');
+  await page.getByLabel('Metrics window').fill('30s');
+  await page.getByRole('button', { name: /^Start releasing/ }).click();
+}
+await page.waitForFunction(() => /Step ([4-9]|10) of/.test(document.querySelector('[data-testid="release-progress"]')?.textContent ?? ''), null, { timeout: 120_000 });
+await page.waitForTimeout(1500);
+await page.screenshot({ path: `docs/progressive-release${suffix}.png`, fullPage: true });
+await page.waitForFunction(() => document.querySelector('[data-testid="release-waiting"]') !== null, null, { timeout: 180_000 });
+
+const lead = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: process.env.WEIR_SCREENSHOT_LOCALE ?? 'en-US' });
+await lead.goto(`${base}/login`);
+await lead.getByRole('button', { name: /bob/ }).click();
+await lead.getByTestId('service-count').waitFor();
+await lead.goto(`${base}/approvals`);
+await lead.getByTestId('approval-request').first().waitFor();
+await lead.locator('[data-testid="approval-request"] summary').first().click();
+await lead.waitForFunction(() => document.querySelector('[data-testid="traffic-split-chart"]')?.getAttribute('data-status') === 'ok', null, { timeout: 60_000 });
+await lead.waitForTimeout(1500);
+await lead.screenshot({ path: `docs/approvals${suffix}.png`, fullPage: true });
 await browser.close();

@@ -6,6 +6,7 @@ import { Suspense, type ReactNode } from 'react';
 import { useI18n } from '@/components/i18n/i18n-provider';
 import type { MessageKey } from '@/lib/i18n/messages';
 import { UserMenu } from '@/components/auth/user-menu';
+import { useApprovals } from '@/components/approvals/use-approvals';
 import { ClusterStatus } from './cluster-status';
 import { LanguageSwitch } from './language-switch';
 import { ScopePicker } from './scope-picker';
@@ -22,6 +23,7 @@ function NavLinks() {
   const params = useSearchParams();
   // Keep the chosen cluster / namespace when moving between pages.
   const query = params.toString();
+  const pending = useApprovals().data?.pending.length ?? 0;
   return (
     <nav className="flex flex-col gap-1 px-3" aria-label="Main">
       {NAV.map((item) => {
@@ -36,6 +38,11 @@ function NavLinks() {
             }`}
           >
             {t(item.label)}
+            {item.href === '/approvals' && pending > 0 && (
+              <span className="ml-2 rounded-full bg-amber-400 px-1.5 text-xs font-semibold text-slate-900" data-testid="pending-approvals" aria-label={t('approvals.pendingCount', { count: pending })}>
+                {pending}
+              </span>
+            )}
           </Link>
         );
       })}

@@ -23,7 +23,9 @@ export function ReleaseHistory({ history, view, onRestore }: { history: HistoryE
             <time dateTime={entry.time} className="w-40 shrink-0 text-xs text-slate-500">
               {new Date(entry.time).toLocaleString(locale === 'zh' ? 'zh-CN' : 'en')}
             </time>
-            <span className="w-20 shrink-0 font-medium">{entry.user}</span>
+            <span className="w-32 shrink-0 truncate font-medium" title={entry.user}>
+              {entry.user}
+            </span>
             <span className="w-40 shrink-0">{t(`history.action.${entry.action}` as 'history.action.set-weights')}</span>
             <span className="min-w-0 flex-1 font-mono text-xs text-slate-700">
               {splitText(entry.from, t)} → {splitText(entry.to, t)}

@@ -37,6 +37,13 @@ async function start(namespace: string, settings: Partial<ProgressiveSettings> =
   expect(response.status, await response.clone().text()).toBe(200);
 }
 
+async function act(namespace: string, action: string) {
+  const response = await releaseRoute.POST(new Request('http://weir.test/', { method: 'POST', headers: alice.write, body: JSON.stringify({ action }) }), {
+    params: Promise.resolve({ cluster: 'sandbox', namespace, name: 'podinfo' }),
+  });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
 async function release(namespace: string): Promise<ReleaseObject> {
   return adminApi(sandbox).read({ apiVersion: 'weir.dev/v1alpha1', kind: 'Release', metadata: { name: 'podinfo', namespace } } as never);
 }
@@ -135,6 +142,32 @@ describe('the progressive-delivery controller against the real API server and Pr
     expect(after.metadata?.resourceVersion).toBe(done.metadata?.resourceVersion);
     expect(steps(after)).toEqual(['1', '2']);
     expect(await weights(namespace)).toEqual({ v1: 80, v2: 20 });
+  });
+
+  it('pauses (nothing moves), resumes, and aborts back to stable on the operator’s word', { timeout: 120_000 }, async () => {
+    const namespace = 'prog-controls';
+    await podinfoNamespace(sandbox, namespace);
+    await start(namespace, { interval: '1s', stepWeight: 5 });
+    const child = startControllerProcess(sandbox);
+    children.push(child);
+    await waitFor(namespace, 'step 1', (current) => (current.status?.currentStep ?? 0) >= 1, 60_000);
+
+    expect((await act(namespace, 'pause')).body).toMatchObject({ phase: 'Paused' });
+    const paused = await release(namespace);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect((await release(namespace)).status?.currentStep).toBe(paused.status?.currentStep);
+
+    expect((await act(namespace, 'resume')).body.phase).toBe('Progressing');
+    await waitFor(namespace, 'a step after resuming', (current) => (current.status?.currentStep ?? 0) > (paused.status?.currentStep ?? 0), 60_000);
+
+    expect((await act(namespace, 'abort')).status).toBe(200);
+    const done = await waitFor(namespace, 'rollback', (current) => current.status?.phase === 'RolledBack', 30_000);
+    await stopProcess(child);
+    expect(done.status?.history?.at(-1)).toMatchObject({ action: 'progressive-rollback', user: 'alice', reason: 'aborted by alice' });
+    expect(done.status?.history?.map((entry) => entry.action)).toEqual(expect.arrayContaining(['pause', 'resume', 'abort']));
+    expect(await weights(namespace)).toEqual({ v1: 100 });
+    // A finished release takes no more commands.
+    expect((await act(namespace, 'pause')).status).toBe(409);
   });
 
   it('with Prometheus stopped: never promotes, counts failed checks, rolls back at the threshold', { timeout: 120_000 }, async () => {
