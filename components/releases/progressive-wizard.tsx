@@ -9,6 +9,7 @@ import { fieldErrors } from '@/lib/http/errors';
 import type { ReleaseView } from '@/lib/mesh/types';
 import { DEFAULT_SETTINGS, progressiveSettings, stepWeightsOf, type ProgressiveSettings, type ReleaseSpec } from '@/lib/release/model';
 import type { ServiceRef } from '@/components/services/use-release';
+import { ApprovalPolicyOptions } from './release-panel';
 import { useReleaseAction } from './use-release-action';
 
 function initialSettings(view: ReleaseView, spec: ReleaseSpec | undefined): ProgressiveSettings {
@@ -70,6 +71,19 @@ export function ProgressiveWizard({ service, view, spec, onClose }: { service: S
     </Field>
   );
 
+  const analysisNumber = (id: 'successRateMin' | 'p99LatencyMaxMs', step: string) => (
+    <Field label={t(`progressive.${id}`)} htmlFor={id} error={errors[`analysis.${id}`]}>
+      <input
+        id={id}
+        type="number"
+        step={step}
+        className={inputClass}
+        value={Number.isNaN(settings.analysis[id]) ? '' : settings.analysis[id]}
+        onChange={(event) => update({ analysis: { ...settings.analysis, [id]: number(event.target.value) } })}
+      />
+    </Field>
+  );
+
   return (
     <Modal title={t('progressive.title', { service: view.host })} onClose={onClose}>
       {action.error && (
@@ -87,35 +101,14 @@ export function ProgressiveWizard({ service, view, spec, onClose }: { service: S
           <input id="interval" className={inputClass} value={settings.interval} aria-invalid={Boolean(errors.interval)} onChange={(event) => update({ interval: event.target.value.trim() })} />
         </Field>
         {numberField('threshold')}
-        <Field label={t('progressive.successRateMin')} htmlFor="successRateMin" error={errors['analysis.successRateMin']}>
-          <input
-            id="successRateMin"
-            type="number"
-            step="0.1"
-            className={inputClass}
-            value={Number.isNaN(settings.analysis.successRateMin) ? '' : settings.analysis.successRateMin}
-            onChange={(event) => update({ analysis: { ...settings.analysis, successRateMin: number(event.target.value) } })}
-          />
-        </Field>
-        <Field label={t('progressive.p99LatencyMaxMs')} htmlFor="p99LatencyMaxMs" error={errors['analysis.p99LatencyMaxMs']}>
-          <input
-            id="p99LatencyMaxMs"
-            type="number"
-            className={inputClass}
-            value={Number.isNaN(settings.analysis.p99LatencyMaxMs) ? '' : settings.analysis.p99LatencyMaxMs}
-            onChange={(event) => update({ analysis: { ...settings.analysis, p99LatencyMaxMs: number(event.target.value) } })}
-          />
-        </Field>
+        {analysisNumber('successRateMin', '0.1')}
+        {analysisNumber('p99LatencyMaxMs', '1')}
         <Field label={t('progressive.window')} htmlFor="window" error={errors['analysis.window']} hint={t('progressive.durationHint')}>
           <input id="window" className={inputClass} value={settings.analysis.window} onChange={(event) => update({ analysis: { ...settings.analysis, window: event.target.value.trim() } })} />
         </Field>
         <Field label={t('progressive.approval')} htmlFor="approval" error={errors.approval}>
           <select id="approval" className={inputClass} value={settings.approval} onChange={(event) => update({ approval: event.target.value as ProgressiveSettings['approval'] })}>
-            {(['none', 'beforePromotion', 'beforeEveryStep'] as const).map((policy) => (
-              <option key={policy} value={policy}>
-                {t(`approvalPolicy.${policy}`)}
-              </option>
-            ))}
+            <ApprovalPolicyOptions />
           </select>
         </Field>
       </div>

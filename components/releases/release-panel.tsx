@@ -20,6 +20,16 @@ const PHASE_TONE: Record<Phase, 'ok' | 'warn' | 'error' | 'info' | 'neutral'> = 
   Paused: 'warn',
 };
 
+/** The approval policies as <option>s, for the panel's select and the progressive wizard's. */
+export function ApprovalPolicyOptions() {
+  const { t } = useI18n();
+  return (['none', 'beforePromotion', 'beforeEveryStep'] as const).map((value) => (
+    <option key={value} value={value}>
+      {t(`approvalPolicy.${value}`)}
+    </option>
+  ));
+}
+
 /** The gray version's steps as a row of cells, filled up to the current one. */
 function StepBar({ steps, current }: { steps: number[]; current: number }) {
   const { t } = useI18n();
@@ -80,11 +90,7 @@ export function ReleasePanel({ service, release, canManage, onStart }: { service
             data-testid="approval-policy"
             onChange={(event) => action.mutate({ action: 'set-policy', approval: event.target.value as ApprovalPolicy })}
           >
-            {(['none', 'beforePromotion', 'beforeEveryStep'] as const).map((value) => (
-              <option key={value} value={value}>
-                {t(`approvalPolicy.${value}`)}
-              </option>
-            ))}
+            <ApprovalPolicyOptions />
           </select>
         </label>
       </div>

@@ -1,6 +1,7 @@
 import 'server-only';
 import { KubeConfig } from '@kubernetes/client-node';
 import { weirEnv } from '@/lib/config/env';
+import { HttpError } from '@/lib/http/errors';
 
 /** A cluster the console manages: one kubeconfig context, used with the console's own identity. */
 export interface ClusterTarget {
@@ -53,6 +54,13 @@ export function clusterTargets(): Map<string, ClusterTarget> {
 /** The cluster named in a request, or undefined when the name is not configured. */
 export function clusterTarget(name: string): ClusterTarget | undefined {
   return clusterTargets().get(name);
+}
+
+/** The console's own identity in a cluster named by a request; 404 naming the field when it is not configured. */
+export function consoleIdentity(cluster: string): KubeConfig {
+  const target = clusterTarget(cluster);
+  if (!target) throw new HttpError(404, 'NotFound', `Cluster "${cluster}" is not configured`, [{ field: 'cluster', message: `unknown cluster "${cluster}"` }]);
+  return target.kubeConfig;
 }
 
 /** Cluster names and API server URLs for pickers. */

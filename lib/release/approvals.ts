@@ -1,7 +1,7 @@
 import 'server-only';
-import { AuthorizationV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { AuthorizationV1Api } from '@kubernetes/client-node';
 import { HttpError } from '@/lib/http/errors';
-import { clusterTarget } from '@/lib/k8s/clusters';
+import { consoleIdentity } from '@/lib/k8s/clusters';
 import { cachesInScope } from '@/lib/k8s/scope';
 import { intent as intentSchema, type Intent } from '@/lib/mesh/intents';
 import type { ReleaseView } from '@/lib/mesh/types';
@@ -45,11 +45,6 @@ function describeIntent(intent: Intent): string {
   }
 }
 
-function consoleIdentity(cluster: string): KubeConfig {
-  const target = clusterTarget(cluster);
-  if (!target) throw new HttpError(404, 'NotFound', `Cluster "${cluster}" is not configured`, [{ field: 'cluster', message: `unknown cluster "${cluster}"` }]);
-  return target.kubeConfig;
-}
 
 /** Turns an operator's change into a pending request in the service's Release, and says so with an Event. */
 export async function requestChange(session: Session, cluster: string, namespace: string, service: string, intent: Intent, view: ReleaseView): Promise<ApprovalRequest> {

@@ -2,7 +2,7 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { ApiException, KubernetesObjectApi, type KubeConfig } from '@kubernetes/client-node';
 import { HttpError } from '@/lib/http/errors';
-import { clusterTarget } from '@/lib/k8s/clusters';
+import { consoleIdentity } from '@/lib/k8s/clusters';
 import { freshServiceObjects } from '@/lib/k8s/service-objects';
 import { readRelease } from '@/lib/providers/istio/read';
 import type { Session } from '@/lib/auth/session-store';
@@ -16,11 +16,6 @@ import { readReleaseObject, releaseRef, updateStatus } from './store';
 
 const POLICY_RANK: Record<ApprovalPolicy, number> = { none: 0, beforePromotion: 1, beforeEveryStep: 2 };
 
-function consoleIdentity(cluster: string): KubeConfig {
-  const target = clusterTarget(cluster);
-  if (!target) throw new HttpError(404, 'NotFound', `Cluster "${cluster}" is not configured`, [{ field: 'cluster', message: `unknown cluster "${cluster}"` }]);
-  return target.kubeConfig;
-}
 
 /**
  * Writes the Release's spec as the user (create, or replace with the resourceVersion read), so RBAC on
