@@ -11,15 +11,11 @@ import { StatusBadge } from '@/components/ui/status-badge';
 import { TableSkeleton } from '@/components/ui/table-skeleton';
 import type { ApprovalItem } from '@/lib/release/approvals';
 import type { SplitSnapshot } from '@/lib/release/model';
+import { splitText } from '@/components/versions/release-history';
 import { useApprovals, useDecision } from './use-approvals';
 
 function splitVersions(split: SplitSnapshot) {
   return Object.entries(split.weights).map(([name, weight]) => ({ name, weight }));
-}
-
-function splitText(split: SplitSnapshot, t: ReturnType<typeof useI18n>['t']): string {
-  const weights = Object.entries(split.weights).map(([name, weight]) => `${name} ${weight}%`).join(' / ') || '—';
-  return split.rules.length ? `${weights} ${t('history.withRules', { count: split.rules.length })}` : weights;
 }
 
 function age(since: string, t: ReturnType<typeof useI18n>['t']): string {

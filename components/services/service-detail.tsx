@@ -20,7 +20,8 @@ import { TakeOverWizard } from '@/components/wizards/take-over-wizard';
 import { useSessionUser } from '@/components/auth/session-context';
 import { ProgressiveWizard } from '@/components/releases/progressive-wizard';
 import { ReleasePanel } from '@/components/releases/release-panel';
-import { isActive } from '@/lib/release/model';
+import { isActive, type SplitSnapshot } from '@/lib/release/model';
+import { RestoreSplitWizard } from '@/components/wizards/restore-split-wizard';
 import { useRelease, type ServiceRef } from './use-release';
 
 type OpenWizard =
@@ -30,6 +31,7 @@ type OpenWizard =
   | { name: 'delete'; version: string }
   | { name: 'create' }
   | { name: 'progressive' }
+  | { name: 'restore'; split: SplitSnapshot }
   | null;
 
 function Section({ title, children, testId }: { title: string; children: React.ReactNode; testId?: string }) {
@@ -143,7 +145,7 @@ export function ServiceDetail({ service }: { service: ServiceRef }) {
       )}
 
       <Section title={t('detail.history')}>
-        <ReleaseHistory history={data.history} view={view} onRestore={routed && canEdit ? (weights) => setWizard({ name: 'edit', weights }) : undefined} />
+        <ReleaseHistory history={data.history} view={view} onRestore={routed && canEdit ? (split) => setWizard({ name: 'restore', split }) : undefined} />
       </Section>
 
       <Section title={t('detail.yaml')}>
@@ -164,6 +166,7 @@ export function ServiceDetail({ service }: { service: ServiceRef }) {
 
       {wizard?.name === 'add' && <AddVersionWizard service={service} view={view} onClose={close} />}
       {wizard?.name === 'edit' && <EditPolicyWizard service={service} view={view} onClose={close} initialTab={wizard.tab} initialWeights={wizard.weights} />}
+      {wizard?.name === 'restore' && <RestoreSplitWizard service={service} view={view} split={wizard.split} onClose={close} />}
       {wizard?.name === 'progressive' && <ProgressiveWizard service={service} view={view} spec={data.release?.spec} onClose={close} />}
       {wizard?.name === 'create' && <CreateRoutingWizard service={service} view={view} onClose={close} />}
       {wizard?.name === 'take-over' && <TakeOverWizard service={service} view={view} version={wizard.version} onClose={close} />}

@@ -114,6 +114,14 @@ export const deleteVersionIntent = z.object({
   keepWorkload: z.boolean().default(false),
 });
 
+/** Back to an earlier split from the history: its weights and its content rules, in one change. */
+export const restoreSplitIntent = z.object({
+  type: z.literal('restore-split'),
+  expected,
+  weights,
+  rules: z.array(z.object({ version: versionName, policy: contentPolicy })).max(20, 'at most 20 content rules'),
+});
+
 export const intent = z.discriminatedUnion('type', [
   createRoutingIntent,
   addVersionIntent,
@@ -121,6 +129,7 @@ export const intent = z.discriminatedUnion('type', [
   setContentRuleIntent,
   takeOverIntent,
   deleteVersionIntent,
+  restoreSplitIntent,
 ]);
 
 export type Intent = z.infer<typeof intent>;

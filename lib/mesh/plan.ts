@@ -5,6 +5,7 @@ import {
   planAddVersion,
   planCreateRouting,
   planDeleteVersion,
+  planRestoreSplit,
   planSetContentRule,
   planSetWeights,
   planTakeOver,
@@ -25,5 +26,7 @@ export function planIntent(objects: ServiceObjects, view: ReleaseView, intent: I
       return planTakeOver(objects, view, intent);
     case 'delete-version':
       return planDeleteVersion(objects, view, intent);
+    case 'restore-split':
+      return planRestoreSplit(objects, view, intent);
   }
 }

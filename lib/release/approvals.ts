@@ -27,6 +27,8 @@ export function predictSplit(view: ReleaseView, intent: Intent): SplitSnapshot {
       const rules = now.rules.filter((rule) => rule.version !== intent.version);
       return { weights: now.weights, rules: intent.policy ? [...rules, { version: intent.version, policy: intent.policy }] : rules };
     }
+    case 'restore-split':
+      return { weights: Object.fromEntries(Object.entries(intent.weights).filter(([, weight]) => weight > 0)), rules: intent.rules };
     default:
       return now;
   }
@@ -40,6 +42,8 @@ function describeIntent(intent: Intent): string {
       return `traffic ratio ${Object.entries(intent.weights).map(([version, weight]) => `${version} ${weight}%`).join(' / ')}`;
     case 'set-content-rule':
       return intent.policy ? `content rule for ${intent.version}` : `remove the content rule of ${intent.version}`;
+    case 'restore-split':
+      return `restore an earlier split (${Object.entries(intent.weights).filter(([, weight]) => weight > 0).map(([version, weight]) => `${version} ${weight}%`).join(' / ')}${intent.rules.length ? `, ${intent.rules.length} content rules` : ''})`;
     default:
       return intent.type;
   }

@@ -310,6 +310,6 @@ export function stepSplit(spec: ReleaseSpec, weight: number, versions: string[])
 /** Intents a policy holds for approval: promotion (take over) always; every traffic change with beforeEveryStep. */
 export function needsApproval(policy: ApprovalPolicy | undefined, intent: Pick<Intent, 'type'>): boolean {
   if (policy === 'beforePromotion') return intent.type === 'take-over';
-  if (policy === 'beforeEveryStep') return ['take-over', 'set-weights', 'set-content-rule'].includes(intent.type);
+  if (policy === 'beforeEveryStep') return ['take-over', 'set-weights', 'set-content-rule', 'restore-split'].includes(intent.type);
   return false;
 }

@@ -219,3 +219,36 @@ describe('planCreateRouting', () => {
     expect(error.fields?.[0]?.field).toBe('stableVersion');
   });
 });
+
+describe('planRestoreSplit', () => {
+  const gray = { match: 'all' as const, conditions: [{ on: 'cookie' as const, operator: 'regex' as const, value: cookieRegex('gray', 'true') }] };
+
+  it('puts back the weights and the content rules of an earlier split, rules before the catch-all route', () => {
+    const objects = reviewsObjects('virtual-service-reviews-80-20.yaml');
+    const { steps } = plan(objects, { type: 'restore-split', expected: '', weights: { v1: 90, v2: 10, v3: 0 }, rules: [{ version: 'v2', policy: gray }] });
+    const vs = replaced<VirtualService>(steps, 'VirtualService');
+    expect(vs.spec!.http).toHaveLength(2);
+    expect(vs.spec!.http![0]).toMatchObject({ match: [{ headers: { cookie: { regex: cookieRegex('gray', 'true') } } }], route: [{ destination: { subset: 'v2' } }] });
+    expect(vs.spec!.http![1]!.route!.map((r) => [r.destination.subset, r.weight])).toEqual([
+      ['v1', 90],
+      ['v2', 10],
+    ]);
+    const after = readRelease({ ...objects, virtualServices: [vs] });
+    expect(after.versions.find((v) => v.name === 'v2')!.rules.map((rule) => rule.policy)).toEqual([gray]);
+  });
+
+  it('removes the content rules the console manages when the earlier split had none', () => {
+    const objects = reviewsObjects('virtual-service-reviews-test-v2.yaml');
+    expect(readRelease(objects).versions.some((v) => v.rules.length > 0)).toBe(true);
+    const { steps } = plan(objects, { type: 'restore-split', expected: '', weights: { v1: 100 }, rules: [] });
+    const after = readRelease({ ...objects, virtualServices: [replaced<VirtualService>(steps, 'VirtualService')] });
+    expect(after.versions.flatMap((v) => v.rules)).toEqual([]);
+    expect(Object.fromEntries(after.versions.map((v) => [v.name, v.weight]))).toMatchObject({ v1: 100 });
+  });
+
+  it('refuses a rule to a version with no ready endpoint, naming the rule', () => {
+    const objects = reviewsObjects('virtual-service-reviews-80-20.yaml', { v1: 1, v2: 1, v3: 0 });
+    const error = rejection(() => plan(objects, { type: 'restore-split', expected: '', weights: { v1: 100 }, rules: [{ version: 'v3', policy: gray }] }));
+    expect(error.fields).toEqual([{ field: 'rules.0.version', message: '"v3" has no ready endpoint' }]);
+  });
+});

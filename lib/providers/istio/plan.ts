@@ -4,6 +4,7 @@ import type {
   addVersionIntent,
   createRoutingIntent,
   deleteVersionIntent,
+  restoreSplitIntent,
   setContentRuleIntent,
   setWeightsIntent,
   takeOverIntent,
@@ -218,6 +219,29 @@ export function planTakeOver(objects: ServiceObjects, view: ReleaseView, intent:
   const host = hostSpelling(routes[managed], objects.serviceName);
   const next = routes.flatMap((route, index) => {
     if (index === managed) return [withWeights(route, { [intent.version]: 100 }, host, objects.namespace)];
+    return ruleIndexes.has(index) ? [] : [route];
+  });
+  return { steps: replaceStep(vs, withRoutes(vs, next)) };
+}
+
+/**
+ * An earlier split again: the console's content rules are replaced by the snapshot's (placed before the
+ * catch-all route, in the snapshot's order) and the catch-all route gets its weights. Other routes stay.
+ */
+export function planRestoreSplit(objects: ServiceObjects, view: ReleaseView, intent: Input<typeof restoreSplitIntent>): Plan {
+  const { vs, managed } = routing(objects, view);
+  for (const [name, weight] of Object.entries(intent.weights)) {
+    const version = versionOf(view, name, `weights.${name}`);
+    if (weight > 0) requireReady(version, `weights.${name}`);
+  }
+  intent.rules.forEach((rule, index) => requireReady(versionOf(view, rule.version, `rules.${index}.version`), `rules.${index}.version`));
+  const ruleIndexes = new Set(view.versions.flatMap((version) => version.rules.map((rule) => rule.index)));
+  const routes = vs.spec?.http ?? [];
+  const host = hostSpelling(routes[managed], objects.serviceName);
+  const next = routes.flatMap((route, index) => {
+    if (index === managed) {
+      return [...intent.rules.map((rule) => contentRoute(rule.policy, host, rule.version)), withWeights(route, intent.weights, host, objects.namespace)];
+    }
     return ruleIndexes.has(index) ? [] : [route];
   });
   return { steps: replaceStep(vs, withRoutes(vs, next)) };
