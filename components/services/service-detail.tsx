@@ -26,7 +26,7 @@ import { useRelease, type ServiceRef } from './use-release';
 
 type OpenWizard =
   | { name: 'add' }
-  | { name: 'edit'; tab?: 'weights' | 'content'; weights?: Record<string, number> }
+  | { name: 'edit'; tab?: 'weights' | 'content' }
   | { name: 'take-over'; version: string }
   | { name: 'delete'; version: string }
   | { name: 'create' }
@@ -165,7 +165,7 @@ export function ServiceDetail({ service }: { service: ServiceRef }) {
       </Section>
 
       {wizard?.name === 'add' && <AddVersionWizard service={service} view={view} onClose={close} />}
-      {wizard?.name === 'edit' && <EditPolicyWizard service={service} view={view} onClose={close} initialTab={wizard.tab} initialWeights={wizard.weights} />}
+      {wizard?.name === 'edit' && <EditPolicyWizard service={service} view={view} onClose={close} initialTab={wizard.tab} />}
       {wizard?.name === 'restore' && <RestoreSplitWizard service={service} view={view} split={wizard.split} onClose={close} />}
       {wizard?.name === 'progressive' && <ProgressiveWizard service={service} view={view} spec={data.release?.spec} onClose={close} />}
       {wizard?.name === 'create' && <CreateRoutingWizard service={service} view={view} onClose={close} />}

@@ -19,19 +19,16 @@ export function EditPolicyWizard({
   view,
   onClose,
   initialTab = 'weights',
-  initialWeights,
 }: {
   service: ServiceRef;
   view: ReleaseView;
   onClose: () => void;
   initialTab?: Tab;
-  /** Weights to start from instead of the current ones ("restore this split" from the history). */
-  initialWeights?: Weights;
 }) {
   const { t } = useI18n();
   const current: Weights = Object.fromEntries(view.versions.map((version) => [version.name, version.weight]));
   const [tab, setTab] = useState<Tab>(initialTab);
-  const [weights, setWeights] = useState<Weights>(initialWeights ?? current);
+  const [weights, setWeights] = useState<Weights>(current);
   const [locked, setLocked] = useState<Set<string>>(new Set());
   const grayVersions = view.versions.filter((version) => version.role === 'gray');
   const [ruleVersion, setRuleVersion] = useState(grayVersions[0]?.name ?? view.versions[0]?.name ?? '');
