@@ -202,7 +202,7 @@ export async function decide(
 export async function holdForApproval(session: Session, cluster: string, namespace: string, service: string, intent: Intent, mode: 'preview' | 'apply'): Promise<IntentResult | undefined> {
   const release = await readReleaseObject(consoleIdentity(cluster), namespace, service);
   if (release?.spec?.strategy === 'progressive' && isActive(release.status)) {
-    throw new HttpError(409, 'Conflict', `A progressive release of ${release.spec.grayVersion} controls the traffic of ${service} (${release.status!.phase}); pause or abort it first`);
+    throw new HttpError(409, 'Conflict', `A progressive release of ${release.spec.grayVersion} controls the traffic of ${service} (${release.status!.phase}); abort it, or let it finish, before changing the split by hand`);
   }
   if (mode !== 'apply' || !needsApproval(release?.spec?.approval, intent)) return undefined;
   const preview = await runIntent(sessionKubeConfig(session, cluster), session.user.username, cluster, namespace, service, intent, 'preview');
