@@ -57,7 +57,7 @@ export function ServiceDetail({ service }: { service: ServiceRef }) {
   const routed = Boolean(view.virtualService);
   const progressive = data.release?.spec.strategy === 'progressive' && isActive(data.release.status);
   const mayEdit = permissions?.editRouting !== false;
-  // While a progressive release runs, its controller owns the split: manual changes wait (pause or abort first).
+  // While a progressive release runs, its controller owns the split: manual changes wait until it ends.
   const canEdit = mayEdit && !progressive;
   const readOnlyReason = !mayEdit
     ? t('auth.readOnly', { user: user.username, namespace: view.namespace })
