@@ -33,6 +33,8 @@ function servicePage(item: ApprovalItem): string {
 function PendingRequest({ item }: { item: ApprovalItem }) {
   const { t } = useI18n();
   const [comment, setComment] = useState('');
+  // The chart polls Prometheus; it mounts only while its section is open, so a long list stays cheap.
+  const [chartOpen, setChartOpen] = useState(false);
   const decision = useDecision(item);
   const { request } = item;
   const commentId = `comment-${request.id}`;
@@ -69,11 +71,13 @@ function PendingRequest({ item }: { item: ApprovalItem }) {
           </p>
         </div>
       </div>
-      <details className="rounded-md border border-slate-100">
+      <details className="rounded-md border border-slate-100" open={chartOpen} onToggle={(event) => setChartOpen(event.currentTarget.open)}>
         <summary className="cursor-pointer px-3 py-1.5 text-xs font-medium text-slate-600">{t('approvals.liveTraffic')}</summary>
-        <div className="p-2">
-          <TrafficSplitChart cluster={item.cluster} namespace={item.namespace} service={item.service} configured={request.from.weights} />
-        </div>
+        {chartOpen && (
+          <div className="p-2">
+            <TrafficSplitChart cluster={item.cluster} namespace={item.namespace} service={item.service} configured={request.from.weights} />
+          </div>
+        )}
       </details>
       {decision.error && (
         <p role="alert" className="rounded-md bg-red-50 p-2 text-sm text-red-800" data-testid="approval-error">
