@@ -51,7 +51,6 @@ await lead.getByRole('button', { name: /bob/ }).click();
 await lead.getByTestId('service-count').waitFor();
 await lead.goto(`${base}/approvals`);
 await lead.getByTestId('approval-request').first().waitFor();
-await lead.locator('[data-testid="approval-request"] summary').first().click();
 await lead.waitForFunction(() => document.querySelector('[data-testid="traffic-split-chart"]')?.getAttribute('data-status') === 'ok', null, { timeout: 60_000 });
 await lead.waitForTimeout(1500);
 await lead.screenshot({ path: `docs/approvals${suffix}.png`, fullPage: true });

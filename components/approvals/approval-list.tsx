@@ -30,11 +30,11 @@ function servicePage(item: ApprovalItem): string {
 }
 
 /** One pending request: what it changes, who asked, the live split, and (for an approver) the decision. */
-function PendingRequest({ item }: { item: ApprovalItem }) {
+function PendingRequest({ item, chartInitiallyOpen }: { item: ApprovalItem; chartInitiallyOpen: boolean }) {
   const { t } = useI18n();
   const [comment, setComment] = useState('');
-  // The chart polls Prometheus; it mounts only while its section is open, so a long list stays cheap.
-  const [chartOpen, setChartOpen] = useState(false);
+  // The chart polls Prometheus; it mounts only while its section is open (the first few are), so a long list stays cheap.
+  const [chartOpen, setChartOpen] = useState(chartInitiallyOpen);
   const decision = useDecision(item);
   const { request } = item;
   const commentId = `comment-${request.id}`;
@@ -126,8 +126,8 @@ export function ApprovalList() {
         </p>
       ) : (
         <ul className="space-y-4">
-          {data.pending.map((item) => (
-            <PendingRequest key={`${item.cluster}/${item.namespace}/${item.request.id}`} item={item} />
+          {data.pending.map((item, index) => (
+            <PendingRequest key={`${item.cluster}/${item.namespace}/${item.request.id}`} item={item} chartInitiallyOpen={index < 3} />
           ))}
         </ul>
       )}
