@@ -9,7 +9,7 @@ import { ErrorPanel } from '@/components/ui/error-panel';
 import { Button, inputClass } from '@/components/ui/field';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { TableSkeleton } from '@/components/ui/table-skeleton';
-import type { ApprovalItem } from '@/lib/release/approvals';
+import type { ApprovalItem } from '@/lib/release/model';
 import type { SplitSnapshot } from '@/lib/release/model';
 import { splitText } from '@/components/versions/release-history';
 import { useApprovals, useDecision } from './use-approvals';

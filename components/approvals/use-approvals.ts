@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { fetchJson } from '@/lib/client/api';
 import { queryKeys } from '@/lib/client/query-keys';
-import type { ApprovalItem } from '@/lib/release/approvals';
+import type { ApprovalItem } from '@/lib/release/model';
 
 /** Requests waiting for a team lead and the latest decisions; refreshed by the change stream (Release events). */
 export function useApprovals() {

@@ -11,7 +11,7 @@ import { sessionKubeConfig } from '@/lib/auth/user-client';
 import { runIntent, type IntentResult } from '@/lib/console/releases';
 import { releaseEvent } from './events';
 import { snapshotOf } from './history';
-import { isActive, needsApproval, type ApprovalRequest, type ReleaseObject, type SplitSnapshot } from './model';
+import { isActive, needsApproval, type ApprovalItem, type ApprovalRequest, type ReleaseObject, type SplitSnapshot } from './model';
 import { readReleaseObject, updateStatus } from './store';
 
 
@@ -93,18 +93,6 @@ export async function canApprove(session: Session, cluster: string, namespace: s
   if (approverCache.size > 10_000) approverCache.clear();
   approverCache.set(key, { allowed, at: Date.now() });
   return allowed;
-}
-
-/** One row of the Approvals page. */
-export interface ApprovalItem {
-  cluster: string;
-  namespace: string;
-  service: string;
-  phase?: string;
-  request: Omit<ApprovalRequest, 'intent'>;
-  /** The signed-in user holds the `approve` verb here and is not the requester. */
-  canDecide: boolean;
-  mine: boolean;
 }
 
 /** Pending requests (and the latest decisions) in every namespace the user may read Releases in. */

@@ -127,6 +127,18 @@ export interface ApprovalRequest {
   comment?: string;
 }
 
+/** One row of the Approvals page. */
+export interface ApprovalItem {
+  cluster: string;
+  namespace: string;
+  service: string;
+  phase?: string;
+  request: Omit<ApprovalRequest, 'intent'>;
+  /** The signed-in user holds the `approve` verb here and is not the requester. */
+  canDecide: boolean;
+  mine: boolean;
+}
+
 /** The result of one metric check of the gray version. */
 export interface AnalysisResult {
   time: string;
