@@ -43,13 +43,14 @@ ensure_node() {
 }
 
 # npm dependencies, reinstalled only when package.json or package-lock.json changed since the last install.
-# `npm install`, not `npm ci`: the registry here serves only this platform's optional packages (no darwin /
-# win32 builds of swc or oxide), so the lockfile cannot list them and `npm ci` refuses it as out of sync.
+# `npm install --no-save`: it installs what the lockfile pins but never rewrites package-lock.json, so a fresh
+# clone stays clean whichever platforms' optional packages (swc, oxide) the registry lists that day; `npm ci`
+# would refuse the lockfile when the two differ.
 ensure_npm_deps() {
   local stamp="$WEIR_ROOT/node_modules/.weir-deps-stamp"
   if [ -f "$stamp" ] && [ "$(cat "$WEIR_ROOT/package.json" "$WEIR_ROOT/package-lock.json" | cksum)" = "$(cat "$stamp")" ]; then return 0; fi
   log "installing npm packages"
-  (cd "$WEIR_ROOT" && npm install --no-audit --no-fund --loglevel=error >&2) || die "npm install failed"
+  (cd "$WEIR_ROOT" && npm install --no-save --no-audit --no-fund --loglevel=error >&2) || die "npm install failed"
   cat "$WEIR_ROOT/package.json" "$WEIR_ROOT/package-lock.json" | cksum >"$stamp"
 }
 
