@@ -13,7 +13,7 @@ export async function register(): Promise<void> {
     console.error(`[weir] ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
-  const { startReleaseController, stopReleaseController } = await import('./lib/release/run');
+  const { startReleaseController, stopReleaseController } = await import('./lib/progressive/run');
   if (!startReleaseController()) return;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {

@@ -15,11 +15,11 @@ export async function podinfoNamespace(sandbox: Sandbox, namespace: string): Pro
 }
 
 /**
- * The progressive-delivery controller as its own process (lib/release/main.ts, the loop the console runs),
+ * The progressive-delivery controller as its own process (lib/progressive/main.ts, the loop the console runs),
  * so a test can kill it with SIGKILL mid-release and start another.
  */
 export function startControllerProcess(sandbox: Sandbox & { prometheusUrl?: string }, env: Record<string, string> = {}): ChildProcess & { output: string[] } {
-  const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', join(REPO_ROOT, 'lib/release/main.ts')], {
+  const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', join(REPO_ROOT, 'lib/progressive/main.ts')], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,

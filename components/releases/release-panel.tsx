@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useI18n } from '@/components/i18n/i18n-provider';
 import { Button, inputClass } from '@/components/ui/field';
 import { StatusBadge } from '@/components/ui/status-badge';
-import type { ReleaseState } from '@/lib/console/releases';
+import type { ReleaseState } from '@/lib/console/services';
 import { isActive, type ApprovalPolicy, type Phase } from '@/lib/release/model';
 import type { ServiceRef } from '@/components/services/use-release';
 import { useReleaseAction } from './use-release-action';

@@ -11,7 +11,7 @@ import { ErrorPanel } from '@/components/ui/error-panel';
 import { FilterInput } from '@/components/ui/filter-input';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { TableSkeleton } from '@/components/ui/table-skeleton';
-import type { ServiceSummary } from '@/lib/console/releases';
+import type { ServiceSummary } from '@/lib/console/services';
 import { useServices } from './use-release';
 import { VersionChips } from './version-chips';
 

@@ -3,7 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { fetchJson, scopeQuery } from '@/lib/client/api';
 import { queryKeys } from '@/lib/client/query-keys';
-import type { ReleaseDetail, ServiceSummary } from '@/lib/console/releases';
+import type { ReleaseDetail, ServiceSummary } from '@/lib/console/services';
 
 export interface ServiceRef {
   cluster: string;

@@ -1,7 +1,7 @@
 'use client';
 
 import { useI18n } from '@/components/i18n/i18n-provider';
-import type { PreviewStep } from '@/lib/console/releases';
+import type { PreviewStep } from '@/lib/changes/preview';
 import type { StepOutcome } from '@/lib/k8s/apply-plan';
 
 function DiffView({ diff }: { diff: string }) {

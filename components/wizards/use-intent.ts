@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { ApiError, fetchJson } from '@/lib/client/api';
 import { queryKeys } from '@/lib/client/query-keys';
-import type { IntentResult } from '@/lib/console/releases';
+import type { IntentResult } from '@/lib/changes/pipeline';
 import type { Intent } from '@/lib/mesh/intents';
 import { servicePath, type ServiceRef } from '@/components/services/use-release';
 

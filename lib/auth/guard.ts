@@ -1,6 +1,8 @@
 import 'server-only';
 import { HttpError } from '@/lib/http/errors';
 import type { Intent } from '@/lib/mesh/intents';
+import type { AccessNeed } from '@/lib/mesh/provider';
+import { accessNeeds, type ServiceState } from '@/lib/mesh/registry';
 import { canI } from './access';
 import type { Session } from './session-store';
 import { sessionKubeConfig } from './user-client';
@@ -11,9 +13,7 @@ export interface ResourceRef {
 }
 
 export const SERVICES: ResourceRef = { group: '', resource: 'services' };
-export const VIRTUAL_SERVICES: ResourceRef = { group: 'networking.istio.io', resource: 'virtualservices' };
-export const DESTINATION_RULES: ResourceRef = { group: 'networking.istio.io', resource: 'destinationrules' };
-export const DEPLOYMENTS: ResourceRef = { group: 'apps', resource: 'deployments' };
+export const RELEASES: ResourceRef = { group: 'weir.dev', resource: 'releases' };
 
 /**
  * A check "may this user `verb` these resources in namespace N", asked once cluster-wide and, only when that
@@ -29,13 +29,16 @@ export async function namespaceAccess(session: Session, cluster: string, ref: Re
   };
 }
 
-/** Keeps the rows whose cluster / namespace the user may list `ref` in. */
-export async function filterByAccess<T extends { cluster: string; namespace: string }>(session: Session, rows: T[], ref: ResourceRef): Promise<T[]> {
+/** Keeps the rows whose cluster / namespace the user may list `ref` in (one resource, or each row's own). */
+export async function filterByAccess<T extends { cluster: string; namespace: string }>(session: Session, rows: T[], ref: ResourceRef | ((row: T) => ResourceRef)): Promise<T[]> {
+  const refOf = typeof ref === 'function' ? ref : () => ref;
   const checks = new Map<string, Promise<(namespace: string) => Promise<boolean>>>();
   const allowed = await Promise.all(
     rows.map(async (row) => {
-      if (!checks.has(row.cluster)) checks.set(row.cluster, namespaceAccess(session, row.cluster, ref));
-      return (await checks.get(row.cluster)!)(row.namespace);
+      const resource = refOf(row);
+      const key = `${row.cluster}|${resource.group}|${resource.resource}`;
+      if (!checks.has(key)) checks.set(key, namespaceAccess(session, row.cluster, resource));
+      return (await checks.get(key)!)(row.namespace);
     }),
   );
   return rows.filter((_, index) => allowed[index]);
@@ -51,38 +54,50 @@ export async function requireAccess(session: Session, cluster: string, namespace
 
 /** What the user may do to a service's release, so the UI hides or disables the rest and says why. */
 export interface ReleasePermissions {
+  /** Change weights and content rules (the provider's routing objects). */
   editRouting: boolean;
+  /** Add and delete versions: create and delete their workloads and version objects. */
   manageWorkloads: boolean;
   /** Start, pause, resume, promote and abort progressive releases, set the approval policy (update on releases.weir.dev). */
   manageReleases: boolean;
 }
 
-export const RELEASES: ResourceRef = { group: 'weir.dev', resource: 'releases' };
+function describeNeed(need: AccessNeed): string {
+  return `${need.verb} ${need.group ? `${need.resource}.${need.group}` : need.resource}`;
+}
 
-export async function releasePermissions(session: Session, cluster: string, namespace: string): Promise<ReleasePermissions> {
+/** The first of `needs` RBAC refuses the user in the namespace, or undefined when all are allowed. */
+async function firstRefused(session: Session, cluster: string, namespace: string, needs: AccessNeed[]): Promise<AccessNeed | undefined> {
   const kubeConfig = sessionKubeConfig(session, cluster);
-  const check = (ref: ResourceRef, verb: string) => canI(session, cluster, kubeConfig, { verb, ...ref, namespace });
-  const [vs, dr, createDeployment, deleteDeployment, releases] = await Promise.all([
-    check(VIRTUAL_SERVICES, 'update'),
-    check(DESTINATION_RULES, 'update'),
-    check(DEPLOYMENTS, 'create'),
-    check(DEPLOYMENTS, 'delete'),
-    check(RELEASES, 'update'),
+  const allowed = await Promise.all(needs.map((need) => canI(session, cluster, kubeConfig, { ...need, namespace })));
+  return needs[allowed.indexOf(false)];
+}
+
+/**
+ * What the user may do on this service, asked in the words of its provider: the RBAC its routing objects need
+ * (VirtualServices, HTTPRoutes, TrafficSplits, ...) and the Deployments and Services versions are made of.
+ */
+export async function releasePermissions(session: Session, cluster: string, namespace: string, state: Pick<ServiceState, 'provider' | 'view'>): Promise<ReleasePermissions> {
+  const version = state.view.versions.find((v) => v.role === 'gray')?.name ?? state.view.versions[0]?.name ?? 'v1';
+  const expected = state.view.splitEtag;
+  const routing = accessNeeds(state, { type: 'set-weights', expected, weights: { [version]: 100 } });
+  const workloads = [
+    ...accessNeeds(state, { type: 'add-version', expected, version: 'new', image: 'x', replicas: 1, env: [], weight: 0 }),
+    ...accessNeeds(state, { type: 'delete-version', expected, version, keepWorkload: false }),
+  ];
+  const [editRouting, manageWorkloads, manageReleases] = await Promise.all([
+    firstRefused(session, cluster, namespace, routing).then((refused) => !refused),
+    firstRefused(session, cluster, namespace, workloads).then((refused) => !refused),
+    firstRefused(session, cluster, namespace, [{ ...RELEASES, verb: 'update' }]).then((refused) => !refused),
   ]);
-  return { editRouting: vs && dr, manageWorkloads: createDeployment && deleteDeployment, manageReleases: releases };
+  return { editRouting, manageWorkloads, manageReleases };
 }
 
 /**
  * Refuses (403) an intent the user's RBAC does not allow, before anything is planned or sent, so a refused
  * call has no effect even when it would have been a no-op. The API server still checks every write.
  */
-export async function requireReleasePermission(session: Session, cluster: string, namespace: string, intent: Intent): Promise<void> {
-  const permissions = await releasePermissions(session, cluster, namespace);
-  const touchesWorkloads = intent.type === 'add-version' || (intent.type === 'delete-version' && !intent.keepWorkload);
-  if (!permissions.editRouting) {
-    throw new HttpError(403, 'Forbidden', `${session.user.username} may not change VirtualServices and DestinationRules in namespace ${namespace}`);
-  }
-  if (touchesWorkloads && !permissions.manageWorkloads) {
-    throw new HttpError(403, 'Forbidden', `${session.user.username} may not create or delete Deployments in namespace ${namespace}`);
-  }
+export async function requireIntentAccess(session: Session, cluster: string, namespace: string, state: Pick<ServiceState, 'provider' | 'view'>, intent: Intent): Promise<void> {
+  const refused = await firstRefused(session, cluster, namespace, accessNeeds(state, intent));
+  if (refused) throw new HttpError(403, 'Forbidden', `${session.user.username} may not ${describeNeed(refused)} in namespace ${namespace}`);
 }

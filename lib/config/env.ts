@@ -68,18 +68,20 @@ const envSchema = z.object({
   /** ID token claims naming the user and their groups, like kube-apiserver's --oidc-username-claim / --oidc-groups-claim. */
   WEIR_OIDC_USERNAME_CLAIM: z.string().min(1).default('email'),
   WEIR_OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
-  /** impersonate: the console acts as the user with its own credentials; bearer: the API server trusts the issuer's ID token. */
   /** Run the progressive-delivery controller in this process (one replica leads, elected through a Lease). */
   WEIR_CONTROLLER: z
     .enum(['true', 'false', '1', '0', ''])
     .optional()
     .transform((value) => value !== 'false' && value !== '0'),
+  /** How long "add version" waits for the new pods to be ready before undoing itself, in milliseconds. */
+  WEIR_WAIT_READY_TIMEOUT_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(1000).max(3_600_000).default(120_000),
   /** The console's own namespace: the controller's election Lease lives there. */
   WEIR_NAMESPACE: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name').default('weir-system'),
   /** How long a controller's Lease lasts without renewal before another replica takes over. */
   WEIR_LEASE_SECONDS: z.coerce.number().int().min(2).max(300).default(15),
   /** How often the controller looks at progressive Releases. */
   WEIR_CONTROLLER_TICK_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  /** impersonate: the console acts as the user with its own credentials; bearer: the API server trusts the issuer's ID token. */
   WEIR_OIDC_MODE: z.enum(['impersonate', 'bearer'], { error: 'must be impersonate or bearer' }).default('impersonate'),
 });
 

@@ -1,8 +1,8 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { CacheChange } from '@/lib/k8s/watch-cache';
 import type { KindKey } from '@/lib/k8s/kinds';
-import { summarizeVirtualService, type VirtualServiceSummary } from '@/lib/providers/istio/describe';
-import type { VirtualService } from '@/lib/providers/istio/types';
+import { affectsServices, routeKindProvider } from '@/lib/mesh/registry';
+import type { RouteObjectSummary } from '@/lib/mesh/types';
 
 /** What the browser receives for one change: enough to patch lists by uid or to refetch a view. */
 export interface ChangeEvent {
@@ -12,8 +12,10 @@ export interface ChangeEvent {
   uid: string;
   namespace?: string;
   name: string;
-  /** For VirtualServices, the list row itself, so the list is patched without a refetch. */
-  virtualService?: VirtualServiceSummary;
+  /** For routing objects (VirtualService, HTTPRoute, TrafficSplit, ...), the Routing page's row itself. */
+  route?: RouteObjectSummary;
+  /** Whether the change can change a service's view (so open service pages refetch). */
+  affectsServices: boolean;
 }
 
 /** Turns a watch-cache change into the event sent on the SSE stream. */
@@ -26,6 +28,7 @@ export function toChangeEvent(change: CacheChange): ChangeEvent {
     uid: metadata.uid ?? '',
     namespace: metadata.namespace,
     name: metadata.name ?? '',
-    virtualService: change.kind === 'virtualservices' ? summarizeVirtualService(change.cluster, change.object as VirtualService) : undefined,
+    route: routeKindProvider(change.kind)?.summarize(change.cluster, change.object),
+    affectsServices: affectsServices(change.kind),
   };
 }

@@ -4,7 +4,7 @@ import { clusterCache } from '@/lib/k8s/watch-cache';
 import { toChangeEvent } from './change-events';
 import { namespaceAccess } from '@/lib/auth/guard';
 import type { Session } from '@/lib/auth/session-store';
-import { KINDS } from '@/lib/k8s/kinds';
+import { kindByKey } from '@/lib/mesh/registry';
 
 const KEEP_ALIVE_MS = 15_000;
 
@@ -28,7 +28,8 @@ export function changeStream(session: Session, signal: AbortSignal): ReadableStr
         clusterCache(name)!.subscribe((change) => {
           // Each user sees only changes to what RBAC lets them list (checks are cached per session).
           const namespace = change.object.metadata?.namespace;
-          const info = KINDS[change.kind];
+          const info = kindByKey(change.kind);
+          if (!info) return;
           void namespaceAccess(session, name, { group: info.group, resource: info.plural })
             .then((allowed) => (namespace ? allowed(namespace) : allowed('')))
             .then((allowed) => allowed && send(`event: change\ndata: ${JSON.stringify(toChangeEvent(change))}\n\n`))

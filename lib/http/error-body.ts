@@ -1,6 +1,7 @@
 import 'server-only';
 import { ApiException } from '@kubernetes/client-node';
 import { ZodError } from 'zod';
+import { MeshError } from '@/lib/mesh/errors';
 import { HttpError, fieldErrors, type ErrorBody } from './errors';
 
 interface KubeStatus {
@@ -20,12 +21,23 @@ function kubeStatusOf(body: unknown): KubeStatus {
   return (body ?? {}) as KubeStatus;
 }
 
+/** Domain errors as HTTP: the intent cannot apply (422), the objects changed (409), something is missing (404). */
+const MESH_STATUS = {
+  invalid: { status: 422, reason: 'Invalid' },
+  conflict: { status: 409, reason: 'Conflict' },
+  'not-found': { status: 404, reason: 'NotFound' },
+} as const;
+
 /** Maps anything thrown in a route to a status and body; Kubernetes errors keep reason and message. */
 export function toErrorBody(error: unknown): ErrorBody {
   if (error instanceof HttpError) {
     return {
       error: { status: error.status, reason: error.reason, message: error.message, fields: error.fields, details: error.details },
     };
+  }
+  if (error instanceof MeshError) {
+    const { status, reason } = MESH_STATUS[error.code];
+    return { error: { status, reason, message: error.message, fields: error.fields.length > 0 ? error.fields : undefined, details: error.details } };
   }
   if (error instanceof ZodError) {
     return { error: { status: 400, reason: 'BadRequest', message: 'The request is not valid', fields: fieldErrors(error) } };

@@ -1,10 +1,9 @@
 import { ZodError } from 'zod';
 
+import type { FieldProblem } from '@/lib/mesh/errors';
+
 /** One problem with a request field, named the way the client sent it (`weights.v2`, `body.name`). */
-export interface FieldError {
-  field: string;
-  message: string;
-}
+export type FieldError = FieldProblem;
 
 /** The JSON body of every error response. */
 export interface ErrorBody {

@@ -1,5 +1,6 @@
 import 'server-only';
 import { KubernetesObjectApi, type KubeConfig, type KubernetesObject, type V1Deployment } from '@kubernetes/client-node';
+import { weirEnv } from '@/lib/config/env';
 import type { Plan, PlanStep } from '@/lib/mesh/types';
 
 export type ApplyMode = 'dry-run' | 'apply';
@@ -23,7 +24,12 @@ export class PlanFailure extends Error {
   }
 }
 
-const WAIT_READY_TIMEOUT_MS = Number(process.env.WEIR_WAIT_READY_TIMEOUT_MS ?? 120_000);
+/** A plan carried out: what happened to each step, and the objects as the API server returned them. */
+export interface AppliedPlan {
+  outcomes: StepOutcome[];
+  /** Per step, in order: the created / replaced object, the deleted one, or the Deployment once ready. */
+  objects: KubernetesObject[];
+}
 
 function describeStep(step: PlanStep): { kind: string; name: string } {
   if (step.action === 'wait-ready') return { kind: 'Deployment', name: step.deployment.name };
@@ -31,16 +37,17 @@ function describeStep(step: PlanStep): { kind: string; name: string } {
 }
 
 /** Polls the API server until the Deployment has `replicas` ready, up-to-date pods. */
-async function waitReady(api: KubernetesObjectApi, namespace: string, name: string, replicas: number): Promise<void> {
-  const deadline = Date.now() + WAIT_READY_TIMEOUT_MS;
+async function waitReady(api: KubernetesObjectApi, namespace: string, name: string, replicas: number): Promise<V1Deployment> {
+  const timeoutMs = weirEnv().WEIR_WAIT_READY_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const deployment = await api.read<V1Deployment>({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace } });
     const status = deployment.status ?? {};
     const observed = (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 0);
-    if (observed && (status.readyReplicas ?? 0) >= replicas && (status.updatedReplicas ?? 0) >= replicas) return;
+    if (observed && (status.readyReplicas ?? 0) >= replicas && (status.updatedReplicas ?? 0) >= replicas) return { ...deployment, apiVersion: 'apps/v1', kind: 'Deployment' };
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  throw new Error(`Deployment ${namespace}/${name} did not become ready (${replicas} replicas) within ${WAIT_READY_TIMEOUT_MS / 1000} s`);
+  throw new Error(`Deployment ${namespace}/${name} did not become ready (${replicas} replicas) within ${timeoutMs / 1000} s`);
 }
 
 /**
@@ -48,10 +55,11 @@ async function waitReady(api: KubernetesObjectApi, namespace: string, name: stri
  * dryRun=All (the API server validates and admits it, nothing is stored) and waits are skipped. When a step
  * fails, what was already done is undone in reverse order and a PlanFailure says what happened.
  */
-export async function applyPlan(kubeConfig: KubeConfig, plan: Plan, mode: ApplyMode): Promise<StepOutcome[]> {
+export async function applyPlan(kubeConfig: KubeConfig, plan: Plan, mode: ApplyMode): Promise<AppliedPlan> {
   const api = kubeConfig.makeApiClient(KubernetesObjectApi);
   const dryRun = mode === 'dry-run' ? 'All' : undefined;
   const outcomes: StepOutcome[] = [];
+  const objects: KubernetesObject[] = [];
   const undo: { outcome: StepOutcome; run: () => Promise<unknown> }[] = [];
 
   for (const step of plan.steps) {
@@ -60,11 +68,13 @@ export async function applyPlan(kubeConfig: KubeConfig, plan: Plan, mode: ApplyM
       switch (step.action) {
         case 'create': {
           const created = await api.create(step.object, undefined, dryRun, 'weir');
+          objects.push(created);
           if (!dryRun) undo.push({ outcome, run: () => api.delete(created) });
           break;
         }
         case 'replace': {
           const replaced = await api.replace(step.object, undefined, dryRun, 'weir');
+          objects.push(replaced);
           if (!dryRun) {
             const restore: KubernetesObject = { ...step.before, metadata: { ...step.before.metadata, resourceVersion: replaced.metadata?.resourceVersion } };
             undo.push({ outcome, run: () => api.replace(restore, undefined, undefined, 'weir') });
@@ -76,11 +86,14 @@ export async function applyPlan(kubeConfig: KubeConfig, plan: Plan, mode: ApplyM
           await api.delete(step.object, undefined, dryRun, undefined, undefined, 'Background', {
             preconditions: { resourceVersion: step.object.metadata?.resourceVersion },
           });
+          objects.push(step.object);
           break;
         }
         case 'wait-ready':
-          if (dryRun) outcome.status = 'skipped';
-          else await waitReady(api, step.deployment.namespace, step.deployment.name, step.replicas);
+          if (dryRun) {
+            outcome.status = 'skipped';
+            objects.push({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: step.deployment });
+          } else objects.push(await waitReady(api, step.deployment.namespace, step.deployment.name, step.replicas));
           break;
       }
       outcomes.push(outcome);
@@ -97,5 +110,5 @@ export async function applyPlan(kubeConfig: KubeConfig, plan: Plan, mode: ApplyM
       throw new PlanFailure(error, outcomes);
     }
   }
-  return outcomes;
+  return { outcomes, objects };
 }

@@ -1,9 +1,10 @@
 /**
- * The one registry of Kubernetes kinds the console knows. Everything that lists, watches or writes an
- * object looks its API coordinates up here instead of spelling group / version / plural again.
+ * API coordinates of Kubernetes kinds. The kinds every provider builds on (Services, Deployments, ...) and
+ * Weir's own Release are listed here; each mesh provider declares its own kinds in its folder, and
+ * `lib/mesh/registry` joins the two into the one registry everything else looks kinds up in.
  */
 export interface KindInfo {
-  /** Stable key used in query keys, SSE events and URLs. */
+  /** Stable key used in query keys, SSE events and URLs: the plural, unique across groups. */
   key: KindKey;
   group: string;
   version: string;
@@ -12,74 +13,15 @@ export interface KindInfo {
   namespaced: boolean;
 }
 
-export type KindKey =
-  | 'namespaces'
-  | 'services'
-  | 'pods'
-  | 'deployments'
-  | 'virtualservices'
-  | 'destinationrules'
-  | 'serviceentries'
-  | 'workloadentries'
-  | 'httproutes'
-  | 'trafficsplits'
-  | 'releases';
+export type KindKey = string;
 
-export const KINDS: Record<KindKey, KindInfo> = {
+export const CORE_KINDS = {
   namespaces: { key: 'namespaces', group: '', version: 'v1', plural: 'namespaces', kind: 'Namespace', namespaced: false },
   services: { key: 'services', group: '', version: 'v1', plural: 'services', kind: 'Service', namespaced: true },
   pods: { key: 'pods', group: '', version: 'v1', plural: 'pods', kind: 'Pod', namespaced: true },
   deployments: { key: 'deployments', group: 'apps', version: 'v1', plural: 'deployments', kind: 'Deployment', namespaced: true },
-  virtualservices: {
-    key: 'virtualservices',
-    group: 'networking.istio.io',
-    version: 'v1',
-    plural: 'virtualservices',
-    kind: 'VirtualService',
-    namespaced: true,
-  },
-  destinationrules: {
-    key: 'destinationrules',
-    group: 'networking.istio.io',
-    version: 'v1',
-    plural: 'destinationrules',
-    kind: 'DestinationRule',
-    namespaced: true,
-  },
-  serviceentries: {
-    key: 'serviceentries',
-    group: 'networking.istio.io',
-    version: 'v1',
-    plural: 'serviceentries',
-    kind: 'ServiceEntry',
-    namespaced: true,
-  },
-  workloadentries: {
-    key: 'workloadentries',
-    group: 'networking.istio.io',
-    version: 'v1',
-    plural: 'workloadentries',
-    kind: 'WorkloadEntry',
-    namespaced: true,
-  },
-  httproutes: {
-    key: 'httproutes',
-    group: 'gateway.networking.k8s.io',
-    version: 'v1',
-    plural: 'httproutes',
-    kind: 'HTTPRoute',
-    namespaced: true,
-  },
-  trafficsplits: {
-    key: 'trafficsplits',
-    group: 'split.smi-spec.io',
-    version: 'v1alpha2',
-    plural: 'trafficsplits',
-    kind: 'TrafficSplit',
-    namespaced: true,
-  },
   releases: { key: 'releases', group: 'weir.dev', version: 'v1alpha1', plural: 'releases', kind: 'Release', namespaced: true },
-};
+} as const satisfies Record<string, KindInfo>;
 
 /** `apiVersion` as written in an object: `v1` for the core group, `group/version` otherwise. */
 export function apiVersionOf(info: KindInfo): string {
@@ -90,4 +32,9 @@ export function apiVersionOf(info: KindInfo): string {
 export function collectionPath(info: KindInfo, namespace?: string): string {
   const base = info.group ? `/apis/${info.group}/${info.version}` : `/api/${info.version}`;
   return info.namespaced && namespace ? `${base}/namespaces/${namespace}/${info.plural}` : `${base}/${info.plural}`;
+}
+
+/** The object with `apiVersion` and `kind` set: list items come without them, and writes need them. */
+export function withType<T extends { apiVersion?: string; kind?: string }>(object: T, info: KindInfo): T {
+  return object.kind && object.apiVersion ? object : { ...object, apiVersion: apiVersionOf(info), kind: info.kind };
 }

@@ -1,6 +1,7 @@
 import 'server-only';
 import { KubernetesObjectApi, makeInformer, type Informer, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
-import { KINDS, apiVersionOf, collectionPath, type KindInfo, type KindKey } from './kinds';
+import { watchedKinds } from '@/lib/mesh/registry';
+import { apiVersionOf, collectionPath, type KindInfo, type KindKey } from './kinds';
 import { clusterTarget, type ClusterTarget } from './clusters';
 
 export type ChangeType = 'added' | 'modified' | 'deleted';
@@ -22,20 +23,6 @@ export interface KindHealth {
 }
 
 const MAX_BACKOFF_MS = 30_000;
-
-/** The kinds each cluster keeps a list+watch of. Pods are left out: views read readiness from Deployments. */
-export const WATCHED_KINDS: KindKey[] = [
-  'namespaces',
-  'services',
-  'deployments',
-  'virtualservices',
-  'destinationrules',
-  'serviceentries',
-  'workloadentries',
-  'httproutes',
-  'trafficsplits',
-  'releases',
-];
 
 class KindCache {
   private informer: Informer<KubernetesObject> & ObjectCache<KubernetesObject>;
@@ -123,7 +110,9 @@ export class ClusterCache {
   private readonly listeners = new Set<(change: CacheChange) => void>();
 
   constructor(readonly target: ClusterTarget) {
-    for (const info of WATCHED_KINDS.map((key) => KINDS[key])) {
+    // Core kinds, Weir's Release and every provider's kinds (lib/mesh/registry). Pods are left out: views read
+    // readiness from Deployments.
+    for (const info of watchedKinds()) {
       const cache = new KindCache(target, info, (change) => this.listeners.forEach((listener) => listener(change)));
       this.kinds.set(info.key, cache);
       void cache.start();

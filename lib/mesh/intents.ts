@@ -81,6 +81,8 @@ const envVar = z.object({
 export const createRoutingIntent = z.object({
   type: z.literal('create-routing'),
   stableVersion: versionName,
+  /** The provider whose objects to create (`istio`, `gateway-api`, `smi`); the registry's first when absent. */
+  provider: z.string().regex(/^[a-z][-a-z0-9]{0,30}$/, 'must be a provider id such as "istio"').optional(),
 });
 
 export const addVersionIntent = z.object({
@@ -114,6 +116,14 @@ export const deleteVersionIntent = z.object({
   keepWorkload: z.boolean().default(false),
 });
 
+/** A version's Deployments to `replicas` pods: 0 only when it gets no traffic; up again after a rollback. */
+export const scaleVersionIntent = z.object({
+  type: z.literal('scale-version'),
+  expected,
+  version: versionName,
+  replicas: z.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 or more').max(100, 'must be 100 or less'),
+});
+
 /** Back to an earlier split from the history: its weights and its content rules, in one change. */
 export const restoreSplitIntent = z.object({
   type: z.literal('restore-split'),
@@ -130,9 +140,11 @@ export const intent = z.discriminatedUnion('type', [
   takeOverIntent,
   deleteVersionIntent,
   restoreSplitIntent,
+  scaleVersionIntent,
 ]);
 
 export type Intent = z.infer<typeof intent>;
+export type IntentType = Intent['type'];
 export type ContentPolicyInput = z.infer<typeof contentPolicy>;
 
 /** The cookie regex that matches `name=value` anywhere in a Cookie header. */

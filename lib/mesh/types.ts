@@ -1,9 +1,22 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { MatchCondition, RouteSummary } from '@/lib/providers/istio/describe';
 
-/** A workload serving a version: a Deployment (pods) or a WorkloadEntry (a VM address). */
+/*
+ * The provider-neutral domain: what the console shows about a service's release and how a change is planned.
+ * Providers (lib/providers/*) translate their API's objects to and from these types; nothing here names a
+ * provider's kinds or fields.
+ */
+
+/** Which API routes a service: an id for code (`istio`, `gateway-api`, `smi`) and a name for people. */
+export interface ProviderInfo {
+  id: string;
+  name: string;
+}
+
+/** A workload serving a version: pods of a Deployment, or a VM outside the cluster. */
 export interface WorkloadView {
-  kind: 'Deployment' | 'WorkloadEntry';
+  form: 'pods' | 'vm';
+  /** The Kubernetes kind behind it, shown as is. */
+  kind: string;
   name: string;
   image?: string;
   address?: string;
@@ -17,13 +30,13 @@ export interface ContentPolicy {
   conditions: ContentCondition[];
 }
 
-export type ContentCondition =
-  | { on: 'header'; name: string; operator: 'exact' | 'prefix' | 'regex'; value: string }
-  | { on: 'cookie'; operator: 'regex'; value: string };
+export type HeaderOperator = 'exact' | 'prefix' | 'regex';
 
-/** A content rule the console manages: a match route sending its requests to one version. */
+export type ContentCondition = { on: 'header'; name: string; operator: HeaderOperator; value: string } | { on: 'cookie'; operator: 'regex'; value: string };
+
+/** A content rule the console manages: a rule sending its matching requests to one version. */
 export interface ContentRuleView {
-  /** Position of the route in the VirtualService's `http` list. */
+  /** Position of the rule in the routing object's list of rules. */
   index: number;
   version: string;
   policy: ContentPolicy;
@@ -32,7 +45,7 @@ export interface ContentRuleView {
 export interface VersionView {
   name: string;
   labels: Record<string, string>;
-  /** Share of the requests that match no content rule, in percent. */
+  /** Share of the requests that match no content rule, in percent (whole numbers that add up to 100). */
   weight: number;
   role: 'stable' | 'gray';
   workloads: WorkloadView[];
@@ -40,28 +53,95 @@ export interface VersionView {
   desired: number;
   /** Content rules that send requests to this version. */
   rules: ContentRuleView[];
+  /** What makes it a version in the provider's API: a subset, a backend Service. */
+  backend?: { kind: string; name: string };
 }
 
 export type ValidationCode =
-  | 'route-to-missing-subset'
-  | 'subset-without-workload'
+  | 'route-to-missing-version'
+  | 'version-without-workload'
   | 'traffic-without-ready-endpoint'
-  | 'multiple-virtual-services'
-  | 'destination-rule-host-without-service'
+  | 'multiple-routing-objects'
+  | 'routing-without-service'
   | 'no-managed-route'
-  | 'weights-not-100';
+  | 'weights-not-100'
+  | 'no-weight'
+  | 'multiple-providers'
+  | 'route-not-accepted';
 
 export interface Validation {
   code: ValidationCode;
   severity: 'error' | 'warning';
-  /** What it concerns: a version name, an object name. */
+  /** What it concerns: a version name, an object name, a message. */
   subject: string;
+  /** The kind of the object it concerns, when it concerns one. */
+  kind?: string;
 }
 
 export interface ObjectRef {
   kind: string;
   name: string;
   resourceVersion: string;
+  /** `routing`: decides where requests go; `version`: defines a version (a subset list, a backend Service). */
+  role: 'routing' | 'version';
+}
+
+/** A controller that owns a routing object and puts it back when it is edited directly. */
+export interface ObjectOwner {
+  kind: string;
+  name: string;
+  apiVersion: string;
+  /** The object it owns. */
+  owns: string;
+}
+
+/** One match condition in structured form; the UI renders it through the message catalogue. */
+export interface MatchCondition {
+  on: 'header' | 'cookie' | 'uri' | 'query' | 'method' | 'authority' | 'other';
+  name?: string;
+  operator: 'exact' | 'prefix' | 'regex' | 'present';
+  value: string;
+}
+
+export interface RouteDestinationSummary {
+  /** Where the requests go, as people write it: `reviews.default`, `reviews-v2.default`. */
+  target: string;
+  /** The version of this service the destination is, when it is one. */
+  version?: string;
+  port?: number;
+  /** Share of the rule's requests, in percent of the rule's total weight. */
+  weight: number;
+}
+
+export interface RouteSummary {
+  name?: string;
+  /** Each entry is one alternative (OR); the conditions inside it all hold together (AND). */
+  matches: MatchCondition[][];
+  destinations: RouteDestinationSummary[];
+  /** Fields besides matches and destinations that the rule carries (timeout, retries, filters, ...). */
+  extras: string[];
+}
+
+/** A routing object as the Routing page lists it. */
+export interface RouteObjectSummary {
+  cluster: string;
+  namespace: string;
+  name: string;
+  uid: string;
+  resourceVersion: string;
+  provider: ProviderInfo;
+  kind: string;
+  /** The hosts or services it routes, as `name.namespace`. */
+  hosts: string[];
+  /** Where it applies: gateways, parent Services, `mesh`. */
+  parents: string[];
+  routes: RouteSummary[];
+}
+
+/** What a provider's API can express, so the wizards offer only that and say why not the rest. */
+export interface ProviderCapabilities {
+  /** Header / cookie rules; `weight-only` when the API splits by weight alone. */
+  contentRules: { supported: boolean; operators: HeaderOperator[]; reason?: 'weight-only' };
 }
 
 /** Everything the console shows about one service's release, from the cluster's objects. */
@@ -71,24 +151,36 @@ export interface ReleaseView {
   /** The Kubernetes Service name; the host the routing is for. */
   service: string;
   host: string;
-  provider: 'istio';
+  provider: ProviderInfo;
+  /** A routing object manages this service's split; otherwise "create routing" comes first. */
+  routed: boolean;
   versions: VersionView[];
-  /** The routes the console does not manage, shown read-only. */
+  /** The rules the console does not manage, shown read-only. */
   otherRoutes: (RouteSummary & { index: number })[];
-  /** Every route, in order, for the routing-in-words view. */
+  /** Every rule, in order, for the routing-in-words view. */
   routes: RouteSummary[];
-  virtualService?: ObjectRef;
-  destinationRule?: ObjectRef;
-  /** Labels on the workloads behind the Service that name versions, for "create routing". */
+  /** The objects this view is read from and that the wizards edit, routing objects first. */
+  objects: ObjectRef[];
+  /** Version labels on the workloads behind the Service, for "create routing". */
   discoveredVersions: string[];
   managedRouteIndex?: number;
   validations: Validation[];
   gitOps?: 'argocd' | 'flux';
+  owner?: ObjectOwner;
+  capabilities: ProviderCapabilities;
+  /** Destination Service names whose requests are this service's (a backend Service reports its own name). */
+  trafficServices: string[];
   /**
    * A fingerprint of what the console owns (weights and content rules). Writes send the one they saw; when it
    * no longer matches, the change is refused as a conflict instead of overwriting what they did not see.
    */
   splitEtag: string;
+}
+
+/** The part of a split the console owns: weights of the catch-all rule and the content rules. */
+export interface SplitSnapshot {
+  weights: Record<string, number>;
+  rules: { version: string; policy: ContentPolicy }[];
 }
 
 /** One conditional, ordered step of a plan. */
@@ -101,5 +193,3 @@ export type PlanStep =
 export interface Plan {
   steps: PlanStep[];
 }
-
-export type MatchConditionView = MatchCondition;

@@ -8,12 +8,21 @@ function total(weights: Weights): number {
   return Object.values(weights).reduce((sum, value) => sum + value, 0);
 }
 
+export interface SetWeightOptions {
+  /** Versions whose weight must not move. */
+  locked?: ReadonlySet<string>;
+  /** The version that gives (or takes) the difference first, before the others share the rest: the stable one. */
+  first?: string;
+}
+
 /**
- * Sets one version's weight and takes (or gives) the difference from the other unlocked versions, largest
- * first when taking and smallest first when giving, so the sum stays 100. The new value is clamped to what
- * the unlocked others can give.
+ * Sets one version's weight and takes (or gives) the difference from the other unlocked versions so the sum
+ * stays 100: from `first` when given, then from the others one point at a time, largest first when taking and
+ * smallest first when giving. The new value is clamped to what the unlocked others can give. The one weight
+ * algorithm: the N-way editor, "add a version at N%" and progressive steps all use it.
  */
-export function setWeight(weights: Weights, name: string, value: number, locked: ReadonlySet<string> = new Set()): Weights {
+export function setWeight(weights: Weights, name: string, value: number, options: SetWeightOptions | ReadonlySet<string> = {}): Weights {
+  const { locked = new Set<string>(), first } = options instanceof Set ? { locked: options } : (options as SetWeightOptions);
   const others = Object.keys(weights).filter((other) => other !== name && !locked.has(other));
   const fixed = Object.keys(weights)
     .filter((other) => other !== name && locked.has(other))
@@ -21,6 +30,11 @@ export function setWeight(weights: Weights, name: string, value: number, locked:
   const target = Math.max(0, Math.min(Math.round(value), 100 - fixed, others.length === 0 ? weights[name]! : 100));
   const next = { ...weights, [name]: target };
   let excess = total(next) - 100;
+  if (first !== undefined && others.includes(first)) {
+    const moved = excess > 0 ? Math.min(excess, next[first]!) : Math.max(excess, next[first]! - 100);
+    next[first] = next[first]! - moved;
+    excess -= moved;
+  }
   const order = [...others].sort((a, b) => (excess > 0 ? next[b]! - next[a]! : next[a]! - next[b]!));
   while (excess !== 0 && order.length > 0) {
     for (const other of order) {
@@ -36,6 +50,24 @@ export function setWeight(weights: Weights, name: string, value: number, locked:
     if (order.every((other) => (excess > 0 ? next[other] === 0 : next[other] === 100))) break;
   }
   return next;
+}
+
+/**
+ * Relative weights (as Gateway API and SMI write them: any non-negative numbers) as whole percents that add up
+ * to 100, by largest remainder; ties go to the earlier version. All zero stays all zero.
+ */
+export function toPercent(weights: Weights): Weights {
+  const sum = total(weights);
+  if (sum <= 0) return Object.fromEntries(Object.keys(weights).map((name) => [name, 0]));
+  const exact = Object.entries(weights).map(([name, weight], order) => ({ name, order, value: (weight * 100) / sum }));
+  const result = Object.fromEntries(exact.map(({ name, value }) => [name, Math.floor(value)]));
+  let left = 100 - Object.values(result).reduce((a, b) => a + b, 0);
+  for (const entry of [...exact].sort((a, b) => b.value - Math.floor(b.value) - (a.value - Math.floor(a.value)) || a.order - b.order)) {
+    if (left <= 0) break;
+    result[entry.name] = result[entry.name]! + 1;
+    left -= 1;
+  }
+  return result;
 }
 
 /** Shares what the locked versions leave evenly among the others; the remainder goes to the first ones. */

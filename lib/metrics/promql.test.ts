@@ -9,7 +9,7 @@ import {
   successRatePerVersion,
 } from './promql';
 
-const nginx = { namespace: 'demo', service: 'nginx' };
+const nginx = { namespace: 'demo', services: ['nginx'] };
 const SELECTOR = '{reporter="destination",destination_service_namespace="demo",destination_service_name="nginx"}';
 
 describe('queryTiming', () => {
@@ -62,6 +62,15 @@ describe('PromQL builders', () => {
   });
 
   it('escapes label values so a name cannot break out of the matcher', () => {
-    expect(requestsPerVersion({ namespace: 'a"b', service: 'c\\d' }, 20)).toContain('destination_service_namespace="a\\"b",destination_service_name="c\\\\d"');
+    expect(requestsPerVersion({ namespace: 'a"b', services: ['c\\d'] }, 20)).toContain('destination_service_namespace="a\\"b",destination_service_name="c\\\\d"');
+  });
+});
+
+describe('services whose versions are Services of their own', () => {
+  it('reads the root and every version Service, as exact names', () => {
+    expect(requestsPerVersion({ namespace: 'default', services: ['helloworld', 'helloworld-v1', 'helloworld-v2'] }, 20)).toBe(
+      'sum by (destination_version) (rate(istio_requests_total{reporter="destination",destination_service_namespace="default",destination_service_name=~"helloworld|helloworld-v1|helloworld-v2"}[20s]))',
+    );
+    expect(requestsPerVersion({ namespace: 'x', services: ['a.b', 'c'] }, 20)).toContain('destination_service_name=~"a\\\\.b|c"');
   });
 });

@@ -3,10 +3,14 @@
  * them. Every query returns one series per `destination_version`, so a refresh costs one query per panel.
  */
 
-/** The service whose traffic a query reads. */
+/**
+ * The service whose traffic a query reads: the destination Services that carry it. For Istio that is the
+ * Service itself; where versions are Services of their own (Gateway API, SMI), the proxies report each
+ * backend Service by its own name, so the query covers the root and every version Service.
+ */
 export interface ServiceSelector {
   namespace: string;
-  service: string;
+  services: string[];
 }
 
 /** Rate window and range step, in seconds. */
@@ -45,8 +49,15 @@ function quote(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
+/** RE2-escaped, for a `=~` alternation of exact names. */
+function escapeRegex(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 function matchers(selector: ServiceSelector, extra = ''): string {
-  return `{reporter="destination",destination_service_namespace=${quote(selector.namespace)},destination_service_name=${quote(selector.service)}${extra}}`;
+  const [only, ...more] = selector.services;
+  const service = more.length === 0 ? `destination_service_name=${quote(only ?? '')}` : `destination_service_name=~${quote(selector.services.map(escapeRegex).join('|'))}`;
+  return `{reporter="destination",destination_service_namespace=${quote(selector.namespace)},${service}${extra}}`;
 }
 
 function requestRate(selector: ServiceSelector, window: number, extra = ''): string {

@@ -25,10 +25,10 @@ async function get(route: { GET: (request: Request, context: { params: Promise<u
 /** The nginx metrics once they say `ok`; the simulator needs a few scrapes before rates exist. */
 async function metricsWhenOk(timeoutMs = 40_000) {
   const deadline = Date.now() + timeoutMs;
-  let metrics = await serviceMetrics('sandbox', 'demo', 'nginx', 5);
+  let metrics = await serviceMetrics('sandbox', { namespace: 'demo', services: ['nginx'] }, 5);
   while (metrics.status !== 'ok' && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    metrics = await serviceMetrics('sandbox', 'demo', 'nginx', 5);
+    metrics = await serviceMetrics('sandbox', { namespace: 'demo', services: ['nginx'] }, 5);
   }
   return metrics;
 }
@@ -55,7 +55,7 @@ describe(`traffic metrics from the sandbox's Prometheus (${sandbox.prometheusUrl
 
   it('says "unavailable" when Prometheus is down, while the service page still answers', { timeout: 90_000 }, async () => {
     await stopPrometheus(sandbox);
-    const metrics = await serviceMetrics('sandbox', 'demo', 'nginx', 5);
+    const metrics = await serviceMetrics('sandbox', { namespace: 'demo', services: ['nginx'] }, 5);
     expect(metrics).toMatchObject({ status: 'unavailable', reason: 'unreachable', series: [] });
 
     const chart = await get(metricsRoute, '/metrics', '?range=15');

@@ -65,7 +65,7 @@ function byVersion(samples: InstantSample[]): Map<string, number | null> {
  * Prometheus queries. Prometheus down or failing gives status `unavailable`, never an exception, so the
  * service page keeps working without its charts.
  */
-export async function serviceMetrics(cluster: string, namespace: string, service: string, rangeMinutes: number): Promise<ServiceMetrics> {
+export async function serviceMetrics(cluster: string, selector: ServiceSelector, rangeMinutes: number): Promise<ServiceMetrics> {
   const timing = queryTiming(parseDuration(weirEnv().WEIR_PROMETHEUS_SCRAPE_INTERVAL), rangeMinutes);
   const result: ServiceMetrics = {
     status: 'unavailable',
@@ -78,7 +78,6 @@ export async function serviceMetrics(cluster: string, namespace: string, service
   const baseUrl = prometheusUrlFor(cluster);
   if (!baseUrl) return { ...result, reason: 'not-configured', message: `No Prometheus is configured for cluster ${cluster}` };
 
-  const selector: ServiceSelector = { namespace, service };
   // Points on multiples of the step, so successive refreshes plot the same instants and the chart does not wobble.
   const end = Math.floor(Date.now() / 1000 / timing.step) * timing.step;
   const range = { start: end - rangeMinutes * 60, end, step: timing.step };

@@ -1,6 +1,6 @@
 import 'server-only';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { KINDS, apiVersionOf } from '@/lib/k8s/kinds';
+import { CORE_KINDS, apiVersionOf } from '@/lib/k8s/kinds';
 import type { ReleaseObject } from './model';
 
 /**
@@ -16,7 +16,7 @@ export async function releaseEvent(identity: KubeConfig, release: ReleaseObject,
       namespace,
       body: {
         metadata: { generateName: `${name}.`, namespace },
-        involvedObject: { apiVersion: apiVersionOf(KINDS.releases), kind: KINDS.releases.kind, namespace, name, uid },
+        involvedObject: { apiVersion: apiVersionOf(CORE_KINDS.releases), kind: CORE_KINDS.releases.kind, namespace, name, uid },
         type,
         reason,
         message: message.slice(0, 1024),

@@ -1,21 +1,12 @@
 import 'server-only';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
-import type { ReleaseView } from '@/lib/mesh/types';
-import type { HistoryEntry, ReleaseObject, SplitSnapshot } from './model';
+import type { HistoryEntry, ReleaseObject } from './model';
 import { updateStatus } from './store';
 
 export type { HistoryEntry, SplitSnapshot } from './model';
 
 /** The newest entries kept; older ones drop off the front. */
 export const MAX_ENTRIES = 200;
-
-/** The split a view shows, as the history records it. */
-export function snapshotOf(view: ReleaseView): SplitSnapshot {
-  return {
-    weights: Object.fromEntries(view.versions.filter((v) => v.weight > 0).map((v) => [v.name, v.weight])),
-    rules: view.versions.flatMap((v) => v.rules.map((rule) => ({ version: v.name, policy: rule.policy }))),
-  };
-}
 
 /** History entries of a Release object, newest first. */
 export function historyOf(release: KubernetesObject | undefined): HistoryEntry[] {

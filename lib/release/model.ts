@@ -1,17 +1,13 @@
 import { z } from 'zod';
 import { versionName, type Intent } from '@/lib/mesh/intents';
-import type { ContentPolicy } from '@/lib/mesh/types';
+import type { SplitSnapshot } from '@/lib/mesh/types';
 
 /*
  * The Release resource (releases.weir.dev) as the console reads and writes it, and the progressive-delivery
  * state machine. Pure: the controller (controller.ts) does the I/O and asks `decide` what to do next.
  */
 
-/** The part of a split the console owns: weights of the catch-all route and the content rules. */
-export interface SplitSnapshot {
-  weights: Record<string, number>;
-  rules: { version: string; policy: ContentPolicy }[];
-}
+export type { SplitSnapshot } from '@/lib/mesh/types';
 
 /** One line of a service's history: who changed what, when, from which split to which, and why. */
 export interface HistoryEntry {

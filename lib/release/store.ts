@@ -1,9 +1,9 @@
 import 'server-only';
 import { ApiException, CustomObjectsApi, KubernetesObjectApi, type KubeConfig } from '@kubernetes/client-node';
-import { KINDS, apiVersionOf } from '@/lib/k8s/kinds';
+import { CORE_KINDS, apiVersionOf } from '@/lib/k8s/kinds';
 import type { ReleaseObject, ReleaseSpec, ReleaseStatus } from './model';
 
-const GROUP = { group: KINDS.releases.group, version: KINDS.releases.version, plural: KINDS.releases.plural };
+const GROUP = { group: CORE_KINDS.releases.group, version: CORE_KINDS.releases.version, plural: CORE_KINDS.releases.plural };
 
 /** A status write lost to a concurrent one, where re-applying would act on a state nobody decided on. */
 export class StatusConflict extends Error {
@@ -14,7 +14,7 @@ export class StatusConflict extends Error {
 }
 
 export function releaseRef(namespace: string, name: string): ReleaseObject {
-  return { apiVersion: apiVersionOf(KINDS.releases), kind: KINDS.releases.kind, metadata: { name, namespace } };
+  return { apiVersion: apiVersionOf(CORE_KINDS.releases), kind: CORE_KINDS.releases.kind, metadata: { name, namespace } };
 }
 
 function isCode(error: unknown, code: number): boolean {

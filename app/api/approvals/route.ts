@@ -1,6 +1,6 @@
 import { respond } from '@/lib/http/handler';
 import { requireSession } from '@/lib/auth/request';
-import { listApprovals } from '@/lib/release/approvals';
+import { listApprovals } from '@/lib/changes/approvals';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,5 +1,5 @@
 import { parseQuery, respond } from '@/lib/http/handler';
-import { listServices } from '@/lib/console/releases';
+import { listServices } from '@/lib/console/services';
 import { scopeQuery } from '@/lib/k8s/scope';
 import { filterByAccess, SERVICES } from '@/lib/auth/guard';
 import { requireSession } from '@/lib/auth/request';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeMatch, summarizeVirtualService } from './describe';
-import { sampleObjects } from './fixtures.test-helpers';
+import { sampleObjects } from '@/lib/mesh/fixtures.test-helpers';
 import type { VirtualService } from './types';
 
 function virtualServices(file: string): VirtualService[] {
@@ -14,7 +14,7 @@ describe('summarizeVirtualService on the Istio samples', () => {
     expect(summary.hosts).toEqual(['reviews.default']);
     expect(summary.routes).toHaveLength(1);
     expect(summary.routes[0]!.matches).toEqual([]);
-    expect(summary.routes[0]!.destinations.map((d) => [d.subset, d.weight])).toEqual([
+    expect(summary.routes[0]!.destinations.map((d) => [d.version, d.weight])).toEqual([
       ['v1', 80],
       ['v2', 20],
     ]);
@@ -25,7 +25,7 @@ describe('summarizeVirtualService on the Istio samples', () => {
     expect(all.map((vs) => vs.metadata?.name)).toEqual(['productpage', 'reviews', 'ratings', 'details']);
     for (const vs of all) {
       const [route] = summarizeVirtualService('sandbox', vs).routes;
-      expect(route!.destinations).toEqual([expect.objectContaining({ subset: 'v1', weight: 100 })]);
+      expect(route!.destinations).toEqual([expect.objectContaining({ version: 'v1', weight: 100 })]);
     }
   });
 
@@ -33,9 +33,9 @@ describe('summarizeVirtualService on the Istio samples', () => {
     const [reviews] = virtualServices('virtual-service-reviews-test-v2.yaml');
     const { routes } = summarizeVirtualService('sandbox', reviews!);
     expect(routes[0]!.matches).toEqual([[{ on: 'header', name: 'end-user', operator: 'exact', value: 'jason' }]]);
-    expect(routes[0]!.destinations[0]!.subset).toBe('v2');
+    expect(routes[0]!.destinations[0]!.version).toBe('v2');
     expect(routes[1]!.matches).toEqual([]);
-    expect(routes[1]!.destinations[0]!.subset).toBe('v1');
+    expect(routes[1]!.destinations[0]!.version).toBe('v1');
   });
 });
 

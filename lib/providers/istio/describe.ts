@@ -1,42 +1,8 @@
-import type { HTTPMatchRequest, HTTPRoute, StringMatch, VirtualService } from './types';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import { displayHost } from '@/lib/mesh/hosts';
-
-/** One match condition in structured form; the UI renders it through the message catalogue. */
-export interface MatchCondition {
-  /** `header`, `cookie` (a `cookie` header), `uri`, `query`, `method`, `authority`, `other` */
-  on: 'header' | 'cookie' | 'uri' | 'query' | 'method' | 'authority' | 'other';
-  name?: string;
-  operator: 'exact' | 'prefix' | 'regex' | 'present';
-  value: string;
-}
-
-export interface RouteDestinationSummary {
-  host: string;
-  subset?: string;
-  port?: number;
-  /** Weight as the route gives it; a lone destination without a weight gets all traffic (100). */
-  weight: number;
-}
-
-export interface RouteSummary {
-  name?: string;
-  /** Each entry is one alternative (OR); the conditions inside it all hold together (AND). */
-  matches: MatchCondition[][];
-  destinations: RouteDestinationSummary[];
-  /** Fields besides match / route that the route carries (timeout, retries, fault, mirror, ...). */
-  extras: string[];
-}
-
-export interface VirtualServiceSummary {
-  cluster: string;
-  namespace: string;
-  name: string;
-  uid: string;
-  resourceVersion: string;
-  hosts: string[];
-  gateways: string[];
-  routes: RouteSummary[];
-}
+import type { MatchCondition, RouteObjectSummary, RouteSummary } from '@/lib/mesh/types';
+import { ISTIO } from './info';
+import type { HTTPMatchRequest, HTTPRoute, StringMatch, VirtualService } from './types';
 
 function stringMatch(match: StringMatch | undefined): Pick<MatchCondition, 'operator' | 'value'> {
   if (!match || Object.keys(match).length === 0) return { operator: 'present', value: '' };
@@ -74,8 +40,8 @@ export function describeRoute(route: HTTPRoute, namespace: string): RouteSummary
     name: route.name,
     matches: (route.match ?? []).map(describeMatch),
     destinations: destinations.map((entry) => ({
-      host: displayHost(entry.destination.host, namespace),
-      subset: entry.destination.subset,
+      target: displayHost(entry.destination.host, namespace),
+      version: entry.destination.subset,
       port: entry.destination.port?.number,
       weight: entry.weight ?? (destinations.length === 1 ? 100 : 0),
     })),
@@ -83,8 +49,9 @@ export function describeRoute(route: HTTPRoute, namespace: string): RouteSummary
   };
 }
 
-/** What the VirtualService list shows for one object. */
-export function summarizeVirtualService(cluster: string, vs: VirtualService): VirtualServiceSummary {
+/** The Routing page's row for one VirtualService. */
+export function summarizeVirtualService(cluster: string, object: KubernetesObject): RouteObjectSummary {
+  const vs = object as VirtualService;
   const namespace = vs.metadata?.namespace ?? 'default';
   return {
     cluster,
@@ -92,8 +59,10 @@ export function summarizeVirtualService(cluster: string, vs: VirtualService): Vi
     name: vs.metadata?.name ?? '',
     uid: vs.metadata?.uid ?? '',
     resourceVersion: vs.metadata?.resourceVersion ?? '',
+    provider: ISTIO,
+    kind: 'VirtualService',
     hosts: (vs.spec?.hosts ?? []).map((host) => displayHost(host, namespace)),
-    gateways: vs.spec?.gateways ?? [],
+    parents: (vs.spec?.gateways ?? []).length > 0 ? vs.spec!.gateways! : ['mesh'],
     routes: (vs.spec?.http ?? []).map((route) => describeRoute(route, namespace)),
   };
 }

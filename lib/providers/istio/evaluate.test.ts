@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateRequest, pickDestination, type MeshRequest } from './evaluate';
-import { sampleObjects } from './fixtures.test-helpers';
+import { sampleObjects } from '@/lib/mesh/fixtures.test-helpers';
 import type { HTTPRoute, VirtualService } from './types';
 
 /** mulberry32: a tiny seeded PRNG, so the split test is repeatable. */

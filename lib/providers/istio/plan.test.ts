@@ -1,32 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { V1Deployment } from '@kubernetes/client-node';
-import { cookieRegex } from '@/lib/mesh/intents';
-import { planIntent } from '@/lib/mesh/plan';
-import type { PlanStep } from '@/lib/mesh/types';
-import { HttpError } from '@/lib/http/errors';
-import { readRelease, type ServiceObjects } from './read';
-import { deployment, reviewsObjects, serviceObject } from './fixtures.test-helpers';
+import type { KubernetesObject, V1Deployment } from '@kubernetes/client-node';
+import { MeshError } from '@/lib/mesh/errors';
+import { cookieRegex, type Intent } from '@/lib/mesh/intents';
+import { deployment, plan as planOf, rejection as refusal, replaced, reviewsObjects, serviceObject, stateOf } from '@/lib/mesh/fixtures.test-helpers';
 import type { DestinationRule, VirtualService } from './types';
 
-function plan(objects: ServiceObjects, intent: Parameters<typeof planIntent>[2]) {
-  return planIntent(objects, readRelease(objects), intent);
-}
-
-function replaced<T>(steps: PlanStep[], kind: string): T {
-  const step = steps.find((s) => s.action === 'replace' && s.object.kind === kind);
-  if (!step || step.action !== 'replace') throw new Error(`no replace of ${kind}`);
-  return step.object as T;
-}
-
-function rejection(work: () => unknown): HttpError {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof HttpError) return error;
-    throw error;
-  }
-  throw new Error('expected the planner to refuse');
-}
+const readRelease = (objects: KubernetesObject[], service = 'reviews', namespace = 'default') => stateOf(objects, service, namespace).view;
+const plan = (objects: KubernetesObject[], intent: Intent, service = 'reviews', namespace = 'default') => planOf(stateOf(objects, service, namespace), intent);
+const rejection = (work: () => unknown) => refusal(work, MeshError);
+const vsOf = (objects: KubernetesObject[]) => objects.find((o) => o.kind === 'VirtualService') as VirtualService;
+const drOf = (objects: KubernetesObject[]) => objects.find((o) => o.kind === 'DestinationRule') as DestinationRule;
 
 describe('readRelease', () => {
   it('reads versions, weights and the stable version of reviews 80/20', () => {
@@ -36,7 +19,7 @@ describe('readRelease', () => {
       ['v2', 20, 'gray'],
       ['v3', 0, 'gray'],
     ]);
-    expect(view.versions[0]!.workloads[0]).toMatchObject({ kind: 'Deployment', name: 'reviews-v1', ready: 1 });
+    expect(view.versions[0]!.workloads[0]).toMatchObject({ form: 'pods', kind: 'Deployment', name: 'reviews-v1', ready: 1 });
     expect(view.validations).toEqual([]);
   });
 
@@ -64,8 +47,7 @@ describe('readRelease', () => {
 describe('planSetWeights', () => {
   it('writes 30/60/10 on the catch-all route and nothing else', () => {
     const objects = reviewsObjects('virtual-service-reviews-80-20.yaml');
-    const view = readRelease(objects);
-    const { steps } = planIntent(objects, view, { type: 'set-weights', expected: view.splitEtag, weights: { v1: 30, v2: 60, v3: 10 } });
+    const { steps } = plan(objects, { type: 'set-weights', expected: 'x', weights: { v1: 30, v2: 60, v3: 10 } });
     expect(steps).toHaveLength(1);
     const vs = replaced<VirtualService>(steps, 'VirtualService');
     expect(vs.spec!.http![0]!.route!.map((r) => [r.destination.subset, r.weight])).toEqual([
@@ -78,11 +60,10 @@ describe('planSetWeights', () => {
 
   it('keeps every field it does not own: retries, timeouts, fault, headers, unknown keys', () => {
     const objects = reviewsObjects('virtual-service-reviews-80-20.yaml');
-    const route = objects.virtualServices[0]!.spec!.http![0]!;
+    const route = vsOf(objects).spec!.http![0]!;
     Object.assign(route, { timeout: '3s', retries: { attempts: 3 }, fault: { delay: { fixedDelay: '1s', percentage: { value: 5 } } } });
     route.route![0]!.headers = { request: { set: { 'x-team': 'a' } } };
-    const view = readRelease(objects);
-    const { steps } = planIntent(objects, view, { type: 'set-weights', expected: view.splitEtag, weights: { v1: 50, v2: 50 } });
+    const { steps } = plan(objects, { type: 'set-weights', expected: 'x', weights: { v1: 50, v2: 50 } });
     const next = replaced<VirtualService>(steps, 'VirtualService').spec!.http![0]!;
     expect(next).toMatchObject({ timeout: '3s', retries: { attempts: 3 }, fault: { delay: { fixedDelay: '1s' } } });
     expect(next.route![0]!.headers).toEqual({ request: { set: { 'x-team': 'a' } } });
@@ -90,9 +71,8 @@ describe('planSetWeights', () => {
 
   it('refuses traffic to a version with no ready endpoint, naming the field', () => {
     const objects = reviewsObjects('virtual-service-reviews-80-20.yaml', { v1: 1, v2: 1, v3: 0 });
-    const view = readRelease(objects);
-    const error = rejection(() => planIntent(objects, view, { type: 'set-weights', expected: view.splitEtag, weights: { v1: 50, v3: 50 } }));
-    expect(error.status).toBe(422);
+    const error = rejection(() => plan(objects, { type: 'set-weights', expected: 'x', weights: { v1: 50, v3: 50 } }));
+    expect(error.code).toBe('invalid');
     expect(error.fields).toEqual([{ field: 'weights.v3', message: '"v3" has no ready endpoint' }]);
   });
 
@@ -106,7 +86,7 @@ describe('planSetWeights', () => {
 describe('planAddVersion', () => {
   it('creates the Deployment, waits for it, adds the subset, then moves 30% to it', () => {
     const objects = reviewsObjects('virtual-service-reviews-v3.yaml', { v3: 2 });
-    objects.destinationRules[0]!.spec!.subsets = objects.destinationRules[0]!.spec!.subsets!.filter((s) => s.name === 'v3');
+    drOf(objects).spec!.subsets = drOf(objects).spec!.subsets!.filter((s) => s.name === 'v3');
     const { steps } = plan(objects, {
       type: 'add-version',
       expected: '',
@@ -137,7 +117,7 @@ describe('planAddVersion', () => {
 
   it('adds a cookie-gated version at 0% with its rule before the catch-all route', () => {
     const objects = reviewsObjects('virtual-service-all-v1.yaml', { v1: 1 });
-    objects.destinationRules[0]!.spec!.subsets = [{ name: 'v1', labels: { version: 'v1' } }];
+    drOf(objects).spec!.subsets = [{ name: 'v1', labels: { version: 'v1' } }];
     const regex = cookieRegex('gray', 'true');
     const { steps } = plan(objects, {
       type: 'add-version',
@@ -161,7 +141,7 @@ describe('planAddVersion', () => {
 
   it('does not wait for a version that gets no traffic', () => {
     const objects = reviewsObjects('virtual-service-all-v1.yaml', { v1: 1 });
-    objects.destinationRules[0]!.spec!.subsets = [{ name: 'v1', labels: { version: 'v1' } }];
+    drOf(objects).spec!.subsets = [{ name: 'v1', labels: { version: 'v1' } }];
     const { steps } = plan(objects, { type: 'add-version', expected: '', version: 'v2', image: 'r:2', replicas: 1, env: [], weight: 0 });
     expect(steps.map((s) => s.action)).toEqual(['create', 'replace']);
   });
@@ -184,7 +164,7 @@ describe('planTakeOver and planDeleteVersion', () => {
   it('refuses to delete a version that still receives traffic, and says why', () => {
     const objects = reviewsObjects('virtual-service-reviews-80-20.yaml');
     const error = rejection(() => plan(objects, { type: 'delete-version', expected: '', version: 'v2', keepWorkload: false }));
-    expect(error.status).toBe(409);
+    expect(error.code).toBe('conflict');
     expect(error.message).toContain('receives 20%');
   });
 
@@ -200,22 +180,12 @@ describe('planTakeOver and planDeleteVersion', () => {
 
 describe('planCreateRouting', () => {
   it('creates a subset per version label and routes all traffic to the stable one', () => {
-    const objects: ServiceObjects = {
-      cluster: 'sandbox',
-      namespace: 'shop',
-      serviceName: 'cart',
-      service: serviceObject('cart', 'shop'),
-      virtualServices: [],
-      destinationRules: [],
-      deployments: [deployment('cart', 'v1', 1, 'shop'), deployment('cart', 'v2', 1, 'shop')],
-      workloadEntries: [],
-      pods: [],
-    };
-    const { steps } = plan(objects, { type: 'create-routing', stableVersion: 'v1' });
+    const objects = [serviceObject('cart', 'shop'), deployment('cart', 'v1', 1, 'shop'), deployment('cart', 'v2', 1, 'shop')];
+    const { steps } = plan(objects, { type: 'create-routing', stableVersion: 'v1' }, 'cart', 'shop');
     expect(steps.map((s) => (s.action === 'create' ? s.object.kind : s.action))).toEqual(['DestinationRule', 'VirtualService']);
     const vs = (steps[1] as { object: VirtualService }).object;
     expect(vs.spec!.http![0]!.route).toEqual([{ destination: { host: 'cart', subset: 'v1' }, weight: 100 }]);
-    const error = rejection(() => plan(objects, { type: 'create-routing', stableVersion: 'v9' }));
+    const error = rejection(() => plan(objects, { type: 'create-routing', stableVersion: 'v9' }, 'cart', 'shop'));
     expect(error.fields?.[0]?.field).toBe('stableVersion');
   });
 });
@@ -233,7 +203,7 @@ describe('planRestoreSplit', () => {
       ['v1', 90],
       ['v2', 10],
     ]);
-    const after = readRelease({ ...objects, virtualServices: [vs] });
+    const after = readRelease([...objects.filter((o) => o.kind !== 'VirtualService'), vs]);
     expect(after.versions.find((v) => v.name === 'v2')!.rules.map((rule) => rule.policy)).toEqual([gray]);
   });
 
@@ -241,7 +211,7 @@ describe('planRestoreSplit', () => {
     const objects = reviewsObjects('virtual-service-reviews-test-v2.yaml');
     expect(readRelease(objects).versions.some((v) => v.rules.length > 0)).toBe(true);
     const { steps } = plan(objects, { type: 'restore-split', expected: '', weights: { v1: 100 }, rules: [] });
-    const after = readRelease({ ...objects, virtualServices: [replaced<VirtualService>(steps, 'VirtualService')] });
+    const after = readRelease([...objects.filter((o) => o.kind !== 'VirtualService'), replaced<VirtualService>(steps, 'VirtualService')]);
     expect(after.versions.flatMap((v) => v.rules)).toEqual([]);
     expect(Object.fromEntries(after.versions.map((v) => [v.name, v.weight]))).toMatchObject({ v1: 100 });
   });

@@ -1,33 +1,28 @@
-import type { V1Deployment, V1Pod, V1Service } from '@kubernetes/client-node';
-import { fingerprint } from '@/lib/mesh/etag';
 import { gitOpsManager } from '@/lib/mesh/gitops';
 import { qualifyHost } from '@/lib/mesh/hosts';
-import type { ContentCondition, ContentPolicy, ContentRuleView, ReleaseView, Validation, VersionView, WorkloadView } from '@/lib/mesh/types';
+import { ownerOf } from '@/lib/mesh/owner';
+import { VERSION_LABEL } from '@/lib/mesh/plan-common';
+import { deploymentView } from '@/lib/mesh/workloads';
+import type { ServiceObjects } from '@/lib/mesh/provider';
+import { selects } from '@/lib/mesh/snapshot';
+import { splitEtagOf } from '@/lib/mesh/split';
+import type { ContentCondition, ContentPolicy, ContentRuleView, ObjectRef, ReleaseView, Validation, VersionView, WorkloadView } from '@/lib/mesh/types';
 import { describeRoute } from './describe';
+import { ISTIO } from './info';
 import type { DestinationRule, HTTPRoute, VirtualService, WorkloadEntry } from './types';
 
-/** The objects that make up one service's routing and workloads, gathered by the caller. */
-export interface ServiceObjects {
-  cluster: string;
-  namespace: string;
-  serviceName: string;
-  service?: V1Service;
+/** One service's Istio objects: the VirtualServices and DestinationRules naming its host, its VMs. */
+export interface IstioObjects extends ServiceObjects {
   virtualServices: VirtualService[];
   destinationRules: DestinationRule[];
-  deployments: V1Deployment[];
+  /** WorkloadEntries the Service selects. */
   workloadEntries: WorkloadEntry[];
-  pods: V1Pod[];
 }
 
-/** The label Istio's samples and the managed consoles use to name a version. */
-export const VERSION_LABEL = 'version';
+export const ISTIO_CAPABILITIES: ReleaseView['capabilities'] = { contentRules: { supported: true, operators: ['exact', 'prefix', 'regex'] } };
 
-function hostOf(objects: Pick<ServiceObjects, 'namespace' | 'serviceName'>): string {
+function hostOf(objects: Pick<IstioObjects, 'namespace' | 'serviceName'>): string {
   return qualifyHost(objects.serviceName, objects.namespace);
-}
-
-function selects(selector: Record<string, string>, labels: Record<string, string> | undefined): boolean {
-  return Object.entries(selector).every(([key, value]) => labels?.[key] === value);
 }
 
 /** True when every destination of the route is this service's host. */
@@ -81,39 +76,36 @@ export function contentRuleOf(route: HTTPRoute, index: number, host: string, nam
   return version && policy ? { index, version, policy } : undefined;
 }
 
-function deploymentView(deployment: V1Deployment): WorkloadView {
-  return {
-    kind: 'Deployment',
-    name: deployment.metadata?.name ?? '',
-    image: deployment.spec?.template.spec?.containers[0]?.image,
-    ready: deployment.status?.readyReplicas ?? 0,
-    desired: deployment.spec?.replicas ?? 1,
-  };
-}
-
 function workloadEntryView(entry: WorkloadEntry): WorkloadView {
-  return { kind: 'WorkloadEntry', name: entry.metadata?.name ?? '', address: entry.spec?.address, ready: 1, desired: 1 };
+  return { form: 'vm', kind: 'WorkloadEntry', name: entry.metadata?.name ?? '', address: entry.spec?.address, ready: 1, desired: 1 };
 }
 
-/** The routing VirtualService of a host, and how many claim it (Istio merges only at gateways). */
-export function virtualServicesFor(objects: ServiceObjects): VirtualService[] {
+function byAge<T extends { metadata?: { creationTimestamp?: Date | string; name?: string } }>(a: T, b: T): number {
+  return (a.metadata?.creationTimestamp ?? '').toString().localeCompare((b.metadata?.creationTimestamp ?? '').toString()) || (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '');
+}
+
+/** The mesh VirtualServices of a host, oldest first: for sidecars Istio uses the oldest (it merges only at gateways). */
+export function virtualServicesFor(objects: Pick<IstioObjects, 'namespace' | 'serviceName' | 'virtualServices'>): VirtualService[] {
   const host = hostOf(objects);
   return objects.virtualServices
     .filter((vs) => (vs.spec?.hosts ?? []).some((h) => qualifyHost(h, vs.metadata?.namespace ?? objects.namespace) === host))
     .filter((vs) => (vs.spec?.gateways ?? []).length === 0 || (vs.spec?.gateways ?? []).includes('mesh'))
-    .sort((a, b) => (a.metadata?.creationTimestamp ?? '').toString().localeCompare((b.metadata?.creationTimestamp ?? '').toString()) || (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
+    .sort(byAge);
 }
 
-export function destinationRulesFor(objects: ServiceObjects): DestinationRule[] {
+export function destinationRulesFor(objects: Pick<IstioObjects, 'namespace' | 'serviceName' | 'destinationRules'>): DestinationRule[] {
   const host = hostOf(objects);
-  return objects.destinationRules.filter((dr) => qualifyHost(dr.spec?.host ?? '', dr.metadata?.namespace ?? objects.namespace) === host);
+  return objects.destinationRules.filter((dr) => qualifyHost(dr.spec?.host ?? '', dr.metadata?.namespace ?? objects.namespace) === host).sort(byAge);
 }
 
-/** Reads one service's objects into the view the console shows and the planners start from. */
-export function readRelease(objects: ServiceObjects): ReleaseView {
+function ref(kind: string, object: { metadata?: { name?: string; resourceVersion?: string } } | undefined, role: ObjectRef['role']): ObjectRef[] {
+  return object ? [{ kind, name: object.metadata?.name ?? '', resourceVersion: object.metadata?.resourceVersion ?? '', role }] : [];
+}
+
+/** Reads one service's Istio objects into the view the console shows and the planners start from. */
+export function readIstio(objects: IstioObjects): ReleaseView {
   const host = hostOf(objects);
   const { namespace } = objects;
-  const selector = objects.service?.spec?.selector ?? {};
   const [vs, ...extraVirtualServices] = virtualServicesFor(objects);
   const [dr] = destinationRulesFor(objects);
   const routes = vs?.spec?.http ?? [];
@@ -122,7 +114,7 @@ export function readRelease(objects: ServiceObjects): ReleaseView {
 
   const weights = new Map<string, number>();
   for (const destination of managedRoute ? describeRoute(managedRoute, namespace).destinations : []) {
-    if (destination.subset) weights.set(destination.subset, (weights.get(destination.subset) ?? 0) + destination.weight);
+    if (destination.version) weights.set(destination.version, (weights.get(destination.version) ?? 0) + destination.weight);
   }
 
   const rules: ContentRuleView[] = [];
@@ -134,33 +126,26 @@ export function readRelease(objects: ServiceObjects): ReleaseView {
     else otherRoutes.push({ ...describeRoute(route, namespace), index });
   });
 
-  const backing = {
-    deployments: objects.deployments.filter((d) => selects(selector, d.spec?.template.metadata?.labels)),
-    entries: objects.workloadEntries.filter((e) => Object.keys(selector).length > 0 && selects(selector, e.spec?.labels)),
-  };
-
   const subsets = [...(dr?.spec?.subsets ?? [])];
   const referenced = new Set([...weights.keys(), ...rules.map((rule) => rule.version)]);
   const validations: Validation[] = [];
   for (const name of referenced) {
     if (!subsets.some((subset) => subset.name === name)) {
-      validations.push({ code: 'route-to-missing-subset', severity: 'error', subject: name });
+      validations.push({ code: 'route-to-missing-version', severity: 'error', subject: name, kind: 'DestinationRule' });
       subsets.push({ name, labels: {} });
     }
   }
 
-  const stableName = [...weights.entries()].reduce<[string, number] | undefined>(
-    (best, entry) => (!best || entry[1] > best[1] ? entry : best),
-    undefined,
-  )?.[0] ?? subsets[0]?.name;
+  const stableName =
+    [...weights.entries()].reduce<[string, number] | undefined>((best, entry) => (!best || entry[1] > best[1] ? entry : best), undefined)?.[0] ?? subsets[0]?.name;
 
   const versions: VersionView[] = subsets.map((subset) => {
     const labels = subset.labels ?? {};
     const hasLabels = Object.keys(labels).length > 0;
     const workloads = hasLabels
       ? [
-          ...backing.deployments.filter((d) => selects(labels, d.spec?.template.metadata?.labels)).map(deploymentView),
-          ...backing.entries.filter((e) => selects(labels, e.spec?.labels)).map(workloadEntryView),
+          ...objects.deployments.filter((d) => selects(labels, d.spec?.template.metadata?.labels)).map(deploymentView),
+          ...objects.workloadEntries.filter((e) => selects(labels, e.spec?.labels)).map(workloadEntryView),
         ]
       : [];
     const ready = workloads.reduce((sum, workload) => sum + workload.ready, 0);
@@ -173,8 +158,9 @@ export function readRelease(objects: ServiceObjects): ReleaseView {
       ready,
       desired: workloads.reduce((sum, workload) => sum + workload.desired, 0),
       rules: rules.filter((rule) => rule.version === subset.name),
+      backend: dr ? { kind: 'DestinationRule subset', name: subset.name } : undefined,
     };
-    if (workloads.length === 0 && hasLabels) validations.push({ code: 'subset-without-workload', severity: 'warning', subject: subset.name });
+    if (workloads.length === 0 && hasLabels) validations.push({ code: 'version-without-workload', severity: 'warning', subject: subset.name });
     if ((version.weight > 0 || version.rules.length > 0) && ready === 0) {
       validations.push({ code: 'traffic-without-ready-endpoint', severity: 'error', subject: subset.name });
     }
@@ -182,16 +168,16 @@ export function readRelease(objects: ServiceObjects): ReleaseView {
   });
 
   if (extraVirtualServices.length > 0) {
-    validations.push({ code: 'multiple-virtual-services', severity: 'warning', subject: [vs, ...extraVirtualServices].map((v) => v!.metadata?.name).join(', ') });
+    validations.push({ code: 'multiple-routing-objects', severity: 'warning', subject: [vs, ...extraVirtualServices].map((v) => v!.metadata?.name).join(', '), kind: 'VirtualService' });
   }
-  if (dr && !objects.service) validations.push({ code: 'destination-rule-host-without-service', severity: 'error', subject: dr.metadata?.name ?? '' });
-  if (vs && managedIndex === undefined) validations.push({ code: 'no-managed-route', severity: 'warning', subject: vs.metadata?.name ?? '' });
+  if ((dr || vs) && !objects.service) validations.push({ code: 'routing-without-service', severity: 'error', subject: (dr ?? vs)!.metadata?.name ?? '', kind: dr ? 'DestinationRule' : 'VirtualService' });
+  if (vs && managedIndex === undefined) validations.push({ code: 'no-managed-route', severity: 'warning', subject: vs.metadata?.name ?? '', kind: 'VirtualService' });
   const total = [...weights.values()].reduce((sum, value) => sum + value, 0);
   if (managedRoute && total !== 100) validations.push({ code: 'weights-not-100', severity: 'error', subject: String(total) });
 
   const discoveredVersions = [
     ...new Set(
-      [...backing.deployments.map((d) => d.spec?.template.metadata?.labels?.[VERSION_LABEL]), ...backing.entries.map((e) => e.spec?.labels?.[VERSION_LABEL])].filter(
+      [...objects.deployments.map((d) => d.spec?.template.metadata?.labels?.[VERSION_LABEL]), ...objects.workloadEntries.map((e) => e.spec?.labels?.[VERSION_LABEL])].filter(
         (value): value is string => Boolean(value),
       ),
     ),
@@ -202,26 +188,19 @@ export function readRelease(objects: ServiceObjects): ReleaseView {
     namespace,
     service: objects.serviceName,
     host: `${objects.serviceName}.${namespace}`,
-    provider: 'istio',
+    provider: ISTIO,
+    routed: Boolean(vs),
     versions,
     otherRoutes,
     routes: routes.map((route) => describeRoute(route, namespace)),
-    virtualService: vs && { kind: 'VirtualService', name: vs.metadata?.name ?? '', resourceVersion: vs.metadata?.resourceVersion ?? '' },
-    destinationRule: dr && { kind: 'DestinationRule', name: dr.metadata?.name ?? '', resourceVersion: dr.metadata?.resourceVersion ?? '' },
+    objects: [...ref('VirtualService', vs, 'routing'), ...ref('DestinationRule', dr, 'version')],
     discoveredVersions,
     managedRouteIndex: managedIndex,
     validations,
     gitOps: gitOpsManager(vs) ?? gitOpsManager(dr),
+    owner: ownerOf(vs),
+    capabilities: ISTIO_CAPABILITIES,
+    trafficServices: [objects.serviceName],
     splitEtag: splitEtagOf(vs?.metadata?.name, weights, rules),
   };
-}
-
-/** The fingerprint of the console-owned state: which VirtualService, its weights, its content rules. */
-export function splitEtagOf(vsName: string | undefined, weights: Map<string, number>, rules: ContentRuleView[]): string {
-  const canonical = JSON.stringify({
-    vs: vsName ?? null,
-    weights: [...weights.entries()].sort(([a], [b]) => a.localeCompare(b)),
-    rules: rules.map((rule) => [rule.version, rule.policy]),
-  });
-  return fingerprint(canonical);
 }

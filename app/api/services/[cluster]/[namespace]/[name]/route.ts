@@ -1,5 +1,5 @@
 import { parseParams, respond } from '@/lib/http/handler';
-import { getRelease } from '@/lib/console/releases';
+import { cachedServiceState, releaseDetail } from '@/lib/console/services';
 import { serviceParams } from '@/lib/k8s/service-params';
 import { releasePermissions, requireAccess, SERVICES } from '@/lib/auth/guard';
 import { requireSession } from '@/lib/auth/request';
@@ -11,7 +11,8 @@ export function GET(request: Request, { params }: { params: Promise<unknown> }) 
     const session = requireSession(request);
     const { cluster, namespace, name } = await parseParams(params, serviceParams);
     await requireAccess(session, cluster, namespace, SERVICES, 'get');
-    const [detail, permissions] = await Promise.all([getRelease(cluster, namespace, name), releasePermissions(session, cluster, namespace)]);
+    const state = await cachedServiceState(cluster, namespace, name);
+    const [detail, permissions] = await Promise.all([releaseDetail(state), releasePermissions(session, cluster, namespace, state)]);
     return { ...detail, permissions };
   });
 }

@@ -3,7 +3,7 @@ import { parseBody, parseParams, respond } from '@/lib/http/handler';
 import { serviceParams } from '@/lib/k8s/service-params';
 import { audited } from '@/lib/auth/audit';
 import { requireMutation } from '@/lib/auth/request';
-import { decide } from '@/lib/release/approvals';
+import { decide } from '@/lib/changes/approvals';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,13 +1,10 @@
 import { z } from 'zod';
 import { parseBody, parseParams, respond } from '@/lib/http/handler';
-import { runIntent } from '@/lib/console/releases';
+import { submitIntent } from '@/lib/console/intents';
 import { intent } from '@/lib/mesh/intents';
 import { serviceParams } from '@/lib/k8s/service-params';
 import { audited } from '@/lib/auth/audit';
 import { requireMutation } from '@/lib/auth/request';
-import { sessionKubeConfig } from '@/lib/auth/user-client';
-import { requireReleasePermission } from '@/lib/auth/guard';
-import { holdForApproval } from '@/lib/release/approvals';
 
 export const dynamic = 'force-dynamic';
 
@@ -22,12 +19,6 @@ export function POST(request: Request, { params }: { params: Promise<unknown> })
     const session = requireMutation(request);
     const { cluster, namespace, name } = await parseParams(params, serviceParams);
     const { mode, intent: wanted } = await parseBody(request, body);
-    return audited({ session, action: `${mode}:${wanted.type}`, cluster, namespace, target: name }, async () => {
-      await requireReleasePermission(session, cluster, namespace, wanted);
-      const held = await holdForApproval(session, cluster, namespace, name, wanted, mode);
-      if (held) return { result: held, objects: [`Release/${name}`] };
-      const result = await runIntent(sessionKubeConfig(session, cluster), session.user.username, cluster, namespace, name, wanted, mode);
-      return { result, objects: result.steps.map((step) => `${step.action} ${step.kind}/${step.name}`) };
-    });
+    return audited({ session, action: `${mode}:${wanted.type}`, cluster, namespace, target: name }, () => submitIntent(session, cluster, namespace, name, wanted, mode));
   });
 }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { parseParams, parseQuery, respond } from '@/lib/http/handler';
-import { HttpError } from '@/lib/http/errors';
-import { clusterTarget } from '@/lib/k8s/clusters';
+import { cachedServiceState } from '@/lib/console/services';
 import { serviceParams } from '@/lib/k8s/service-params';
 import { serviceMetrics } from '@/lib/metrics/service-metrics';
 import { requireAccess, SERVICES } from '@/lib/auth/guard';
@@ -19,10 +18,8 @@ export function GET(request: Request, { params }: { params: Promise<unknown> }) 
     const session = requireSession(request);
     const { cluster, namespace, name } = await parseParams(params, serviceParams);
     const { range } = parseQuery(request, metricsQuery);
-    if (!clusterTarget(cluster)) {
-      throw new HttpError(404, 'NotFound', `Cluster "${cluster}" is not configured`, [{ field: 'cluster', message: `unknown cluster "${cluster}"` }]);
-    }
     await requireAccess(session, cluster, namespace, SERVICES, 'get');
-    return serviceMetrics(cluster, namespace, name, range);
+    const { view } = await cachedServiceState(cluster, namespace, name);
+    return serviceMetrics(cluster, { namespace, services: view.trafficServices }, range);
   });
 }

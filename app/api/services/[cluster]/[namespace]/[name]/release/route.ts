@@ -2,7 +2,7 @@ import { parseBody, parseParams, respond } from '@/lib/http/handler';
 import { serviceParams } from '@/lib/k8s/service-params';
 import { audited } from '@/lib/auth/audit';
 import { requireMutation } from '@/lib/auth/request';
-import { runReleaseAction } from '@/lib/release/control';
+import { runReleaseAction } from '@/lib/progressive/control';
 import { releaseAction } from '@/lib/release/model';
 
 export const dynamic = 'force-dynamic';

@@ -1,11 +1,11 @@
 import { Suspense } from 'react';
-import { VirtualServiceList } from '@/components/virtual-services/virtual-service-list';
+import { RouteObjectList } from '@/components/routes/route-object-list';
 import { TableSkeleton } from '@/components/ui/table-skeleton';
 
-export default function VirtualServicesPage() {
+export default function RoutesPage() {
   return (
     <Suspense fallback={<TableSkeleton />}>
-      <VirtualServiceList />
+      <RouteObjectList />
     </Suspense>
   );
 }

@@ -1,16 +1,15 @@
 import 'server-only';
 import { MetricsUnavailable, queryInstant } from '@/lib/metrics/prometheus';
-import { latencyQuantilePerVersion, requestsPerVersion, successRatePerVersion } from '@/lib/metrics/promql';
-import { durationMs, judge, type AnalysisResult, type ReleaseSpec } from './model';
+import { latencyQuantilePerVersion, requestsPerVersion, successRatePerVersion, type ServiceSelector } from '@/lib/metrics/promql';
+import { durationMs, judge, type AnalysisResult, type ReleaseSpec } from '@/lib/release/model';
 
 /**
  * One metric check of a release's gray version: success rate, p99 latency and request rate over the
  * analysis window, from Istio's standard metrics in Prometheus. Prometheus down or silent is a failed check.
  */
-export async function analyseGray(prometheusUrl: string | undefined, namespace: string, spec: ReleaseSpec, now: Date): Promise<AnalysisResult> {
+export async function analyseGray(prometheusUrl: string | undefined, selector: ServiceSelector, spec: ReleaseSpec, now: Date): Promise<AnalysisResult> {
   const empty = { successRate: null, p99Ms: null, requestsPerSecond: null };
   if (!prometheusUrl) return { ...judge(spec.analysis, empty, now), reason: 'no Prometheus is configured for this cluster' };
-  const selector = { namespace, service: spec.service };
   const window = Math.max(1, Math.round(durationMs(spec.analysis?.window ?? '1m') / 1000));
   const time = Math.floor(now.getTime() / 1000);
   try {

@@ -1,6 +1,6 @@
 /**
  * The progressive-delivery controller on its own, without the web console:
- *   node --conditions=react-server --import tsx lib/release/main.ts
+ *   node --conditions=react-server --import tsx lib/progressive/main.ts
  * Configured like the console (WEIR_KUBECONFIG, WEIR_PROMETHEUS_URL, WEIR_NAMESPACE, WEIR_LEASE_SECONDS, ...).
  * The console runs the same loop in its server process; this entry lets the tests kill and restart it.
  */

@@ -8,16 +8,16 @@ import type { ReleaseView } from '@/lib/mesh/types';
 import type { Session } from '@/lib/auth/session-store';
 import { namespaceAccess, RELEASES } from '@/lib/auth/guard';
 import { sessionKubeConfig } from '@/lib/auth/user-client';
-import { runIntent, type IntentResult } from '@/lib/console/releases';
-import { releaseEvent } from './events';
-import { snapshotOf } from './history';
-import { isActive, needsApproval, type ApprovalItem, type ApprovalRequest, type ReleaseObject, type SplitSnapshot } from './model';
-import { readReleaseObject, updateStatus } from './store';
+import { splitOf } from '@/lib/mesh/split';
+import { releaseEvent } from '@/lib/release/events';
+import { isActive, needsApproval, type ApprovalItem, type ApprovalRequest, type ReleaseObject, type SplitSnapshot } from '@/lib/release/model';
+import { readReleaseObject, updateStatus } from '@/lib/release/store';
+import { runIntent, type IntentResult } from './pipeline';
 
 
 /** The split an intent would leave, for the request's "from → to" (the planner still decides at approval time). */
 export function predictSplit(view: ReleaseView, intent: Intent): SplitSnapshot {
-  const now = snapshotOf(view);
+  const now = splitOf(view);
   switch (intent.type) {
     case 'take-over':
       return { weights: { [intent.version]: 100 }, rules: [] };
@@ -60,7 +60,7 @@ export async function requestChange(session: Session, cluster: string, namespace
     requestedBy: session.user.username,
     requestedAt: new Date().toISOString(),
     summary: describeIntent(intent),
-    from: snapshotOf(view),
+    from: splitOf(view),
     to: predictSplit(view, intent),
     intent,
   };
@@ -161,7 +161,7 @@ export async function decide(
     try {
       const wanted = intentSchema.parse(request.intent);
       const why = `approved by ${user}${comment ? `: ${comment}` : ''}`;
-      await runIntent(sessionKubeConfig(session, cluster), request.requestedBy, cluster, namespace, service, wanted, 'apply', { reason: why });
+      await runIntent({ writer: sessionKubeConfig(session, cluster), actor: request.requestedBy, cluster, namespace, service }, wanted, 'apply', { reason: why });
     } catch (error) {
       // Not carried out: the request is pending again, so it can be rejected or approved once the cause is fixed.
       await updateStatus(identity, namespace, service, (release) => ({
@@ -193,7 +193,7 @@ export async function holdForApproval(session: Session, cluster: string, namespa
     throw new HttpError(409, 'Conflict', `A progressive release of ${release.spec.grayVersion} controls the traffic of ${service} (${release.status!.phase}); abort it, or let it finish, before changing the split by hand`);
   }
   if (mode !== 'apply' || !needsApproval(release?.spec?.approval, intent)) return undefined;
-  const preview = await runIntent(sessionKubeConfig(session, cluster), session.user.username, cluster, namespace, service, intent, 'preview');
+  const { result: preview } = await runIntent({ writer: sessionKubeConfig(session, cluster), actor: session.user.username, cluster, namespace, service }, intent, 'preview');
   const { intent: _intent, ...request } = await requestChange(session, cluster, namespace, service, intent, preview.view);
   return { ...preview, mode: 'requested', request };
 }

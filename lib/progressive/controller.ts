@@ -1,19 +1,20 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { AppsV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { HttpError } from '@/lib/http/errors';
+import { runIntent, type ChangeTarget } from '@/lib/changes/pipeline';
 import type { ClusterTarget } from '@/lib/k8s/clusters';
-import { freshServiceObjects } from '@/lib/k8s/service-objects';
+import { cachedSnapshot } from '@/lib/k8s/snapshots';
+import { clusterCache } from '@/lib/k8s/watch-cache';
 import type { Intent } from '@/lib/mesh/intents';
-import { readRelease } from '@/lib/providers/istio/read';
-import { runIntent } from '@/lib/console/releases';
+import { readService, type ServiceState } from '@/lib/mesh/registry';
+import { splitOf } from '@/lib/mesh/split';
+import { releaseEvent } from '@/lib/release/events';
+import { appendHistory } from '@/lib/release/history';
+import { decide, isActive, stepSplit, type Decision, type PendingAction, type ReleaseObject, type ReleaseSpec, type ReleaseStatus, type SplitSnapshot } from '@/lib/release/model';
+import { replaceStatus, StatusConflict, updateStatus } from '@/lib/release/store';
 import { analyseGray } from './analysis';
-import { releaseEvent } from './events';
-import { appendHistory, snapshotOf } from './history';
 import { LeaseElector } from './lease';
-import { decide, isActive, stepSplit, type Decision, type PendingAction, type ReleaseObject, type ReleaseSpec, type ReleaseStatus, type SplitSnapshot } from './model';
-import { listReleaseObjects, replaceStatus, StatusConflict, updateStatus } from './store';
 
 export const CONTROLLER_USER = 'weir-controller';
 
@@ -81,10 +82,20 @@ export function startController(options: ControllerOptions): RunningController {
   };
 }
 
+/** Release resourceVersions this process has written over: a watch cache still showing one is behind. */
+const superseded = new Map<string, string>();
+
+function remember(before: ReleaseObject, after: ReleaseObject | undefined): void {
+  const uid = before.metadata?.uid;
+  if (uid && after?.metadata?.resourceVersion !== before.metadata?.resourceVersion) superseded.set(uid, before.metadata?.resourceVersion ?? '');
+}
+
 async function reconcileCluster(target: ClusterTarget, prometheusUrl: string | undefined): Promise<void> {
-  const releases = await listReleaseObjects(target.kubeConfig);
+  // From the watch cache: a tick costs no API call; every write below is still resourceVersion-guarded.
+  const releases = await clusterCache(target.name)!.list<ReleaseObject & { metadata: { namespace: string; name: string } }>('releases');
   for (const release of releases) {
     if (release.spec?.strategy !== 'progressive' || !isActive(release.status)) continue;
+    if (superseded.get(release.metadata.uid ?? '') === release.metadata.resourceVersion) continue;
     try {
       await reconcile(target, release, prometheusUrl);
     } catch (error) {
@@ -94,11 +105,25 @@ async function reconcileCluster(target: ClusterTarget, prometheusUrl: string | u
   }
 }
 
+/** The service a Release controls, as the watch cache holds it: the view the controller decides and plans on. */
+async function serviceOf(target: ClusterTarget, release: ReleaseObject): Promise<ServiceState> {
+  return readService(await cachedSnapshot(clusterCache(target.name)!, release.metadata!.namespace!), release.spec!.service);
+}
+
+/** Writes a status computed from `release` and remembers that the cached copy is now behind. */
+async function writeStatus(target: ClusterTarget, release: ReleaseObject, status: ReleaseStatus): Promise<ReleaseObject> {
+  const saved = await replaceStatus(target.kubeConfig, release, status);
+  remember(release, saved);
+  return saved;
+}
+
 /** One controller move on one Release. Exported for tests that drive the loop a tick at a time. */
 export async function reconcile(target: ClusterTarget, release: ReleaseObject, prometheusUrl: string | undefined, now = new Date()): Promise<Decision> {
   let decision = decide(release, now);
+  let state: ServiceState | undefined;
   if (decision.type === 'analyse') {
-    const analysis = await analyseGray(prometheusUrl, release.metadata!.namespace!, release.spec!, now);
+    state = await serviceOf(target, release);
+    const analysis = await analyseGray(prometheusUrl, { namespace: release.metadata!.namespace!, services: state.view.trafficServices }, release.spec!, now);
     decision = decide(release, now, analysis);
   }
   const status = release.status!;
@@ -108,10 +133,10 @@ export async function reconcile(target: ClusterTarget, release: ReleaseObject, p
     case 'analyse':
       return decision;
     case 'finish-pending':
-      await finish(target, release);
+      await finish(target, release, await serviceOf(target, release));
       return decision;
     case 'record-check':
-      await replaceStatus(identity, release, {
+      await writeStatus(target, release, {
         ...status,
         failedChecks: decision.failedChecks,
         lastAnalysis: decision.analysis,
@@ -120,10 +145,10 @@ export async function reconcile(target: ClusterTarget, release: ReleaseObject, p
       });
       return decision;
     case 'request-approval': {
-      const view = await viewOf(target, release);
+      state ??= await serviceOf(target, release);
       const id = `${status.run!.id}-${decision.kind}-${decision.step}`;
       const to = decision.kind === 'promotion' ? { [release.spec!.grayVersion!]: 100 } : stepSplit(release.spec!, decision.weight, []);
-      const saved = await replaceStatus(identity, release, {
+      const saved = await writeStatus(target, release, {
         ...status,
         phase: 'WaitingApproval',
         waitingFor: id,
@@ -141,7 +166,7 @@ export async function reconcile(target: ClusterTarget, release: ReleaseObject, p
               decision.kind === 'promotion'
                 ? `promote ${release.spec!.grayVersion}: it takes over all traffic`
                 : `step ${decision.step}: ${release.spec!.grayVersion} to ${decision.weight}%`,
-            from: snapshotOf(view),
+            from: splitOf(state.view),
             to: { weights: Object.fromEntries(Object.entries(to).filter(([, weight]) => weight > 0)), rules: [] },
             run: status.run!.id,
             step: decision.step,
@@ -154,53 +179,64 @@ export async function reconcile(target: ClusterTarget, release: ReleaseObject, p
     case 'step':
     case 'promote':
     case 'rollback': {
-      const view = await viewOf(target, release);
+      state ??= await serviceOf(target, release);
       const pending: PendingAction = {
         kind: decision.type,
         step: decision.type === 'step' ? decision.step : (status.currentStep ?? 0),
         weight: decision.type === 'step' ? decision.weight : decision.type === 'promote' ? 100 : 0,
-        from: snapshotOf(view),
+        from: splitOf(state.view),
         reason: decision.reason,
         user: decision.type === 'step' ? CONTROLLER_USER : decision.user,
       };
       // Written down first, against the resourceVersion the decision was made on: if anything changed the
       // Release since it was read, this write fails and nothing is applied.
-      const saved = await replaceStatus(identity, release, {
+      const saved = await writeStatus(target, release, {
         ...status,
         pending,
         phase: decision.type === 'promote' ? 'Promoting' : status.phase,
         ...(decision.analysis ? { lastAnalysis: decision.analysis } : {}),
       });
-      await finish(target, saved);
+      await finish(target, saved, state);
       return decision;
     }
   }
 }
 
-async function viewOf(target: ClusterTarget, release: ReleaseObject) {
-  return readRelease(await freshServiceObjects(target.kubeConfig, target.name, release.metadata!.namespace!, release.spec!.service));
-}
-
-/** Carries out `status.pending` (idempotently: a split already in place is left alone) and records it once. */
-async function finish(target: ClusterTarget, release: ReleaseObject): Promise<void> {
+/**
+ * Carries out `status.pending` (idempotently: a split already in place is left alone) and records it once.
+ * A step costs three API calls: the pending write before this, the routing write, and this record, which is
+ * written against the Release as the pending write returned it; only when something else changed the Release
+ * meanwhile is it re-read.
+ */
+async function finish(target: ClusterTarget, release: ReleaseObject, state: ServiceState): Promise<void> {
   const pending = release.status!.pending!;
   const spec = release.spec!;
   const { namespace, name } = release.metadata as { namespace: string; name: string };
   let failure: string | undefined;
+  let after: SplitSnapshot = splitOf(state.view);
   try {
-    await applyPending(target, release, pending);
+    after = splitOf((await applyPending(target, release, pending, state)).view);
   } catch (error) {
     failure = messageOf(error);
   }
-  const after = snapshotOf(await viewOf(target, release));
   const now = new Date().toISOString();
-  const saved = await updateStatus(target.kubeConfig, namespace, name, (current) => {
+  let recorded = false;
+  const record = (current: ReleaseObject): ReleaseStatus | undefined => {
     const status = current.status ?? {};
     // Someone else finished (or replaced) this action meanwhile: record nothing twice.
-    if (!status.pending || status.pending.kind !== pending.kind || status.pending.step !== pending.step) return undefined;
+    recorded = Boolean(status.pending && status.pending.kind === pending.kind && status.pending.step === pending.step);
+    if (!recorded) return undefined;
     return failure ? failedStatus(status, pending, failure, now) : doneStatus(status, spec, pending, after, now);
-  });
-  if (!saved) return;
+  };
+  let saved: ReleaseObject | undefined;
+  const first = record(release);
+  try {
+    if (first) saved = await writeStatus(target, release, first);
+  } catch (error) {
+    if (!(error instanceof StatusConflict)) throw error;
+    saved = await updateStatus(target.kubeConfig, namespace, name, record);
+  }
+  if (!saved || !recorded) return;
   if (failure) {
     await releaseEvent(target.kubeConfig, saved, 'Warning', 'ReleaseStepFailed', `${pending.kind} ${pending.step} failed: ${failure}`);
   } else if (pending.kind === 'promote') {
@@ -242,43 +278,41 @@ function failedStatus(status: ReleaseStatus, pending: PendingAction, failure: st
   return { ...base, phase: 'Failed', message: `${pending.kind} failed: ${failure}` };
 }
 
-async function applyPending(target: ClusterTarget, release: ReleaseObject, pending: PendingAction): Promise<void> {
+/**
+ * The routing changes of a pending action, through the write pipeline as the console, on the state the
+ * controller holds (each change hands its resulting state to the next). Returns the service afterwards.
+ */
+async function applyPending(target: ClusterTarget, release: ReleaseObject, pending: PendingAction, held: ServiceState): Promise<ServiceState> {
   const spec = release.spec!;
-  const { namespace } = release.metadata as { namespace: string };
-  const run = (intent: Intent) => runIntent(target.kubeConfig, CONTROLLER_USER, target.name, namespace, spec.service, intent, 'apply', { record: false });
-  const view = await viewOf(target, release);
-  const weightOf = (version: string) => view.versions.find((v) => v.name === version)?.weight ?? 0;
-  const hasRules = view.versions.some((v) => v.rules.length > 0);
+  const change: ChangeTarget = { writer: target.kubeConfig, actor: CONTROLLER_USER, cluster: target.name, namespace: release.metadata!.namespace!, service: spec.service };
+  let state = held;
+  const run = async (intent: Intent) => {
+    state = (await runIntent(change, intent, 'apply', { record: false, state })).state;
+  };
+  const weightOf = (version: string) => state.view.versions.find((v) => v.name === version)?.weight ?? 0;
+  const hasRules = () => state.view.versions.some((v) => v.rules.length > 0);
 
   if (pending.kind === 'step') {
-    const weights = stepSplit(spec, pending.weight, view.versions.map((v) => v.name));
+    const weights = stepSplit(spec, pending.weight, state.view.versions.map((v) => v.name));
     const already = Object.entries(weights).every(([version, weight]) => weightOf(version) === weight);
-    if (!already) await run({ type: 'set-weights', expected: view.splitEtag, weights });
-    return;
+    if (!already) await run({ type: 'set-weights', expected: state.view.splitEtag, weights });
+    return state;
   }
   if (pending.kind === 'promote') {
-    if (weightOf(spec.grayVersion!) !== 100 || hasRules) await run({ type: 'take-over', expected: view.splitEtag, version: spec.grayVersion! });
-    if (spec.deleteOldVersion && view.versions.some((v) => v.name === spec.stableVersion)) {
-      const fresh = await viewOf(target, release);
-      await run({ type: 'delete-version', expected: fresh.splitEtag, version: spec.stableVersion!, keepWorkload: false });
+    if (weightOf(spec.grayVersion!) !== 100 || hasRules()) await run({ type: 'take-over', expected: state.view.splitEtag, version: spec.grayVersion! });
+    if (spec.deleteOldVersion && state.view.versions.some((v) => v.name === spec.stableVersion)) {
+      await run({ type: 'delete-version', expected: state.view.splitEtag, version: spec.stableVersion!, keepWorkload: false });
     }
-    return;
+    return state;
   }
   // Rollback: stable takes all traffic back (content rules to the gray version go too), then the gray
   // version's Deployments scale to 0, in that order, so no request is routed to a version going away.
-  if (weightOf(spec.stableVersion!) !== 100 || hasRules) await run({ type: 'take-over', expected: view.splitEtag, version: spec.stableVersion! });
-  const gray = view.versions.find((v) => v.name === spec.grayVersion);
-  for (const workload of gray?.workloads ?? []) {
-    if (workload.kind === 'Deployment') await scaleToZero(target.kubeConfig, namespace, workload.name);
+  if (weightOf(spec.stableVersion!) !== 100 || hasRules()) await run({ type: 'take-over', expected: state.view.splitEtag, version: spec.stableVersion! });
+  const gray = state.view.versions.find((v) => v.name === spec.grayVersion);
+  if (gray && gray.desired > 0 && gray.workloads.some((w) => w.form === 'pods')) {
+    await run({ type: 'scale-version', expected: state.view.splitEtag, version: gray.name, replicas: 0 });
   }
-}
-
-async function scaleToZero(identity: KubeConfig, namespace: string, name: string): Promise<void> {
-  const api = identity.makeApiClient(AppsV1Api);
-  const deployment = await api.readNamespacedDeployment({ name, namespace });
-  if (deployment.spec?.replicas === 0) return;
-  // Replace with the resourceVersion just read: a concurrent change is a conflict, not an overwrite.
-  await api.replaceNamespacedDeployment({ name, namespace, body: { ...deployment, spec: { ...deployment.spec!, replicas: 0 } } });
+  return state;
 }
 
 function messageOf(error: unknown): string {

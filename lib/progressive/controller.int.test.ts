@@ -5,7 +5,7 @@ import { adminApi } from '../../test/sandbox-client.ts';
 import { signIn } from '../../test/console-session.ts';
 import { podinfoNamespace, startControllerProcess, stopProcess } from '../../test/podinfo.ts';
 import type { VirtualService } from '@/lib/providers/istio/types';
-import type { ProgressiveSettings, ReleaseObject } from './model';
+import type { ProgressiveSettings, ReleaseObject } from '@/lib/release/model';
 
 const sandbox = inject('sandbox');
 process.env.WEIR_KUBECONFIG = sandbox.consoleKubeconfig;

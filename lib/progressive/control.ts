@@ -3,16 +3,16 @@ import { randomUUID } from 'node:crypto';
 import { ApiException, KubernetesObjectApi, type KubeConfig } from '@kubernetes/client-node';
 import { HttpError } from '@/lib/http/errors';
 import { consoleIdentity } from '@/lib/k8s/clusters';
-import { freshServiceObjects } from '@/lib/k8s/service-objects';
-import { readRelease } from '@/lib/providers/istio/read';
+import { splitOf } from '@/lib/mesh/split';
+import { cachedServiceState } from '@/lib/changes/state';
 import type { Session } from '@/lib/auth/session-store';
 import { RELEASES, requireAccess } from '@/lib/auth/guard';
 import { sessionKubeConfig } from '@/lib/auth/user-client';
-import { canApprove } from './approvals';
-import { releaseEvent } from './events';
-import { appendHistory, snapshotOf } from './history';
-import { isActive, type ApprovalPolicy, type ReleaseAction, type ReleaseObject, type ReleaseSpec, type ReleaseStatus } from './model';
-import { readReleaseObject, releaseRef, updateStatus } from './store';
+import { canApprove } from '@/lib/changes/approvals';
+import { releaseEvent } from '@/lib/release/events';
+import { appendHistory } from '@/lib/release/history';
+import { isActive, type ApprovalPolicy, type ReleaseAction, type ReleaseObject, type ReleaseSpec, type ReleaseStatus } from '@/lib/release/model';
+import { readReleaseObject, releaseRef, updateStatus } from '@/lib/release/store';
 
 const POLICY_RANK: Record<ApprovalPolicy, number> = { none: 0, beforePromotion: 1, beforeEveryStep: 2 };
 
@@ -43,8 +43,8 @@ export async function runReleaseAction(session: Session, cluster: string, namesp
   const user = session.user.username;
   const identity = consoleIdentity(cluster);
   await requireAccess(session, cluster, namespace, RELEASES, 'update');
-  const view = readRelease(await freshServiceObjects(identity, cluster, namespace, service));
-  const split = snapshotOf(view);
+  const { view } = await cachedServiceState(cluster, namespace, service);
+  const split = splitOf(view);
   const now = new Date().toISOString();
   const entry = (action: string, reason?: string) => ({ time: now, user, action, from: split, to: split, ...(reason ? { reason } : {}) });
 
@@ -65,8 +65,8 @@ export async function runReleaseAction(session: Session, cluster: string, namesp
     const gray = view.versions.find((version) => version.name === settings.grayVersion);
     if (!stable) throw new HttpError(400, 'BadRequest', `${settings.stableVersion} is not a version of ${service}`, [{ field: 'settings.stableVersion', message: 'is not a routed version' }]);
     if (!gray) throw new HttpError(400, 'BadRequest', `${settings.grayVersion} is not a version of ${service}; add it first (at 0%)`, [{ field: 'settings.grayVersion', message: 'is not a routed version' }]);
-    if (gray.workloads.some((workload) => workload.kind === 'Deployment') && gray.desired === 0) {
-      throw new HttpError(400, 'BadRequest', `${settings.grayVersion} has no replicas; scale it up before releasing it`, [{ field: 'settings.grayVersion', message: 'has no replicas' }]);
+    if (gray.workloads.some((workload) => workload.form === 'pods') && gray.desired === 0) {
+      throw new HttpError(400, 'BadRequest', `${settings.grayVersion} has no replicas; scale it up (Scale in its row) before releasing it`, [{ field: 'settings.grayVersion', message: 'has no replicas' }]);
     }
     const existing = await readReleaseObject(identity, namespace, service);
     if (isActive(existing?.status)) throw new HttpError(409, 'Conflict', `A release of ${existing!.spec?.grayVersion} is already in progress (${existing!.status!.phase})`);

@@ -1,0 +1,23 @@
+import type { Plan } from '@/lib/mesh/types';
+import { objectDiff, objectYaml } from './object-yaml';
+
+/** One step of a plan as the preview shows it: what changes, as a diff, and the YAML to commit instead. */
+export interface PreviewStep {
+  action: string;
+  kind: string;
+  name: string;
+  diff?: string;
+  yaml?: string;
+  replicas?: number;
+}
+
+/** The plan in the words and diffs the review step shows. */
+export function previewOf(plan: Plan): PreviewStep[] {
+  return plan.steps.map((step) => {
+    if (step.action === 'wait-ready') return { action: step.action, kind: 'Deployment', name: step.deployment.name, replicas: step.replicas };
+    const name = `${step.object.kind}/${step.object.metadata?.name}`;
+    const before = step.action === 'create' ? undefined : step.action === 'replace' ? step.before : step.object;
+    const after = step.action === 'delete' ? undefined : step.object;
+    return { action: step.action, kind: step.object.kind ?? '', name: step.object.metadata?.name ?? '', diff: objectDiff(name, before, after), yaml: after ? objectYaml(after) : undefined };
+  });
+}

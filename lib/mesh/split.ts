@@ -1,0 +1,24 @@
+import { fingerprint } from './etag';
+import type { ContentRuleView, ReleaseView, SplitSnapshot } from './types';
+
+/** The split a view shows, as the history and approval requests record it. */
+export function splitOf(view: ReleaseView): SplitSnapshot {
+  return {
+    weights: Object.fromEntries(view.versions.filter((v) => v.weight > 0).map((v) => [v.name, v.weight])),
+    rules: view.versions.flatMap((v) => v.rules.map((rule) => ({ version: v.name, policy: rule.policy }))),
+  };
+}
+
+/**
+ * The fingerprint of the console-owned state: which object routes, its weights as written, its content rules.
+ * Two reads of the same split give the same string; any change to what a wizard edits gives another.
+ */
+export function splitEtagOf(routingObject: string | undefined, weights: Iterable<[string, number]>, rules: ContentRuleView[]): string {
+  return fingerprint(
+    JSON.stringify({
+      route: routingObject ?? null,
+      weights: [...weights].sort(([a], [b]) => a.localeCompare(b)),
+      rules: rules.map((rule) => [rule.version, rule.policy]),
+    }),
+  );
+}

@@ -1,0 +1,181 @@
+import { invalid } from '@/lib/mesh/errors';
+import type {
+  addVersionIntent,
+  createRoutingIntent,
+  deleteVersionIntent,
+  restoreSplitIntent,
+  setContentRuleIntent,
+  setWeightsIntent,
+  takeOverIntent,
+} from '@/lib/mesh/intents';
+import {
+  MANAGED_BY,
+  backendNameOf,
+  clone,
+  currentWeights,
+  deploymentDeletes,
+  grayDeployment,
+  grayWorkloadSteps,
+  newVersionService,
+  replaceStep,
+  requireCreatable,
+  requireDeletable,
+  requireNewVersion,
+  requireReady,
+  requireWeightsServable,
+  versionOf,
+  versionService,
+  versionServiceDeletes,
+  type Input,
+} from '@/lib/mesh/plan-common';
+import type { Plan, PlanStep, ReleaseView } from '@/lib/mesh/types';
+import { setWeight } from '@/lib/mesh/weights';
+import { isLocalService } from './describe';
+import { HTTP_ROUTES } from './kinds';
+import { backendVersion, type GatewayObjects } from './read';
+import { contentRule, matchesOf, newBackendRef, withBackendWeights, withoutVersion } from './rule-edits';
+import type { BackendRef, HTTPRoute, RouteRule } from './types';
+
+interface Routing {
+  route: HTTPRoute;
+  rules: RouteRule[];
+  managed: number;
+  versionOf: (ref: BackendRef) => string | undefined;
+  backendName: (version: string) => string;
+  /** The port new backendRefs name: the one the managed rule's backends use, else the Service's first. */
+  port: number | undefined;
+}
+
+function routing(objects: GatewayObjects, view: ReleaseView): Routing {
+  const [route] = objects.routes;
+  if (!route) throw invalid(`${view.host} has no routing yet: create its routing first`);
+  if (view.managedRouteIndex === undefined) throw invalid(`HTTPRoute ${route.metadata?.name} has no catch-all rule to ${view.host} the console can manage`);
+  const rules = route.spec?.rules ?? [];
+  const managed = view.managedRouteIndex;
+  const versionOf = (ref: BackendRef) => (isLocalService(ref, objects.namespace) && objects.members.has(ref.name) ? backendVersion(objects, ref) : undefined);
+  const backendName = (version: string) => backendNameOf(view, version);
+  const port = rules[managed]!.backendRefs?.find((ref) => ref.port !== undefined)?.port ?? objects.service?.spec?.ports?.[0]?.port;
+  return { route, rules, managed, versionOf, backendName, port };
+}
+
+function withRules(route: HTTPRoute, rules: RouteRule[]): HTTPRoute {
+  const next = clone(route);
+  next.spec = { ...next.spec, rules };
+  return next;
+}
+
+/** HTTPRoute writes carry no status: the implementation (istiod) owns it. */
+function routeStep(route: HTTPRoute, rules: RouteRule[]): PlanStep[] {
+  const { status: _status, ...before } = route;
+  return replaceStep(before, withRules(before, rules));
+}
+
+/** Throws a field error for what HTTPRoute cannot express (a prefix header match) before anything is planned. */
+function requireSupported(policy: Input<typeof setContentRuleIntent>['policy'], field: string): void {
+  if (policy) matchesOf(policy, field);
+}
+
+/**
+ * HTTPRoute for a Service that has none, the way Istio's ambient docs do it: parent = the Service (GAMMA), one
+ * Service per version, all traffic to the stable version's. Version Services are created first.
+ */
+export function planCreateRouting(objects: GatewayObjects, view: ReleaseView, intent: Input<typeof createRoutingIntent>): Plan {
+  const root = requireCreatable(objects, view, intent);
+  const existing = new Map(view.versions.map((version) => [version.name, version.backend?.name]));
+  const services = view.discoveredVersions.filter((version) => !existing.has(version)).map((version) => versionService(root, version));
+  const port = root.spec?.ports?.[0]?.port;
+  const route: HTTPRoute = {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: HTTP_ROUTES.kind,
+    metadata: { name: objects.serviceName, namespace: objects.namespace, labels: MANAGED_BY },
+    spec: {
+      parentRefs: [{ group: '', kind: 'Service', name: objects.serviceName, ...(port === undefined ? {} : { port }) }],
+      rules: [{ backendRefs: [newBackendRef(existing.get(intent.stableVersion) ?? `${objects.serviceName}-${intent.stableVersion}`, port, 100)] }],
+    },
+  };
+  return { steps: [...services.map((object): PlanStep => ({ action: 'create', object })), { action: 'create', object: route }] };
+}
+
+/** Gray version: Deployment → (wait until Ready if it will get traffic) → its Service → backendRef (and rule). */
+export function planAddVersion(objects: GatewayObjects, view: ReleaseView, intent: Input<typeof addVersionIntent>): Plan {
+  const r = routing(objects, view);
+  const stable = requireNewVersion(view, intent.version);
+  requireSupported(intent.policy ?? null, 'policy');
+  const deployment = grayDeployment(objects, stable, intent);
+  const service = newVersionService(objects, intent.version);
+  const weights = setWeight({ ...currentWeights(view), [intent.version]: 0 }, intent.version, intent.weight, { first: stable.name });
+  const backendName = (version: string) => (version === intent.version ? service.metadata!.name! : r.backendName(version));
+  const rules = [...r.rules];
+  rules[r.managed] = withBackendWeights(rules[r.managed]!, weights, r.versionOf, backendName, r.port);
+  if (intent.policy) rules.splice(r.managed, 0, contentRule(intent.policy, service.metadata!.name!, r.port));
+  return {
+    steps: [...grayWorkloadSteps(deployment, intent.replicas, intent.weight > 0 || Boolean(intent.policy)), { action: 'create', object: service }, ...routeStep(r.route, rules)],
+  };
+}
+
+/** New weights on the managed rule, written to add up to 100; every version that gets traffic must be ready. */
+export function planSetWeights(objects: GatewayObjects, view: ReleaseView, intent: Input<typeof setWeightsIntent>): Plan {
+  const r = routing(objects, view);
+  requireWeightsServable(view, intent.weights);
+  const rules = [...r.rules];
+  rules[r.managed] = withBackendWeights(rules[r.managed]!, intent.weights, r.versionOf, r.backendName, r.port);
+  return { steps: routeStep(r.route, rules) };
+}
+
+/** Sets (or, with a null policy, removes) the rule that sends matching requests to a version, before the catch-all. */
+export function planSetContentRule(objects: GatewayObjects, view: ReleaseView, intent: Input<typeof setContentRuleIntent>): Plan {
+  const r = routing(objects, view);
+  const version = versionOf(view, intent.version);
+  requireSupported(intent.policy, 'policy');
+  if (intent.policy) requireReady(version, 'version');
+  const owned = new Set(version.rules.map((rule) => rule.index));
+  const firstOwned = version.rules[0]?.index;
+  const next: RouteRule[] = [];
+  r.rules.forEach((rule, index) => {
+    const insertHere = intent.policy && (index === firstOwned || (firstOwned === undefined && index === r.managed));
+    if (insertHere) next.push(contentRule(intent.policy!, r.backendName(intent.version), r.port, index === firstOwned ? rule : undefined));
+    if (!owned.has(index)) next.push(rule);
+  });
+  return { steps: routeStep(r.route, next) };
+}
+
+/** The console's content rules replaced by `rules` (before the catch-all rule) and the catch-all given `weights`. */
+function withSplit(objects: GatewayObjects, view: ReleaseView, weights: Record<string, number>, rules: Input<typeof restoreSplitIntent>['rules']): PlanStep[] {
+  const r = routing(objects, view);
+  const ruleIndexes = new Set(view.versions.flatMap((version) => version.rules.map((rule) => rule.index)));
+  const next = r.rules.flatMap((rule, index) => {
+    if (index === r.managed) {
+      return [
+        ...rules.map((item, position) => contentRule(item.policy, r.backendName(item.version), r.port, undefined, `rules.${position}.policy`)),
+        withBackendWeights(rule, weights, r.versionOf, r.backendName, r.port),
+      ];
+    }
+    return ruleIndexes.has(index) ? [] : [rule];
+  });
+  return routeStep(r.route, next);
+}
+
+/** One version gets 100% (the others' backends stay at 0) and every content rule the console manages goes. */
+export function planTakeOver(objects: GatewayObjects, view: ReleaseView, intent: Input<typeof takeOverIntent>): Plan {
+  requireReady(versionOf(view, intent.version), 'version');
+  return { steps: withSplit(objects, view, { [intent.version]: 100 }, []) };
+}
+
+/** An earlier split again: its weights, and its content rules in place of the current ones. */
+export function planRestoreSplit(objects: GatewayObjects, view: ReleaseView, intent: Input<typeof restoreSplitIntent>): Plan {
+  requireWeightsServable(view, intent.weights);
+  intent.rules.forEach((rule, index) => requireReady(versionOf(view, rule.version, `rules.${index}.version`), `rules.${index}.version`));
+  return { steps: withSplit(objects, view, intent.weights, intent.rules) };
+}
+
+/**
+ * backendRef → version Service → Deployments; refused while the version gets traffic. A Service other routes
+ * also send to, or the root Service itself, is left in place.
+ */
+export function planDeleteVersion(objects: GatewayObjects, view: ReleaseView, intent: Input<typeof deleteVersionIntent>): Plan {
+  const r = routing(objects, view);
+  const version = requireDeletable(view, intent);
+  const rules = [...r.rules];
+  rules[r.managed] = withoutVersion(rules[r.managed]!, version.name, r.versionOf);
+  return { steps: [...routeStep(r.route, rules), ...versionServiceDeletes(objects, version, objects.sharedBackends), ...deploymentDeletes(objects, version, intent.keepWorkload)] };
+}

@@ -1,0 +1,71 @@
+import { invalid } from '@/lib/mesh/errors';
+import type { ContentCondition, ContentPolicy } from '@/lib/mesh/types';
+import type { BackendRef, HeaderMatch, RouteMatch, RouteRule } from './types';
+
+/*
+ * Edits of the parts of an HTTPRoute the console owns: the weights of the managed rule's backendRefs and the
+ * content rules it adds. Each takes a rule and returns a new one; every field it does not own (filters,
+ * timeouts, a backend's filters, unknown fields) is spread through as is.
+ */
+
+/** What a backendRef Weir writes looks like, with the API's defaults spelled out so the stored object equals the plan. */
+export function newBackendRef(name: string, port: number | undefined, weight?: number): BackendRef {
+  return { group: '', kind: 'Service', name, ...(port === undefined ? {} : { port }), ...(weight === undefined ? {} : { weight }) };
+}
+
+/**
+ * Sets the weights of the managed rule. Backends already there keep their place and fields and take their
+ * version's weight (0 when it has none: the entry stays, sending nothing); versions with weight that have no
+ * backend yet are appended. A version named twice gets its weight on the first entry.
+ */
+export function withBackendWeights(
+  rule: RouteRule,
+  weights: Record<string, number>,
+  versionOf: (ref: BackendRef) => string | undefined,
+  backendName: (version: string) => string,
+  port: number | undefined,
+): RouteRule {
+  const placed = new Set<string>();
+  const backendRefs = (rule.backendRefs ?? []).map((ref) => {
+    const version = versionOf(ref);
+    if (version === undefined) return ref;
+    const weight = placed.has(version) ? 0 : (weights[version] ?? 0);
+    placed.add(version);
+    return { ...ref, weight };
+  });
+  for (const [version, weight] of Object.entries(weights)) {
+    if (weight > 0 && !placed.has(version)) backendRefs.push(newBackendRef(backendName(version), port, weight));
+  }
+  return { ...rule, backendRefs };
+}
+
+/** The rule without the backends of one version (a version being deleted). */
+export function withoutVersion(rule: RouteRule, version: string, versionOf: (ref: BackendRef) => string | undefined): RouteRule {
+  return { ...rule, backendRefs: (rule.backendRefs ?? []).filter((ref) => versionOf(ref) !== version) };
+}
+
+function headerMatch(condition: ContentCondition, field: string): HeaderMatch {
+  if (condition.on === 'cookie') return { type: 'RegularExpression', name: 'cookie', value: condition.value };
+  if (condition.operator === 'prefix') {
+    throw invalid('Gateway API matches headers exactly or by regular expression, not by prefix', [
+      { field, message: `HTTPRoute has no prefix header match: use a regular expression such as ^${condition.value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*` },
+    ]);
+  }
+  return { type: condition.operator === 'regex' ? 'RegularExpression' : 'Exact', name: condition.name, value: condition.value };
+}
+
+const ANY_PATH = { type: 'PathPrefix', value: '/' } as const;
+
+/** HTTPRoute matches for a content policy: one match for "all", one match per condition for "any". */
+export function matchesOf(policy: ContentPolicy, field = 'policy'): RouteMatch[] {
+  const headers = policy.conditions.map((condition, index) => headerMatch(condition, `${field}.conditions.${index}.operator`));
+  if (policy.match === 'all') return [{ path: { ...ANY_PATH }, headers }];
+  return headers.map((header) => ({ path: { ...ANY_PATH }, headers: [header] }));
+}
+
+/** A rule sending matching requests to one version's Service; `base` keeps the fields of the rule it replaces. */
+export function contentRule(policy: ContentPolicy, backend: string, port: number | undefined, base?: RouteRule, field?: string): RouteRule {
+  const [first] = base?.backendRefs ?? [];
+  const ref = first ? { ...first, name: backend } : newBackendRef(backend, port);
+  return { ...base, matches: matchesOf(policy, field), backendRefs: [ref] };
+}

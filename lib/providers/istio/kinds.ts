@@ -1,0 +1,8 @@
+import type { KindInfo } from '@/lib/k8s/kinds';
+
+const istio = (plural: string, kind: string): KindInfo => ({ key: plural, group: 'networking.istio.io', version: 'v1', plural, kind, namespaced: true });
+
+export const VIRTUAL_SERVICES = istio('virtualservices', 'VirtualService');
+export const DESTINATION_RULES = istio('destinationrules', 'DestinationRule');
+export const WORKLOAD_ENTRIES = istio('workloadentries', 'WorkloadEntry');
+export const SERVICE_ENTRIES = istio('serviceentries', 'ServiceEntry');
