@@ -1,9 +1,11 @@
 /**
  * Istio's standard request metrics, as the destination sidecar would export them, plus per-version counts
- * since start for tests (`/split`).
+ * since start for tests (`/split`). The metrics name the Service that answered (a backend Service, under
+ * HTTPRoute or TrafficSplit routing); the counts go by the Service the client called, so a test can ask
+ * for the split of `hello` while the metrics say `hello-v1` and `hello-v2`.
  */
 import { Counter, Histogram, Registry } from 'prom-client';
-import type { RequestOutcome } from './simulate-request';
+import type { RequestOutcome } from './simulate-request.ts';
 
 /** The histogram buckets Istio's proxies use for istio_request_duration_milliseconds. */
 export const ISTIO_DURATION_BUCKETS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000];
@@ -74,7 +76,7 @@ export class IstioMetrics {
     children.requests.inc();
     children.duration.observe(outcome.latencyMs);
 
-    const splitKey = `${outcome.destinationServiceNamespace}/${outcome.destinationServiceName}`;
+    const splitKey = `${outcome.calledService.namespace}/${outcome.calledService.name}`;
     let split = this.splits.get(splitKey);
     if (!split) this.splits.set(splitKey, (split = { total: 0, versions: {}, responseCodes: {} }));
     split.total += 1;
@@ -82,7 +84,7 @@ export class IstioMetrics {
     split.responseCodes[code] = (split.responseCodes[code] ?? 0) + 1;
   }
 
-  /** Requests per version (and per response code) a Service received since the simulator started. */
+  /** Requests per version (and per response code) that callers of a Service sent since the simulator started. */
   split(namespace: string, service: string): SplitCounts {
     const split = this.splits.get(`${namespace}/${service}`);
     return split ? structuredClone(split) : { total: 0, versions: {}, responseCodes: {} };

@@ -5,7 +5,7 @@
  * WEIR_SIM_RATE, WEIR_SIM_GRAY_SHARE. Prints `listening on URL` once the watches have synced.
  */
 import { parseArgs } from 'node:util';
-import { startSimulator } from './simulator';
+import { startSimulator } from './simulator.ts';
 
 const { values } = parseArgs({
   options: {

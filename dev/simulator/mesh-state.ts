@@ -1,75 +1,108 @@
 /**
  * The simulator's view of the cluster: one list+watch per kind the mesh data plane cares about, in all
  * namespaces, kept in memory. A generation counter tells the request loop when to rebuild its routing table.
+ * A kind the API server does not serve (its CRD is not installed) counts as listed and empty, and is
+ * retried with backoff, so one missing CRD never holds up the others.
  */
 import { KubernetesObjectApi, makeInformer, type Informer, type KubeConfig, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
-import { KINDS, apiVersionOf, collectionPath, type KindKey } from '@/lib/k8s/kinds';
-
-export const WATCHED_KINDS = ['virtualservices', 'destinationrules', 'services', 'pods', 'deployments', 'workloadentries'] as const satisfies KindKey[];
-export type WatchedKind = (typeof WATCHED_KINDS)[number];
+import { WATCHED_KINDS, apiVersionOf, collectionPath, type WatchedKindKey } from './kinds.ts';
 
 type CachingInformer = Informer<KubernetesObject> & ObjectCache<KubernetesObject>;
 
+const KEYS = Object.keys(WATCHED_KINDS) as WatchedKindKey[];
 const MAX_BACKOFF_MS = 30_000;
 
+/** True for the errors that mean "this API is not served": discovery or the list answered 404. */
+function notServed(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: number; message?: string };
+  return code === 404 || /Unrecognized API version and kind/.test(message ?? '');
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 export class MeshState {
-  /** Bumped on every add / update / delete. */
+  /** Bumped on every add / update / delete, and when a kind appears or disappears. */
   generation = 0;
-  private readonly informers = new Map<WatchedKind, CachingInformer>();
-  private readonly synced = new Set<WatchedKind>();
-  private readonly restarts = new Map<WatchedKind, number>();
+  private readonly informers = new Map<WatchedKindKey, CachingInformer>();
+  private readonly synced = new Set<WatchedKindKey>();
+  private readonly absent = new Set<WatchedKindKey>();
+  private readonly restarts = new Map<WatchedKindKey, number>();
+  /** Errors an informer reported while `start()` ran: it reports a failed list that way instead of throwing. */
+  private readonly startErrors = new Map<WatchedKindKey, unknown>();
+  private readonly starting = new Set<WatchedKindKey>();
   private stopped = false;
 
   constructor(kubeConfig: KubeConfig) {
-    const api = kubeConfig.makeApiClient(KubernetesObjectApi);
-    for (const key of WATCHED_KINDS) {
-      const info = KINDS[key];
-      const informer = makeInformer(kubeConfig, collectionPath(info), () => api.list(apiVersionOf(info), info.kind));
+    for (const key of KEYS) {
+      const kind = WATCHED_KINDS[key];
+      // A fresh client per list: KubernetesObjectApi caches discovery, and would keep missing a CRD installed later.
+      const list = () => kubeConfig.makeApiClient(KubernetesObjectApi).list(apiVersionOf(kind), kind.kind);
+      const informer = makeInformer(kubeConfig, collectionPath(kind), list);
       const bump = () => (this.generation += 1);
       informer.on('add', bump);
       informer.on('update', bump);
       informer.on('delete', bump);
       // client-node's informer stops on an unexpected error (API server restart, missing CRD): restart it.
-      informer.on('error', (error) => this.restartLater(key, error));
+      informer.on('error', (error) => (this.starting.has(key) ? this.startErrors.set(key, error) : this.restartLater(key, error)));
       this.informers.set(key, informer);
     }
   }
 
-  /** Starts every watch; resolves once each kind has listed once, or after `timeoutMs`. */
+  /** Starts every watch; resolves once each kind has listed once (or is known not to be served), or after `timeoutMs`. */
   async start(timeoutMs = 15_000): Promise<boolean> {
-    for (const key of WATCHED_KINDS) void this.startKind(key);
+    for (const key of KEYS) void this.startKind(key);
     const deadline = Date.now() + timeoutMs;
     while (!this.ready() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     return this.ready();
   }
 
+  /** True once every kind has listed, or is known not to be served. */
   ready(): boolean {
-    return this.synced.size === WATCHED_KINDS.length;
+    return KEYS.every((key) => this.synced.has(key) || this.absent.has(key));
   }
 
-  private async startKind(key: WatchedKind): Promise<void> {
+  private async startKind(key: WatchedKindKey): Promise<void> {
     if (this.stopped) return;
+    this.starting.add(key);
+    this.startErrors.delete(key);
     try {
       await this.informers.get(key)!.start();
-      this.synced.add(key);
-      this.generation += 1;
     } catch (error) {
-      this.restartLater(key, error);
+      this.startErrors.set(key, error);
     }
+    this.starting.delete(key);
+    const error = this.startErrors.get(key);
+    if (error === undefined) {
+      if (this.absent.delete(key)) process.stderr.write(`[simulator] ${key} are served now; watching them\n`);
+      this.synced.add(key);
+      this.restarts.set(key, 0);
+      this.generation += 1;
+      return;
+    }
+    if (notServed(error) && !this.absent.has(key)) {
+      this.absent.add(key);
+      this.synced.delete(key);
+      this.generation += 1;
+      process.stderr.write(`[simulator] ${key} are not served (${describe(error)}); routing without them, retrying\n`);
+    }
+    this.restartLater(key, error);
   }
 
-  private restartLater(key: WatchedKind, error: unknown): void {
+  private restartLater(key: WatchedKindKey, error: unknown): void {
     if (this.stopped) return;
     const restarts = (this.restarts.get(key) ?? 0) + 1;
     this.restarts.set(key, restarts);
-    process.stderr.write(`[simulator] watch of ${key} failed (${error instanceof Error ? error.message : String(error)}); restarting\n`);
+    // A kind known to be absent was reported once; its retries stay quiet.
+    if (!this.absent.has(key)) process.stderr.write(`[simulator] watch of ${key} failed (${describe(error)}); restarting\n`);
     const delay = Math.min(500 * 2 ** Math.min(restarts, 6), MAX_BACKOFF_MS);
     setTimeout(() => void this.startKind(key), delay).unref();
   }
 
-  /** Every cached object of a kind, in all namespaces. */
-  list<T extends KubernetesObject>(key: WatchedKind): T[] {
-    return this.informers.get(key)!.list() as T[];
+  /** Every cached object of a kind, in all namespaces; none for a kind that is not served. */
+  list<T extends KubernetesObject>(key: WatchedKindKey): T[] {
+    return this.absent.has(key) ? [] : (this.informers.get(key)!.list() as T[]);
   }
 
   async stop(): Promise<void> {

@@ -1,17 +1,19 @@
 /**
- * The mesh traffic simulator: watches the cluster, sends synthetic requests to every Service a mesh
- * VirtualService routes, and serves Istio's standard metrics for Prometheus. Nothing goes over the network
+ * The mesh traffic simulator: watches the cluster, sends synthetic requests to every Service that a
+ * VirtualService, an HTTPRoute (GAMMA) or an SMI TrafficSplit routes, and serves Istio's standard metrics
+ * for Prometheus. Nothing goes over the network
  * but the watches and the metrics endpoint: requests are evaluated and recorded in-process.
  */
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { KubeConfig, type V1Deployment, type V1Pod, type V1Service } from '@kubernetes/client-node';
-import type { DestinationRule, VirtualService, WorkloadEntry } from '@/lib/providers/istio/types';
-import { IstioMetrics } from './istio-metrics';
-import { MeshState } from './mesh-state';
-import { RoutingTable, type RoutedService } from './routing-table';
-import { clientPopulation, simulateRequest } from './simulate-request';
+import { KubeConfig } from '@kubernetes/client-node';
+import { clientPopulation } from './client-population.ts';
+import { IstioMetrics } from './istio-metrics.ts';
+import { MeshState } from './mesh-state.ts';
+import type { MeshObjects } from './router.ts';
+import { RoutingTable, type RoutedService } from './routing-table.ts';
+import { simulateRequest } from './simulate-request.ts';
 
 export interface SimulatorOptions {
   kubeconfig: string;
@@ -44,14 +46,18 @@ function loadKubeConfig(path: string, context: string | undefined): KubeConfig {
 }
 
 function tableOf(state: MeshState): RoutingTable {
-  return new RoutingTable({
-    virtualServices: state.list<VirtualService>('virtualservices'),
-    destinationRules: state.list<DestinationRule>('destinationrules'),
-    services: state.list<V1Service>('services'),
-    pods: state.list<V1Pod>('pods'),
-    deployments: state.list<V1Deployment>('deployments'),
-    workloadEntries: state.list<WorkloadEntry>('workloadentries'),
-  });
+  const objects: MeshObjects = {
+    services: state.list('services'),
+    pods: state.list('pods'),
+    deployments: state.list('deployments'),
+    virtualServices: state.list('virtualservices'),
+    destinationRules: state.list('destinationrules'),
+    workloadEntries: state.list('workloadentries'),
+    httpRoutes: state.list('httproutes'),
+    referenceGrants: state.list('referencegrants'),
+    trafficSplits: state.list('trafficsplits'),
+  };
+  return new RoutingTable(objects);
 }
 
 function serve(state: MeshState, metrics: IstioMetrics, port: number): Promise<Server> {
@@ -77,13 +83,15 @@ function serve(state: MeshState, metrics: IstioMetrics, port: number): Promise<S
 /** Starts watching, sending and serving; resolves once the watches have listed and the port listens. */
 export async function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
   const rate = options.rate ?? 200;
-  const clients = clientPopulation(options.grayShare ?? 0.1).requests;
+  const clients = clientPopulation(options.grayShare ?? 0.1);
   const only = options.services && new Set(options.services);
   const state = new MeshState(loadKubeConfig(options.kubeconfig, options.context));
   const metrics = new IstioMetrics();
   await state.start();
   const server = await serve(state, metrics, options.port ?? 0);
 
+  // Mixing routing APIs on one Service is undefined behaviour in Istio: say once which one the simulator follows.
+  const reportedConflicts = new Set<string>();
   let table: RoutingTable | undefined;
   let tableGeneration = -1;
   let targets: RoutedService[] = [];
@@ -99,6 +107,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       tableGeneration = state.generation;
       table = tableOf(state);
       targets = table.routed.filter((service) => !only || only.has(`${service.namespace}/${service.name}`));
+      for (const conflict of table.conflicts) {
+        const key = `${conflict.fqdn}|${conflict.used}|${conflict.ignored.join(',')}`;
+        if (reportedConflicts.has(key)) continue;
+        reportedConflicts.add(key);
+        process.stderr.write(`[simulator] ${conflict.fqdn} is routed by ${[conflict.used, ...conflict.ignored].join(' and ')}; following the ${conflict.used}\n`);
+      }
     }
     const now = performance.now();
     // After a stall (GC, a busy CPU) catch up at most one second, rather than sending a burst.
