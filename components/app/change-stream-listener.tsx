@@ -4,27 +4,27 @@ import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { queryKeys } from '@/lib/client/query-keys';
 import type { ChangeEvent } from '@/lib/console/change-events';
-import type { VirtualServiceSummary } from '@/lib/providers/istio/describe';
+import type { RouteObjectSummary } from '@/lib/mesh/types';
 
-/** Patches every cached VirtualService list by uid: replace, insert or remove the changed row. */
-function patchVirtualServiceLists(client: QueryClient, event: ChangeEvent): void {
-  const lists = client.getQueryCache().findAll({ queryKey: ['k8s'], predicate: (query) => query.queryKey[2] === 'virtualservices' });
+/** Patches every cached Routing page list by uid: replace, insert or remove the changed row. */
+function patchRouteLists(client: QueryClient, event: ChangeEvent): void {
+  const lists = client.getQueryCache().findAll({ queryKey: ['k8s'], predicate: (query) => query.queryKey[2] === 'routes' });
   for (const query of lists) {
     const [, cluster, , namespace] = query.queryKey as string[];
     if ((cluster !== '*' && cluster !== event.cluster) || (namespace !== '*' && namespace !== event.namespace)) continue;
-    client.setQueryData<VirtualServiceSummary[]>(query.queryKey, (rows) => {
+    client.setQueryData<RouteObjectSummary[]>(query.queryKey, (rows) => {
       if (!rows) return rows;
       const others = rows.filter((row) => !(row.cluster === event.cluster && row.uid === event.uid));
-      return event.type === 'deleted' || !event.virtualService ? others : [...others, event.virtualService].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+      return event.type === 'deleted' || !event.route
+        ? others
+        : [...others, event.route].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name) || a.kind.localeCompare(b.kind));
     });
   }
 }
 
-const RELEASE_KINDS = new Set(['virtualservices', 'destinationrules', 'services', 'deployments', 'workloadentries', 'httproutes', 'trafficsplits', 'releases']);
-
 /**
- * Listens to the server's change stream and keeps React Query's cache current: list rows are patched by
- * uid; derived service views are refetched (batched, since one rollout produces many events).
+ * Listens to the server's change stream and keeps React Query's cache current: Routing page rows are patched
+ * by uid; derived service views are refetched (batched, since one rollout produces many events).
  */
 export function ChangeStreamListener() {
   const client = useQueryClient();
@@ -33,9 +33,9 @@ export function ChangeStreamListener() {
     let pending: ReturnType<typeof setTimeout> | undefined;
     source.addEventListener('change', (message) => {
       const event = JSON.parse((message as MessageEvent<string>).data) as ChangeEvent;
-      if (event.kind === 'virtualservices') patchVirtualServiceLists(client, event);
+      if (event.route) patchRouteLists(client, event);
       if (event.kind === 'namespaces') void client.invalidateQueries({ queryKey: queryKeys.clusters() });
-      if (!RELEASE_KINDS.has(event.kind)) return;
+      if (!event.affectsServices) return;
       pending ??= setTimeout(() => {
         pending = undefined;
         // Service views, and the Approvals page (its requests live in Releases).

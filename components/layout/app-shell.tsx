@@ -13,7 +13,7 @@ import { ScopePicker } from './scope-picker';
 
 const NAV: { href: string; label: MessageKey }[] = [
   { href: '/services', label: 'nav.services' },
-  { href: '/virtual-services', label: 'nav.virtualServices' },
+  { href: '/routes', label: 'nav.routes' },
   { href: '/approvals', label: 'nav.approvals' },
 ];
 

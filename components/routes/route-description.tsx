@@ -1,7 +1,7 @@
 'use client';
 
 import { useI18n } from '@/components/i18n/i18n-provider';
-import type { MatchCondition, RouteSummary } from '@/lib/providers/istio/describe';
+import type { MatchCondition, RouteSummary } from '@/lib/mesh/types';
 import type { MessageKey } from '@/lib/i18n/messages';
 
 function ConditionText({ condition }: { condition: MatchCondition }) {
@@ -52,8 +52,8 @@ export function RouteDescription({ route }: { route: RouteSummary }) {
             data-testid="destination"
             className="rounded-full border border-brand-100 bg-brand-50 px-2 py-0.5 text-xs font-medium text-brand-700"
           >
-            {destination.host}
-            {destination.subset ? ` ${destination.subset}` : ''} {destination.weight}%
+            {destination.target}
+            {destination.version ? ` ${destination.version}` : ''} {destination.weight}%
           </span>
         ))
       )}

@@ -16,12 +16,14 @@ import { AddVersionWizard } from '@/components/wizards/add-version-wizard';
 import { CreateRoutingWizard } from '@/components/wizards/create-routing-wizard';
 import { DeleteVersionWizard } from '@/components/wizards/delete-version-wizard';
 import { EditPolicyWizard } from '@/components/wizards/edit-policy-wizard';
+import { ScaleVersionWizard } from '@/components/wizards/scale-version-wizard';
 import { TakeOverWizard } from '@/components/wizards/take-over-wizard';
 import { useSessionUser } from '@/components/auth/session-context';
 import { ProgressiveWizard } from '@/components/releases/progressive-wizard';
 import { ReleasePanel } from '@/components/releases/release-panel';
 import { isActive, type SplitSnapshot } from '@/lib/release/model';
 import { RestoreSplitWizard } from '@/components/wizards/restore-split-wizard';
+import { OwnerWarning } from './owner-warning';
 import { useRelease, type ServiceRef } from './use-release';
 
 type OpenWizard =
@@ -29,6 +31,7 @@ type OpenWizard =
   | { name: 'edit'; tab?: 'weights' | 'content' }
   | { name: 'take-over'; version: string }
   | { name: 'delete'; version: string }
+  | { name: 'scale'; version: string }
   | { name: 'create' }
   | { name: 'progressive' }
   | { name: 'restore'; split: SplitSnapshot }
@@ -54,7 +57,7 @@ export function ServiceDetail({ service }: { service: ServiceRef }) {
   if (error) return <ErrorPanel message={error.message} onRetry={() => void refetch()} />;
 
   const { view, yaml, permissions } = data;
-  const routed = Boolean(view.virtualService);
+  const routed = view.routed;
   const progressive = data.release?.spec.strategy === 'progressive' && isActive(data.release.status);
   const mayEdit = permissions?.editRouting !== false;
   // While a progressive release runs, its controller owns the split: manual changes wait until it ends.
@@ -77,16 +80,21 @@ export function ServiceDetail({ service }: { service: ServiceRef }) {
           <h1 className="text-xl font-semibold" data-testid="service-title">
             {view.host}
           </h1>
-          <p className="text-sm text-slate-500">
-            {t('detail.where', { cluster: view.cluster, namespace: view.namespace })}
-            {view.virtualService && ` · VirtualService ${view.virtualService.name}`}
-            {view.destinationRule && ` · DestinationRule ${view.destinationRule.name}`}
+          <p className="flex flex-wrap items-center gap-x-2 text-sm text-slate-500" data-testid="routing-objects">
+            <span>{t('detail.where', { cluster: view.cluster, namespace: view.namespace })}</span>
+            {routed && <StatusBadge tone="info">{view.provider.name}</StatusBadge>}
+            {view.objects.map((object) => (
+              <span key={`${object.kind}/${object.name}`}>
+                · {object.kind} {object.name}
+              </span>
+            ))}
           </p>
           {view.gitOps && (
             <div className="mt-2">
               <StatusBadge tone="warn">{t('detail.gitOps', { tool: t(`gitops.${view.gitOps}`) })}</StatusBadge>
             </div>
           )}
+          {view.owner && <OwnerWarning owner={view.owner} />}
         </div>
         <div className="flex flex-col items-end gap-1">
           <div className="flex gap-2">
@@ -121,7 +129,15 @@ export function ServiceDetail({ service }: { service: ServiceRef }) {
         ) : (
           <VersionsTable
             view={view}
-            actions={routed && canEdit ? { onTakeOver: (version) => setWizard({ name: 'take-over', version }), onDelete: (version) => setWizard({ name: 'delete', version }) } : undefined}
+            actions={
+              routed && canEdit
+                ? {
+                    onTakeOver: (version) => setWizard({ name: 'take-over', version }),
+                    onDelete: (version) => setWizard({ name: 'delete', version }),
+                    onScale: permissions?.manageWorkloads !== false ? (version) => setWizard({ name: 'scale', version }) : undefined,
+                  }
+                : undefined
+            }
           />
         )}
       </Section>
@@ -149,26 +165,26 @@ export function ServiceDetail({ service }: { service: ServiceRef }) {
       </Section>
 
       <Section title={t('detail.yaml')}>
-        {[
-          ['VirtualService', yaml.virtualService],
-          ['DestinationRule', yaml.destinationRule],
-        ].map(([kind, text]) =>
-          text ? (
-            <details key={kind} className="rounded-lg border border-slate-200 bg-white">
-              <summary className="cursor-pointer px-4 py-2 text-sm font-medium">{kind}</summary>
-              <pre className="overflow-x-auto border-t border-slate-200 bg-slate-50 p-4 text-xs" data-testid={`yaml-${kind}`}>
-                {text}
-              </pre>
-            </details>
-          ) : null,
-        )}
+        {yaml.length === 0 && <p className="text-sm text-slate-500">{t('detail.noObjects')}</p>}
+        {yaml.map((object) => (
+          <details key={`${object.kind}/${object.name}`} className="rounded-lg border border-slate-200 bg-white">
+            <summary className="cursor-pointer px-4 py-2 text-sm font-medium">
+              {object.kind} {object.name}
+              {object.role === 'version' && <span className="ml-2 text-xs font-normal text-slate-400">{t('detail.versionObject')}</span>}
+            </summary>
+            <pre className="overflow-x-auto border-t border-slate-200 bg-slate-50 p-4 text-xs" data-testid={`yaml-${object.kind}-${object.name}`}>
+              {object.yaml}
+            </pre>
+          </details>
+        ))}
       </Section>
 
       {wizard?.name === 'add' && <AddVersionWizard service={service} view={view} onClose={close} />}
       {wizard?.name === 'edit' && <EditPolicyWizard service={service} view={view} onClose={close} initialTab={wizard.tab} />}
       {wizard?.name === 'restore' && <RestoreSplitWizard service={service} view={view} split={wizard.split} onClose={close} />}
       {wizard?.name === 'progressive' && <ProgressiveWizard service={service} view={view} spec={data.release?.spec} onClose={close} />}
-      {wizard?.name === 'create' && <CreateRoutingWizard service={service} view={view} onClose={close} />}
+      {wizard?.name === 'create' && <CreateRoutingWizard service={service} view={view} providers={data.routingProviders} onClose={close} />}
+      {wizard?.name === 'scale' && <ScaleVersionWizard service={service} view={view} version={wizard.version} onClose={close} />}
       {wizard?.name === 'take-over' && <TakeOverWizard service={service} view={view} version={wizard.version} onClose={close} />}
       {wizard?.name === 'delete' && (
         <DeleteVersionWizard service={service} view={view} version={wizard.version} onClose={close} onMoveTrafficFirst={(to) => setWizard({ name: 'take-over', version: to })} />

@@ -20,7 +20,7 @@ type SortKey = 'name' | 'namespace' | 'problems';
 function matches(row: ServiceSummary, filter: string): boolean {
   const needle = filter.trim().toLowerCase();
   if (!needle) return true;
-  return [row.service, row.namespace, row.host, ...row.versions.map((v) => v.name)].some((text) => text.toLowerCase().includes(needle));
+  return [row.service, row.namespace, row.host, row.routed ? row.provider.name : '', ...row.versions.map((v) => v.name)].some((text) => text.toLowerCase().includes(needle));
 }
 
 function problemCount(row: ServiceSummary): number {
@@ -33,7 +33,7 @@ const SORTERS: Record<SortKey, (a: ServiceSummary, b: ServiceSummary) => number>
   problems: (a, b) => problemCount(b) - problemCount(a) || a.service.localeCompare(b.service),
 };
 
-const GRID = 'grid grid-cols-[minmax(12rem,1.4fr)_minmax(7rem,0.6fr)_minmax(14rem,2fr)_minmax(8rem,1fr)_minmax(9rem,1fr)] items-center gap-3';
+const GRID = 'grid grid-cols-[minmax(12rem,1.4fr)_minmax(7rem,0.6fr)_minmax(6rem,0.5fr)_minmax(14rem,2fr)_minmax(8rem,1fr)_minmax(9rem,1fr)] items-center gap-3';
 
 export function ServiceList() {
   const { t } = useI18n();
@@ -79,6 +79,7 @@ export function ServiceList() {
         <div role="row" className={`${GRID} border-b border-slate-200 bg-slate-50 px-4 py-2 text-xs font-medium uppercase tracking-wide text-slate-500`}>
           <span role="columnheader">{t('services.column.service')}</span>
           <span role="columnheader">{t('services.column.namespace')}</span>
+          <span role="columnheader">{t('services.column.provider')}</span>
           <span role="columnheader">{t('services.column.versions')}</span>
           <span role="columnheader">{t('services.column.split')}</span>
           <span role="columnheader">{t('services.column.status')}</span>
@@ -110,6 +111,9 @@ export function ServiceList() {
                     <span role="cell" className="truncate text-sm text-slate-600">
                       {row.namespace}
                     </span>
+                    <span role="cell" className="truncate text-sm text-slate-600" data-testid="provider">
+                      {row.routed ? row.provider.name : '—'}
+                    </span>
                     <span role="cell">
                       {row.versions.length > 0 ? <VersionChips versions={row.versions} /> : <span className="text-xs text-slate-500">{t('services.noRouting')}</span>}
                     </span>
@@ -134,7 +138,7 @@ function ServiceStatus({ row }: { row: ServiceSummary }) {
   const { t } = useI18n();
   const errors = row.validations.filter((v) => v.severity === 'error').length;
   const warnings = row.validations.length - errors;
-  if (!row.virtualService) return <StatusBadge tone="neutral">{t('services.status.unrouted')}</StatusBadge>;
+  if (!row.routed) return <StatusBadge tone="neutral">{t('services.status.unrouted')}</StatusBadge>;
   return (
     <>
       {errors > 0 && <StatusBadge tone="error">{t('services.status.errors', { count: errors })}</StatusBadge>}

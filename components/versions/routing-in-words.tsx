@@ -1,10 +1,10 @@
 'use client';
 
 import { useI18n } from '@/components/i18n/i18n-provider';
-import { RouteDescription } from '@/components/virtual-services/route-description';
+import { RouteDescription } from '@/components/routes/route-description';
 import type { ReleaseView } from '@/lib/mesh/types';
 
-/** Every route of the VirtualService in order, marking which ones the console manages. */
+/** Every rule of the service's routing object in order, marking the ones the console does not manage. */
 export function RoutingInWords({ view }: { view: ReleaseView }) {
   const { t } = useI18n();
   const readOnly = new Set(view.otherRoutes.map((route) => route.index));

@@ -16,7 +16,7 @@ export function ValidationList({ validations }: { validations: Validation[] }) {
           className={`rounded-md px-3 py-2 text-sm ${validation.severity === 'error' ? 'bg-red-50 text-red-800' : 'bg-amber-50 text-amber-900'}`}
         >
           <span className="mr-2 font-semibold">{validation.severity === 'error' ? t('validation.error') : t('validation.warning')}</span>
-          {t(`validation.${validation.code}`, { subject: validation.subject })}
+          {t(`validation.${validation.code}`, { subject: validation.subject, kind: validation.kind ?? '' })}
         </li>
       ))}
     </ul>

@@ -19,6 +19,8 @@ function ruleText(version: VersionView, t: ReturnType<typeof useI18n>['t']): str
 export interface VersionActions {
   onTakeOver: (version: string) => void;
   onDelete: (version: string) => void;
+  /** Absent when the user may not change workloads. */
+  onScale?: (version: string) => void;
 }
 
 /** The versions of a service: labels, workloads, readiness, weight and content rules, with per-version actions. */
@@ -57,7 +59,7 @@ export function VersionsTable({ view, actions }: { view: ReleaseView; actions?: 
                 {version.workloads.map((workload) => (
                   <div key={`${workload.kind}/${workload.name}`}>
                     <span className="font-medium text-slate-800">{workload.name}</span>{' '}
-                    <span className="text-slate-400">({workload.kind === 'Deployment' ? t('versions.kind.deployment') : t('versions.kind.vm')})</span>
+                    <span className="text-slate-400">({workload.form === 'pods' ? t('versions.kind.deployment') : t('versions.kind.vm')})</span>
                     {workload.image && <div className="font-mono">{workload.image}</div>}
                     {workload.address && <div className="font-mono">{workload.address}</div>}
                   </div>
@@ -83,6 +85,11 @@ export function VersionsTable({ view, actions }: { view: ReleaseView; actions?: 
                   {version.weight < 100 && (
                     <button type="button" className="text-sm font-medium text-brand-700 hover:underline" onClick={() => actions.onTakeOver(version.name)}>
                       {t('actions.takeOver')}
+                    </button>
+                  )}
+                  {actions.onScale && version.workloads.some((workload) => workload.form === 'pods') && (
+                    <button type="button" className="text-sm font-medium text-brand-700 hover:underline" onClick={() => actions.onScale!(version.name)}>
+                      {t('actions.scale')}
                     </button>
                   )}
                   {view.versions.length > 1 && (

@@ -28,6 +28,7 @@ export function AddVersionWizard({ service, view, onClose }: { service: ServiceR
   const [weight, setWeightValue] = useState(10);
   const [policy, setPolicy] = useState<ContentPolicy>(emptyPolicy());
 
+  const { contentRules } = view.capabilities;
   const effectiveWeight = kind === 'content' ? 0 : weight;
   const applyLabel =
     kind === 'content'
@@ -90,12 +91,17 @@ export function AddVersionWizard({ service, view, onClose }: { service: ServiceR
             <legend className="text-sm font-medium text-slate-700">{t('add.policy')}</legend>
             <div className="flex gap-4 text-sm">
               {(['weight', 'content', 'both'] as const).map((option) => (
-                <label key={option} className="flex items-center gap-1">
-                  <input type="radio" name="gray-policy" checked={kind === option} onChange={() => setKind(option)} />
+                <label key={option} className={`flex items-center gap-1 ${option !== 'weight' && !contentRules.supported ? 'text-slate-400' : ''}`}>
+                  <input type="radio" name="gray-policy" checked={kind === option} disabled={option !== 'weight' && !contentRules.supported} onChange={() => setKind(option)} />
                   {t(`add.policy.${option}`)}
                 </label>
               ))}
             </div>
+            {!contentRules.supported && (
+              <p className="text-xs text-slate-500" data-testid="weight-only">
+                {t('capability.weight-only', { provider: view.provider.name })}
+              </p>
+            )}
           </fieldset>
           {kind !== 'content' && (
             <Field label={t('add.weight', { version })} htmlFor="add-weight" error={errors.weight}>
@@ -106,7 +112,7 @@ export function AddVersionWizard({ service, view, onClose }: { service: ServiceR
               </div>
             </Field>
           )}
-          {kind !== 'weight' && <ContentRuleEditor policy={policy} onChange={setPolicy} errors={errors} path="policy" />}
+          {kind !== 'weight' && <ContentRuleEditor policy={policy} onChange={setPolicy} errors={errors} path="policy" operators={contentRules.operators} />}
           {(kind !== 'weight' || effectiveWeight > 0) && <p className="text-xs text-slate-500">{t('add.waitNote')}</p>}
         </div>
       )}

@@ -3,7 +3,7 @@
 import { useI18n } from '@/components/i18n/i18n-provider';
 import { inputClass } from '@/components/ui/field';
 import { cookieRegex } from '@/lib/mesh/intents';
-import type { ContentCondition, ContentPolicy } from '@/lib/mesh/types';
+import type { ContentCondition, ContentPolicy, HeaderOperator } from '@/lib/mesh/types';
 
 export const GRAY_COOKIE_REGEX = cookieRegex('gray', 'true');
 
@@ -17,10 +17,12 @@ interface ContentRuleEditorProps {
   errors: Record<string, string>;
   /** Where errors for this policy live in the intent, e.g. `policy`. */
   path: string;
+  /** The header operators the service's routing API can express (HTTPRoute has no prefix match). */
+  operators: HeaderOperator[];
 }
 
 /** Header / cookie conditions joined by "all" or "any": requests that match go to the gray version. */
-export function ContentRuleEditor({ policy, onChange, errors, path }: ContentRuleEditorProps) {
+export function ContentRuleEditor({ policy, onChange, errors, path, operators }: ContentRuleEditorProps) {
   const { t } = useI18n();
   const update = (index: number, condition: ContentCondition) =>
     onChange({ ...policy, conditions: policy.conditions.map((current, i) => (i === index ? condition : current)) });
@@ -63,10 +65,10 @@ export function ContentRuleEditor({ policy, onChange, errors, path }: ContentRul
                   <select
                     aria-label={t('rules.operator')}
                     value={condition.operator}
-                    onChange={(event) => update(index, { ...condition, operator: event.target.value as 'exact' | 'prefix' | 'regex' })}
+                    onChange={(event) => update(index, { ...condition, operator: event.target.value as HeaderOperator })}
                     className="rounded-md border border-slate-300 px-2 py-1 text-sm"
                   >
-                    {(['exact', 'prefix', 'regex'] as const).map((operator) => (
+                    {operators.map((operator) => (
                       <option key={operator} value={operator}>
                         {t(`operator.${operator}`)}
                       </option>

@@ -27,7 +27,8 @@ export function EditPolicyWizard({
 }) {
   const { t } = useI18n();
   const current: Weights = Object.fromEntries(view.versions.map((version) => [version.name, version.weight]));
-  const [tab, setTab] = useState<Tab>(initialTab);
+  const { contentRules } = view.capabilities;
+  const [tab, setTab] = useState<Tab>(contentRules.supported ? initialTab : 'weights');
   const [weights, setWeights] = useState<Weights>(current);
   const [locked, setLocked] = useState<Set<string>>(new Set());
   const grayVersions = view.versions.filter((version) => version.role === 'gray');
@@ -62,13 +63,20 @@ export function EditPolicyWizard({
                 role="tab"
                 type="button"
                 aria-selected={tab === name}
+                disabled={name === 'content' && !contentRules.supported}
+                title={name === 'content' && !contentRules.supported ? t('capability.weight-only', { provider: view.provider.name }) : undefined}
                 onClick={() => setTab(name)}
-                className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium ${tab === name ? 'border-brand-600 text-brand-700' : 'border-transparent text-slate-500'}`}
+                className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium disabled:cursor-not-allowed disabled:text-slate-300 ${tab === name ? 'border-brand-600 text-brand-700' : 'border-transparent text-slate-500'}`}
               >
                 {t(`edit.tab.${name}`)}
               </button>
             ))}
           </div>
+          {!contentRules.supported && (
+            <p className="text-xs text-slate-500" data-testid="weight-only">
+              {t('capability.weight-only', { provider: view.provider.name })}
+            </p>
+          )}
           {tab === 'weights' ? (
             <>
               <p className="text-sm text-slate-600">{t('edit.weightsIntro')}</p>
@@ -100,7 +108,7 @@ export function EditPolicyWizard({
                   {t('edit.removeRule')}
                 </label>
               )}
-              {!removeRule && <ContentRuleEditor policy={policy} onChange={setPolicy} errors={errors} path="policy" />}
+              {!removeRule && <ContentRuleEditor policy={policy} onChange={setPolicy} errors={errors} path="policy" operators={contentRules.operators} />}
               {errors.version && <p role="alert" className="text-xs font-medium text-red-700">{errors.version}</p>}
             </>
           )}

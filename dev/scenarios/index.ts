@@ -21,4 +21,6 @@ export const SCENARIOS: Scenario[] = [
   { name: 'nginx', namespace: 'demo', files: ['dev/scenarios/nginx-demo.yaml'] },
   { name: 'podinfo', namespace: 'test', files: ['dev/scenarios/podinfo-test.yaml'] },
   { name: 'hybrid-hello', namespace: 'hybrid-hello', files: ['dev/scenarios/hybrid-hello.yaml'] },
+  { name: 'my-website (SMI)', namespace: 'my-website', files: ['dev/scenarios/my-website.yaml'] },
+  { name: 'helloworld (Gateway API, ambient style)', namespace: 'helloworld', files: ['shared:fixtures/istio-samples/helloworld.yaml', 'dev/scenarios/helloworld-ambient.yaml'] },
 ];

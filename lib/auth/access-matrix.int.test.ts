@@ -8,7 +8,7 @@ process.env.WEIR_KUBECONFIG = sandbox.consoleKubeconfig;
 const routes = {
   clusters: await import('@/app/api/clusters/route'),
   services: await import('@/app/api/services/route'),
-  virtualServices: await import('@/app/api/virtualservices/route'),
+  routes: await import('@/app/api/routes/route'),
   service: await import('@/app/api/services/[cluster]/[namespace]/[name]/route'),
   metrics: await import('@/app/api/services/[cluster]/[namespace]/[name]/metrics/route'),
   intents: await import('@/app/api/services/[cluster]/[namespace]/[name]/intents/route'),
@@ -35,7 +35,7 @@ async function stable(caller: SignedIn): Promise<{ etag: string; version: string
 const CALLS: Record<string, (caller: Caller, admin: SignedIn) => Promise<number>> = {
   'GET /api/clusters': async (c) => (await routes.clusters.GET(new Request(`${ORIGIN}/api/clusters`, { headers: c?.read }))).status,
   'GET /api/services': async (c) => (await routes.services.GET(new Request(`${ORIGIN}/api/services`, { headers: c?.read }))).status,
-  'GET /api/virtualservices': async (c) => (await routes.virtualServices.GET(new Request(`${ORIGIN}/api/virtualservices`, { headers: c?.read }))).status,
+  'GET /api/routes': async (c) => (await routes.routes.GET(new Request(`${ORIGIN}/api/routes`, { headers: c?.read }))).status,
   'GET /api/services/…/nginx': async (c) => (await routes.service.GET(new Request(ORIGIN, { headers: c?.read }), nginx)).status,
   'GET /api/services/…/nginx/metrics': async (c) => (await routes.metrics.GET(new Request(`${ORIGIN}/x?range=5`, { headers: c?.read }), nginx)).status,
   'GET /api/events': async (c) => {

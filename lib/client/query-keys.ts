@@ -1,7 +1,7 @@
 import type { KindKey } from '@/lib/k8s/kinds';
 
-/** Query-key kinds: Kubernetes kinds, plus `services` (the console's release views of Services). */
-export type QueryKind = KindKey | 'services';
+/** Query-key kinds: Kubernetes kinds, `services` (the console's release views) and `routes` (the Routing page). */
+export type QueryKind = KindKey | 'services' | 'routes';
 
 /** The one query-key factory: `['k8s', cluster, kind, namespace, name]`, `*` for "all". */
 export const queryKeys = {

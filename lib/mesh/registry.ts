@@ -129,7 +129,9 @@ export function intentProvider(state: Pick<ServiceState, 'provider'>, intent: In
  * The ordered changes that carry out an intent on a service. Refused while two providers route it; "create
  * routing" refused once anything routes it; scaling a version is the same for every provider.
  */
-export function planIntent(state: ServiceState, intent: Intent): Plan {
+export function planIntent(given: ServiceState, intent: Intent): Plan {
+  const provider = intentProvider(given, intent);
+  const state = provider === given.provider ? given : { ...readService(given.snapshot, given.objects.serviceName, provider), claimants: given.claimants };
   if (state.claimants.length > 1) {
     throw invalid(`${state.view.host} is routed by ${state.claimants.map((c) => c.name).join(' and ')} at once; remove one before changing its split`);
   }

@@ -6,12 +6,12 @@ const sandbox = inject('sandbox');
 process.env.WEIR_KUBECONFIG = sandbox.consoleKubeconfig;
 process.env.WEIR_SANDBOX = 'true';
 
-const { GET } = await import('@/app/api/virtualservices/route');
+const { GET } = await import('@/app/api/routes/route');
 const { clusterCache } = await import('@/lib/k8s/watch-cache');
 const victor = await signIn('victor');
 
 async function getJson(query: string) {
-  const response = await GET(new Request(`http://weir.test/api/virtualservices${query}`, { headers: victor.read }));
+  const response = await GET(new Request(`http://weir.test/api/routes${query}`, { headers: victor.read }));
   return { status: response.status, body: (await response.json()) as any };
 }
 
@@ -19,15 +19,30 @@ afterAll(async () => {
   await clusterCache('sandbox')?.stop();
 });
 
-describe(`GET /api/virtualservices against kube-apiserver ${sandbox.apiServerVersion}`, () => {
+describe(`GET /api/routes against kube-apiserver ${sandbox.apiServerVersion}`, () => {
   it('lists the Bookinfo VirtualServices with their hosts and routes', async () => {
     const { status, body } = await getJson('?cluster=sandbox&namespace=default');
     expect(status).toBe(200);
-    const names = body.map((vs: { name: string }) => vs.name);
+    const names = body.filter((row: { kind: string }) => row.kind === 'VirtualService').map((vs: { name: string }) => vs.name);
     expect(names).toEqual(['details', 'productpage', 'ratings', 'reviews']);
-    const reviews = body.find((vs: { name: string }) => vs.name === 'reviews');
+    const reviews = body.find((vs: { name: string; kind: string }) => vs.name === 'reviews' && vs.kind === 'VirtualService');
+    expect(reviews.provider).toEqual({ id: 'istio', name: 'Istio' });
     expect(reviews.hosts).toEqual(['reviews.default']);
-    expect(reviews.routes[0].destinations).toEqual([{ host: 'reviews.default', subset: 'v1', weight: 100 }]);
+    expect(reviews.routes[0].destinations).toEqual([{ target: 'reviews.default', version: 'v1', weight: 100 }]);
+  });
+
+  it('lists the HTTPRoute of scenario 6 and the TrafficSplit of scenario 5 beside them, each with its provider', async () => {
+    const { status, body } = await getJson('?cluster=sandbox');
+    expect(status).toBe(200);
+    const helloworld = body.find((row: { kind: string; name: string }) => row.kind === 'HTTPRoute' && row.name === 'helloworld');
+    expect(helloworld).toMatchObject({ provider: { id: 'gateway-api', name: 'Gateway API' }, hosts: ['helloworld.helloworld'], parents: ['Service helloworld port 5000'] });
+    expect(helloworld.routes[0].destinations.map((d: { target: string; weight: number }) => [d.target, d.weight])).toEqual([
+      ['helloworld-v1.helloworld', 90],
+      ['helloworld-v2.helloworld', 10],
+    ]);
+    const website = body.find((row: { kind: string; name: string }) => row.kind === 'TrafficSplit' && row.name === 'my-website');
+    expect(website).toMatchObject({ provider: { id: 'smi', name: 'SMI' }, hosts: ['my-website.my-website'] });
+    expect(website.routes[0].destinations.map((d: { weight: number }) => d.weight)).toEqual([50, 50]);
   });
 
   it('sees a change made with kubectl within a second, through the watch', async () => {
@@ -42,7 +57,7 @@ describe(`GET /api/virtualservices against kube-apiserver ${sandbox.apiServerVer
     let weights: number[] = [];
     while (Date.now() - started < 1_000) {
       const { body } = await getJson('?namespace=default');
-      const reviews = body.find((vs: { name: string }) => vs.name === 'reviews');
+      const reviews = body.find((vs: { name: string; kind: string }) => vs.name === 'reviews' && vs.kind === 'VirtualService');
       weights = reviews.routes[0].destinations.map((d: { weight: number }) => d.weight);
       if (weights.length === 2) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
