@@ -1,133 +1,164 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { stringify } from 'yaml';
 import { kubectl } from '../sandbox/sandbox.ts';
-import type { SplitCounts } from './istio-metrics';
-import { startSimulator, type RunningSimulator } from './simulator';
+import { startSimulator, type RunningSimulator } from './simulator.ts';
+import { apply, deployment, serviceObject, share, splitProbe } from './split-probe.test-helpers.ts';
 
 const sandbox = inject('sandbox');
-const NAMESPACE = 'sim-test';
 const GRAY_COOKIE = '^(.*?;)?(gray=true)(;.*)?$';
 const scratch = mkdtempSync(join(tmpdir(), 'weir-sim-test-'));
+const namespaces: string[] = [];
 
-async function apply(name: string, objects: object[]): Promise<void> {
-  const file = join(scratch, `${name}.yaml`);
-  writeFileSync(file, objects.map((object) => stringify(object)).join('---\n'));
-  await kubectl(sandbox, ['apply', '-f', file]);
+/** A namespace with its Services and one-pod Deployments per version, rolled out. */
+async function workloads(namespace: string, services: object[], versions: string[], extra: object[] = []): Promise<void> {
+  namespaces.push(namespace);
+  await apply(sandbox, scratch, namespace, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }, ...services, ...versions.map((v) => deployment(namespace, 'hello', v)), ...extra]);
+  for (const version of versions) await kubectl(sandbox, ['rollout', 'status', '-n', namespace, `deployment/hello-${version}`, '--timeout=60s']);
 }
 
-function deployment(version: string) {
-  const labels = { app: 'hello', version };
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: `hello-${version}`, namespace: NAMESPACE, labels },
-    spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'hello', image: `hello:${version}` }] } } },
-  };
+/** Its own simulator, fast and aimed at one Service, so 10,000 requests take seconds; the sandbox's keeps running. */
+function simulatorFor(namespace: string, grayShare = 0.1): Promise<RunningSimulator> {
+  return startSimulator({ kubeconfig: sandbox.kubeconfig, context: 'admin', rate: 5_000, grayShare, services: [`${namespace}/hello`] });
 }
 
-function virtualService(http: object[]) {
-  return { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'hello', namespace: NAMESPACE }, spec: { hosts: ['hello'], http } };
+async function exported(simulator: RunningSimulator): Promise<string> {
+  return (await fetch(`${simulator.url}/metrics`)).text();
 }
 
-const to = (subset: string, weight?: number) => ({ destination: { host: 'hello', subset }, ...(weight === undefined ? {} : { weight }) });
-
-let simulator: RunningSimulator;
-
-async function split(): Promise<SplitCounts> {
-  const response = await fetch(`${simulator.url}/split?namespace=${NAMESPACE}&service=hello`);
-  return (await response.json()) as SplitCounts;
-}
-
-/** Counts from now until at least `requests` more have been sent, once the simulator routes as `ready` says. */
-async function measure(requests: number, ready: (delta: SplitCounts) => boolean = () => true): Promise<SplitCounts> {
-  // The VirtualService reaches the simulator through its watch: wait until what it records reflects the change.
-  for (let settled = false; !settled; ) {
-    const before = await split();
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    settled = ready(difference(await split(), before));
-  }
-  const before = await split();
-  let delta = difference(before, before);
-  while (delta.total < requests) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    delta = difference(await split(), before);
-  }
-  return delta;
-}
-
-function difference(after: SplitCounts, before: SplitCounts): SplitCounts {
-  const minus = (a: Record<string, number>, b: Record<string, number>) =>
-    Object.fromEntries(Object.entries(a).map(([key, value]) => [key, value - (b[key] ?? 0)]).filter(([, value]) => (value as number) > 0));
-  return { total: after.total - before.total, versions: minus(after.versions, before.versions), responseCodes: minus(after.responseCodes, before.responseCodes) };
-}
-
-beforeAll(async () => {
-  await apply('hello', [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } },
-    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'hello', namespace: NAMESPACE }, spec: { selector: { app: 'hello' }, ports: [{ name: 'http', port: 5000 }] } },
-    deployment('v1'),
-    deployment('v2'),
-    deployment('v3'),
-    {
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'DestinationRule',
-      metadata: { name: 'hello', namespace: NAMESPACE },
-      spec: { host: 'hello', subsets: ['v1', 'v2', 'v3', 'v4', 'v5'].map((version) => ({ name: version, labels: { version } })) },
-    },
-    {
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'WorkloadEntry',
-      metadata: { name: 'hello-vm', namespace: NAMESPACE, annotations: { 'weir.dev/sim-error-rate': '1' } },
-      spec: { address: '10.9.9.9', labels: { app: 'hello', version: 'v5' } },
-    },
-    virtualService([{ route: [to('v1', 30), to('v2', 60), to('v3', 10)] }]),
-  ]);
-  for (const version of ['v1', 'v2', 'v3']) {
-    await kubectl(sandbox, ['rollout', 'status', '-n', NAMESPACE, `deployment/hello-${version}`, '--timeout=60s']);
-  }
-  // Its own simulator, fast and aimed at one service, so 10,000 requests take seconds; the sandbox's keeps running.
-  simulator = await startSimulator({ kubeconfig: sandbox.kubeconfig, context: 'admin', rate: 5_000, services: [`${NAMESPACE}/hello`] });
-});
+const simulators: RunningSimulator[] = [];
 
 afterAll(async () => {
-  await simulator?.stop();
-  await kubectl(sandbox, ['delete', 'namespace', NAMESPACE, '--wait=false']);
+  await Promise.all(simulators.map((simulator) => simulator.stop()));
+  for (const namespace of namespaces) await kubectl(sandbox, ['delete', 'namespace', namespace, '--wait=false']);
   rmSync(scratch, { recursive: true, force: true });
 });
 
-describe(`the traffic simulator against kube-apiserver ${sandbox.apiServerVersion}`, () => {
+describe(`the traffic simulator with a VirtualService, against kube-apiserver ${sandbox.apiServerVersion}`, () => {
+  const NAMESPACE = 'sim-test';
+  const to = (subset: string, weight?: number) => ({ destination: { host: 'hello', subset }, ...(weight === undefined ? {} : { weight }) });
+  const virtualService = (http: object[]) => ({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'hello', namespace: NAMESPACE }, spec: { hosts: ['hello'], http } });
+  let simulator: RunningSimulator;
+  let measure: ReturnType<typeof splitProbe>;
+
+  beforeAll(async () => {
+    await workloads(NAMESPACE, [serviceObject(NAMESPACE, 'hello', { app: 'hello' })], ['v1', 'v2', 'v3'], [
+      {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'DestinationRule',
+        metadata: { name: 'hello', namespace: NAMESPACE },
+        spec: { host: 'hello', subsets: ['v1', 'v2', 'v3', 'v4', 'v5'].map((version) => ({ name: version, labels: { version } })) },
+      },
+      {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'WorkloadEntry',
+        metadata: { name: 'hello-vm', namespace: NAMESPACE, annotations: { 'weir.dev/sim-error-rate': '1' } },
+        spec: { address: '10.9.9.9', labels: { app: 'hello', version: 'v5' } },
+      },
+      virtualService([{ route: [to('v1', 30), to('v2', 60), to('v3', 10)] }]),
+    ]);
+    simulators.push((simulator = await simulatorFor(NAMESPACE)));
+    measure = splitProbe(simulator.url, NAMESPACE, 'hello');
+  });
+
   it('splits 10,000 requests 30/60/10 as the VirtualService says, within two points', async () => {
     const observed = await measure(10_000);
     expect(observed.responseCodes).toEqual({ '200': observed.total });
-    expect(Math.abs(observed.versions.v1! / observed.total - 0.3)).toBeLessThanOrEqual(0.02);
-    expect(Math.abs(observed.versions.v2! / observed.total - 0.6)).toBeLessThanOrEqual(0.02);
-    expect(Math.abs(observed.versions.v3! / observed.total - 0.1)).toBeLessThanOrEqual(0.02);
+    expect(Math.abs(share(observed, 'v1') - 0.3)).toBeLessThanOrEqual(0.02);
+    expect(Math.abs(share(observed, 'v2') - 0.6)).toBeLessThanOrEqual(0.02);
+    expect(Math.abs(share(observed, 'v3') - 0.1)).toBeLessThanOrEqual(0.02);
   });
 
   it('sends the gray callers (10%) to the version their cookie rule names', async () => {
-    await apply('gray', [virtualService([{ match: [{ headers: { cookie: { regex: GRAY_COOKIE } } }], route: [to('v3')] }, { route: [to('v1')] }])]);
-    const observed = await measure(5_000, (delta) => !delta.versions.v2);
+    await apply(sandbox, scratch, 'gray', [virtualService([{ match: [{ headers: { cookie: { regex: GRAY_COOKIE } } }], route: [to('v3')] }, { route: [to('v1')] }])]);
+    const observed = await measure(5_000, (delta) => delta.total > 0 && !delta.versions.v2);
     expect(Object.keys(observed.versions).sort()).toEqual(['v1', 'v3']);
-    expect(Math.abs(observed.versions.v3! / observed.total - 0.1)).toBeLessThanOrEqual(0.02);
+    expect(Math.abs(share(observed, 'v3') - 0.1)).toBeLessThanOrEqual(0.02);
   });
 
   it('answers 503 for a subset without a ready endpoint, labelled with the subset and an unknown workload', async () => {
-    await apply('no-endpoint', [virtualService([{ route: [to('v1', 50), to('v4', 50)] }])]);
+    await apply(sandbox, scratch, 'no-endpoint', [virtualService([{ route: [to('v1', 50), to('v4', 50)] }])]);
     const observed = await measure(2_000, (delta) => Boolean(delta.versions.v4) && !delta.versions.v3);
     expect(observed.responseCodes['503']).toBe(observed.versions.v4);
     expect(observed.responseCodes['200']).toBe(observed.versions.v1);
-    const exported = await (await fetch(`${simulator.url}/metrics`)).text();
-    expect(exported).toMatch(/istio_requests_total\{[^}]*destination_workload="unknown"[^}]*destination_version="v4"[^}]*response_code="503"[^}]*\} \d+/);
+    expect(await exported(simulator)).toMatch(/istio_requests_total\{[^}]*destination_workload="unknown"[^}]*destination_version="v4"[^}]*response_code="503"[^}]*\} \d+/);
   });
 
   it('answers from a WorkloadEntry with the error rate its annotation sets', async () => {
-    await apply('vm', [virtualService([{ route: [to('v5')] }])]);
-    const observed = await measure(1_000, (delta) => delta.versions.v5 === delta.total);
+    await apply(sandbox, scratch, 'vm', [virtualService([{ route: [to('v5')] }])]);
+    const observed = await measure(1_000, (delta) => delta.total > 0 && delta.versions.v5 === delta.total);
     expect(observed.responseCodes).toEqual({ '500': observed.total });
-    const exported = await (await fetch(`${simulator.url}/metrics`)).text();
-    expect(exported).toMatch(/istio_requests_total\{[^}]*destination_workload="hello-vm"[^}]*destination_version="v5"[^}]*response_code="500"/);
+    expect(await exported(simulator)).toMatch(/istio_requests_total\{[^}]*destination_workload="hello-vm"[^}]*destination_version="v5"[^}]*response_code="500"/);
+  });
+});
+
+/** `hello` selecting every version, and `hello-v1`, `hello-v2` selecting one each: the backends of a split. */
+function versionServices(namespace: string) {
+  return [serviceObject(namespace, 'hello', { app: 'hello' }), ...['v1', 'v2'].map((version) => serviceObject(namespace, `hello-${version}`, { app: 'hello', version }))];
+}
+
+describe('the traffic simulator with an HTTPRoute on the Service (GAMMA)', () => {
+  const NAMESPACE = 'sim-gamma';
+  // A gray share other than the 10% of the 90/10 split, so that the header rule's effect can be told apart.
+  const GRAY_SHARE = 0.3;
+  const backend = (version: string, weight?: number) => ({ name: `hello-${version}`, port: 5000, ...(weight === undefined ? {} : { weight }) });
+  const httpRoute = (rules: object[]) => ({
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name: 'hello', namespace: NAMESPACE },
+    spec: { parentRefs: [{ group: '', kind: 'Service', name: 'hello', port: 5000 }], rules },
+  });
+  let simulator: RunningSimulator;
+  let measure: ReturnType<typeof splitProbe>;
+
+  beforeAll(async () => {
+    await workloads(NAMESPACE, versionServices(NAMESPACE), ['v1', 'v2'], [httpRoute([{ backendRefs: [backend('v1', 90), backend('v2', 10)] }])]);
+    simulators.push((simulator = await simulatorFor(NAMESPACE, GRAY_SHARE)));
+    measure = splitProbe(simulator.url, NAMESPACE, 'hello');
+  });
+
+  it('splits 10,000 calls to hello 90/10 over hello-v1 and hello-v2, and the metrics name the backend Services', async () => {
+    const observed = await measure(10_000);
+    expect(observed.responseCodes).toEqual({ '200': observed.total });
+    expect(Math.abs(share(observed, 'v1') - 0.9)).toBeLessThanOrEqual(0.02);
+    expect(Math.abs(share(observed, 'v2') - 0.1)).toBeLessThanOrEqual(0.02);
+    const metrics = await exported(simulator);
+    expect(metrics).toMatch(/istio_requests_total\{[^}]*destination_service="hello-v2\.sim-gamma\.svc\.cluster\.local",destination_service_name="hello-v2"[^}]*destination_version="v2"/);
+    expect(metrics).not.toMatch(/destination_service_name="hello",destination_service_namespace="sim-gamma"/);
+  });
+
+  it('sends the gray callers to hello-v2 by a header rule listed after the catch-all rule', async () => {
+    await apply(sandbox, scratch, 'gamma-gray', [httpRoute([{ backendRefs: [backend('v1')] }, { matches: [{ headers: [{ name: 'end-user', value: 'asm' }] }], backendRefs: [backend('v2')] }])]);
+    const observed = await measure(5_000, (delta) => share(delta, 'v2') > 0.2);
+    expect(observed.responseCodes).toEqual({ '200': observed.total });
+    expect(Math.abs(share(observed, 'v2') - GRAY_SHARE)).toBeLessThanOrEqual(0.02);
+    expect(Math.abs(share(observed, 'v1') - (1 - GRAY_SHARE))).toBeLessThanOrEqual(0.02);
+  });
+});
+
+describe('the traffic simulator with an SMI TrafficSplit', () => {
+  const NAMESPACE = 'sim-smi';
+  let measure: ReturnType<typeof splitProbe>;
+  let simulator: RunningSimulator;
+
+  beforeAll(async () => {
+    const split = {
+      apiVersion: 'split.smi-spec.io/v1alpha2',
+      kind: 'TrafficSplit',
+      metadata: { name: 'hello', namespace: NAMESPACE },
+      spec: { service: 'hello', backends: [{ service: 'hello-v1', weight: 50 }, { service: 'hello-v2', weight: 50 }] },
+    };
+    await workloads(NAMESPACE, versionServices(NAMESPACE), ['v1', 'v2'], [split]);
+    simulators.push((simulator = await simulatorFor(NAMESPACE)));
+    measure = splitProbe(simulator.url, NAMESPACE, 'hello');
+  });
+
+  it('splits 10,000 calls to the root Service 50/50 over its backends, within two points', async () => {
+    const observed = await measure(10_000);
+    expect(observed.responseCodes).toEqual({ '200': observed.total });
+    expect(Math.abs(share(observed, 'v1') - 0.5)).toBeLessThanOrEqual(0.02);
+    expect(Math.abs(share(observed, 'v2') - 0.5)).toBeLessThanOrEqual(0.02);
+    expect(await exported(simulator)).toMatch(/istio_requests_total\{[^}]*destination_service_name="hello-v1",destination_service_namespace="sim-smi"[^}]*destination_version="v1"/);
   });
 });

@@ -1,0 +1,67 @@
+/**
+ * For the integration tests: apply objects with kubectl, and measure what a running simulator's `/split`
+ * records for a Service from now on, once it has picked up the latest change.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { kubectl, type Sandbox } from '../sandbox/sandbox.ts';
+import type { SplitCounts } from './istio-metrics.ts';
+
+/** Writes `objects` to `<scratch>/<name>.yaml` and applies them. */
+export async function apply(sandbox: Sandbox, scratch: string, name: string, objects: object[]): Promise<void> {
+  const file = join(scratch, `${name}.yaml`);
+  writeFileSync(file, objects.map((object) => stringify(object)).join('---\n'));
+  await kubectl(sandbox, ['apply', '-f', file]);
+}
+
+/** A Deployment `<app>-<version>` of one pod labelled with app and version. */
+export function deployment(namespace: string, app: string, version: string) {
+  const labels = { app, version };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: `${app}-${version}`, namespace, labels },
+    spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: app, image: `${app}:${version}` }] } } },
+  };
+}
+
+/** A Service on port 5000 selecting `selector`. */
+export function serviceObject(namespace: string, name: string, selector: Record<string, string>) {
+  return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec: { selector, ports: [{ name: 'http', port: 5000 }] } };
+}
+
+function difference(after: SplitCounts, before: SplitCounts): SplitCounts {
+  const minus = (a: Record<string, number>, b: Record<string, number>) =>
+    Object.fromEntries(Object.entries(a).map(([key, value]) => [key, value - (b[key] ?? 0)]).filter(([, value]) => (value as number) > 0));
+  return { total: after.total - before.total, versions: minus(after.versions, before.versions), responseCodes: minus(after.responseCodes, before.responseCodes) };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Reads `/split` of one Service from the simulator at `url`. */
+export function splitProbe(url: string, namespace: string, service: string) {
+  const read = async (): Promise<SplitCounts> => (await fetch(`${url}/split?namespace=${namespace}&service=${service}`)).json() as Promise<SplitCounts>;
+
+  /** Counts from now until at least `requests` more have been sent, once what the simulator records satisfies `ready`. */
+  return async function measure(requests: number, ready: (delta: SplitCounts) => boolean = (delta) => delta.total > 0): Promise<SplitCounts> {
+    // A change reaches the simulator through its watch: wait until what it records reflects the change.
+    for (let settled = false; !settled; ) {
+      const before = await read();
+      await sleep(300);
+      settled = ready(difference(await read(), before));
+    }
+    const before = await read();
+    let delta = difference(before, before);
+    while (delta.total < requests) {
+      await sleep(100);
+      delta = difference(await read(), before);
+    }
+    return delta;
+  };
+}
+
+/** Share of `version` in what was measured. */
+export function share(observed: SplitCounts, version: string): number {
+  return (observed.versions[version] ?? 0) / observed.total;
+}
