@@ -38,6 +38,8 @@ export default defineConfig({
         test: {
           name: 'bench',
           include: ['bench/**/*.bench.ts'],
+          // Benches print their figures; a passing bench must not be silenced.
+          silent: false,
           environment: 'node',
           globalSetup: ['test/sandbox-setup.ts'],
           fileParallelism: false,

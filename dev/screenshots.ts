@@ -25,9 +25,20 @@ await page.waitForFunction(() => document.querySelector('[data-testid="traffic-s
 await page.waitForTimeout(1500);
 await page.screenshot({ path: `docs/service-page${suffix}.png`, fullPage: true });
 
-await page.goto(`${base}/virtual-services`);
-await page.getByTestId('vs-default-reviews').waitFor();
-await page.screenshot({ path: `docs/virtual-services${suffix}.png` });
+await page.goto(`${base}/routes`);
+await page.getByTestId('route-VirtualService-default-reviews').waitFor();
+await page.screenshot({ path: `docs/routes${suffix}.png`, fullPage: true });
+
+// Scenarios 6 and 5: the same service page on a Gateway API HTTPRoute and on an SMI TrafficSplit.
+for (const [path, file] of [
+  ['helloworld/helloworld', 'service-page-gateway-api'],
+  ['my-website/my-website', 'service-page-smi'],
+] as const) {
+  await page.goto(`${base}/services/sandbox/${path}`);
+  await page.waitForFunction(() => document.querySelector('[data-testid="traffic-split-chart"]')?.getAttribute('data-status') === 'ok', null, { timeout: 90_000 });
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: `docs/${file}${suffix}.png`, fullPage: true });
+}
 
 // Scenario 3: a progressive release of podinfo v2 (5 s steps so the script takes a minute), then the Approvals
 // page as bob once it waits for a team lead. Needs podinfo as the sandbox starts it (v1 at 100%).

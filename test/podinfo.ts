@@ -4,8 +4,44 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { kubectl, REPO_ROOT, type Sandbox } from '../dev/sandbox/sandbox.ts';
 
-export async function podinfoNamespace(sandbox: Sandbox, namespace: string): Promise<void> {
-  const yaml = readFileSync(join(REPO_ROOT, 'dev/scenarios/podinfo-test.yaml'), 'utf8').replace(/\btest\b/g, namespace);
+/** Routing for podinfo in another API than the scenario's Istio one: a Service per version and v1 at 100%. */
+function routingIn(provider: 'gateway-api' | 'smi', namespace: string): string {
+  const services = ['v1', 'v2', 'v3'].map(
+    (version) => `apiVersion: v1
+kind: Service
+metadata: {name: podinfo-${version}, namespace: ${namespace}}
+spec:
+  selector: {app: podinfo, version: ${version}}
+  ports: [{name: http, port: 9898}]`,
+  );
+  const route =
+    provider === 'gateway-api'
+      ? `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: podinfo, namespace: ${namespace}}
+spec:
+  parentRefs: [{group: "", kind: Service, name: podinfo, port: 9898}]
+  rules: [{backendRefs: [{name: podinfo-v1, port: 9898, weight: 100}]}]`
+      : `apiVersion: split.smi-spec.io/v1alpha2
+kind: TrafficSplit
+metadata: {name: podinfo, namespace: ${namespace}}
+spec: {service: podinfo, backends: [{service: podinfo-v1, weight: 100}]}`;
+  return [...services, route].join('\n---\n');
+}
+
+/**
+ * Scenario 3's podinfo in a namespace of the caller's: routed by Istio as the scenario ships it, or by
+ * Gateway API / SMI instead (the scenario's VirtualService and DestinationRule left out).
+ */
+export async function podinfoNamespace(sandbox: Sandbox, namespace: string, provider: 'istio' | 'gateway-api' | 'smi' = 'istio'): Promise<void> {
+  let yaml = readFileSync(join(REPO_ROOT, 'dev/scenarios/podinfo-test.yaml'), 'utf8').replace(/\btest\b/g, namespace);
+  if (provider !== 'istio') {
+    yaml = yaml
+      .split(/^---$/m)
+      .filter((doc) => !/kind: (VirtualService|DestinationRule)/.test(doc))
+      .join('---')
+      .concat(`\n---\n${routingIn(provider, namespace)}\n`);
+  }
   await kubectl(sandbox, ['create', 'namespace', namespace]);
   const file = join(sandbox.dir, `podinfo-${namespace}.yaml`);
   const { writeFileSync } = await import('node:fs');

@@ -25,13 +25,17 @@ export async function bookinfoNamespace(sandbox: Sandbox, namespace: string): Pr
   await kubectl(sandbox, ['wait', '-n', namespace, '--for=condition=Available', 'deployment', '--all', '--timeout=90s']);
 }
 
-/** resourceVersion of every object of the kinds the console writes, in one namespace. */
+/** resourceVersion of every object of the kinds the console writes (any provider's), in one namespace. */
 export async function resourceVersions(sandbox: Sandbox, namespace: string): Promise<Record<string, string>> {
   const api = adminApi(sandbox);
   const versions: Record<string, string> = {};
   for (const [apiVersion, kind] of [
     ['networking.istio.io/v1', 'VirtualService'],
     ['networking.istio.io/v1', 'DestinationRule'],
+    ['networking.istio.io/v1', 'WorkloadEntry'],
+    ['gateway.networking.k8s.io/v1', 'HTTPRoute'],
+    ['split.smi-spec.io/v1alpha2', 'TrafficSplit'],
+    ['v1', 'Service'],
     ['apps/v1', 'Deployment'],
   ] as const) {
     const list = await api.list<KubernetesObject>(apiVersion, kind, namespace);

@@ -49,3 +49,15 @@ export function releaseEventReasons(namespace: string): string[] {
   const events = JSON.parse(kubectl(['get', 'events', '-n', namespace, '--field-selector', 'involvedObject.kind=Release', '-o', 'json'])) as { items: { reason: string }[] };
   return events.items.map((event) => event.reason);
 }
+
+/** Weights of the last (catch-all) rule of an HTTPRoute, by backend Service. */
+export function httpRouteWeights(namespace: string, name: string): Record<string, number> {
+  const route = getObject('httproutes.gateway.networking.k8s.io', namespace, name);
+  return Object.fromEntries((route.spec.rules.at(-1).backendRefs as { name: string; weight?: number }[]).map((ref) => [ref.name, ref.weight ?? 1]));
+}
+
+/** Backends of a TrafficSplit and their weights. */
+export function trafficSplitWeights(namespace: string, name: string): Record<string, number> {
+  const split = getObject('trafficsplits.split.smi-spec.io', namespace, name);
+  return Object.fromEntries((split.spec.backends as { service: string; weight: number }[]).map((backend) => [backend.service, backend.weight]));
+}

@@ -14,9 +14,13 @@ function requireCache(cluster: string): ClusterCache {
 
 /** One service as the watch cache holds it; 404 when neither the Service nor any routing for it exists. */
 export async function cachedServiceState(cluster: string, namespace: string, name: string): Promise<ServiceState> {
-  const state = readService(await cachedSnapshot(requireCache(cluster), namespace), name);
+  const cache = requireCache(cluster);
+  const state = readService(await cachedSnapshot(cache, namespace), name);
   if (!state.objects.service && state.view.objects.length === 0) {
-    throw new HttpError(404, 'NotFound', `Service ${name}.${namespace} was not found in cluster ${cluster}`);
+    if (!(await cache.get('namespaces', namespace))) {
+      throw new HttpError(404, 'NotFound', `Namespace "${namespace}" does not exist in cluster ${cluster}`, [{ field: 'path.namespace', message: `namespace "${namespace}" does not exist` }]);
+    }
+    throw new HttpError(404, 'NotFound', `Service ${name}.${namespace} was not found in cluster ${cluster}`, [{ field: 'path.name', message: `no Service or routing named "${name}"` }]);
   }
   return state;
 }

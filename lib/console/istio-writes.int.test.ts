@@ -172,7 +172,7 @@ describe(`writes against kube-apiserver ${sandbox.apiServerVersion}`, () => {
       ghost = rows.find((row) => row.service === 'ghost');
       if (!ghost) await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    expect(ghost?.validations.map((v) => v.code)).toContain('destination-rule-host-without-service');
+    expect(ghost?.validations.map((v) => v.code)).toContain('routing-without-service');
   });
 
   it('reads scenario 4: a Deployment and two VMs behind one service, split 30/60/10', async () => {

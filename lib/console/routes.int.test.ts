@@ -34,13 +34,13 @@ describe(`GET /api/routes against kube-apiserver ${sandbox.apiServerVersion}`, (
   it('lists the HTTPRoute of scenario 6 and the TrafficSplit of scenario 5 beside them, each with its provider', async () => {
     const { status, body } = await getJson('?cluster=sandbox');
     expect(status).toBe(200);
-    const helloworld = body.find((row: { kind: string; name: string }) => row.kind === 'HTTPRoute' && row.name === 'helloworld');
+    const helloworld = body.find((row: { kind: string; name: string; namespace: string }) => row.kind === 'HTTPRoute' && row.namespace === 'helloworld');
     expect(helloworld).toMatchObject({ provider: { id: 'gateway-api', name: 'Gateway API' }, hosts: ['helloworld.helloworld'], parents: ['Service helloworld port 5000'] });
     expect(helloworld.routes[0].destinations.map((d: { target: string; weight: number }) => [d.target, d.weight])).toEqual([
       ['helloworld-v1.helloworld', 90],
       ['helloworld-v2.helloworld', 10],
     ]);
-    const website = body.find((row: { kind: string; name: string }) => row.kind === 'TrafficSplit' && row.name === 'my-website');
+    const website = body.find((row: { kind: string; name: string; namespace: string }) => row.kind === 'TrafficSplit' && row.namespace === 'my-website');
     expect(website).toMatchObject({ provider: { id: 'smi', name: 'SMI' }, hosts: ['my-website.my-website'] });
     expect(website.routes[0].destinations.map((d: { weight: number }) => d.weight)).toEqual([50, 50]);
   });

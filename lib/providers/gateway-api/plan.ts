@@ -177,5 +177,7 @@ export function planDeleteVersion(objects: GatewayObjects, view: ReleaseView, in
   const version = requireDeletable(view, intent);
   const rules = [...r.rules];
   rules[r.managed] = withoutVersion(rules[r.managed]!, version.name, r.versionOf);
-  return { steps: [...routeStep(r.route, rules), ...versionServiceDeletes(objects, version, objects.sharedBackends), ...deploymentDeletes(objects, version, intent.keepWorkload)] };
+  // Other routes, and this route's other rules (a path rule, say), may still send to the version's Service.
+  const shared = new Set([...objects.sharedBackends, ...r.rules.filter((_, index) => index !== r.managed).flatMap((rule) => (rule.backendRefs ?? []).map((ref) => ref.name))]);
+  return { steps: [...routeStep(r.route, rules), ...versionServiceDeletes(objects, version, shared), ...deploymentDeletes(objects, version, intent.keepWorkload)] };
 }

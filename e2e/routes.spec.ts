@@ -1,16 +1,17 @@
 import { expect, test } from './support/test';
-import { VirtualServicesPage } from './pages/virtual-services-page';
+import { RoutesPage } from './pages/routes-page';
 import { apply, sample } from './support/cluster';
 
 // Other specs change reviews; start from the fixture as it is.
 test.beforeAll(() => apply('default', [sample('virtual-service-all-v1.yaml')]));
 
-test('the Bookinfo VirtualServices are listed with the routes the fixture defines', async ({ page }) => {
-  const list = new VirtualServicesPage(page);
+test('the Bookinfo VirtualServices are listed with the routes the fixture defines, as Istio objects', async ({ page }) => {
+  const list = new RoutesPage(page);
   await list.open('?namespace=default');
 
   await expect(list.row('default', 'reviews')).toBeVisible();
   await expect(list.row('default', 'reviews')).toContainText('reviews.default');
+  await expect(list.row('default', 'reviews')).toContainText('Istio');
   expect(await list.destinations('default', 'reviews')).toEqual(['reviews.default v1 100%']);
   for (const name of ['productpage', 'ratings', 'details']) {
     await expect(list.row('default', name)).toBeVisible();
@@ -18,8 +19,21 @@ test('the Bookinfo VirtualServices are listed with the routes the fixture define
   await expect(page.getByTestId('sandbox-banner')).toBeVisible();
 });
 
+test('HTTPRoutes and TrafficSplits are listed beside the VirtualServices, each with its provider', async ({ page }) => {
+  const list = new RoutesPage(page);
+  await list.open();
+  await expect(list.row('helloworld', 'helloworld', 'HTTPRoute')).toContainText('Gateway API');
+  await expect(list.row('helloworld', 'helloworld', 'HTTPRoute')).toContainText('Service helloworld port 5000');
+  expect(await list.destinations('helloworld', 'helloworld', 'HTTPRoute')).toEqual(['helloworld-v1.helloworld 90%', 'helloworld-v2.helloworld 10%']);
+  await expect(list.row('my-website', 'my-website', 'TrafficSplit')).toContainText('SMI');
+  expect(await list.destinations('my-website', 'my-website', 'TrafficSplit')).toEqual(['my-website-v1.my-website 50%', 'my-website-v2.my-website 50%']);
+  await list.filter('trafficsplit');
+  await expect(list.row('my-website', 'my-website', 'TrafficSplit')).toBeVisible();
+  await expect(list.row('helloworld', 'helloworld', 'HTTPRoute')).toHaveCount(0);
+});
+
 test('the filter narrows the list and is kept in the URL', async ({ page }) => {
-  const list = new VirtualServicesPage(page);
+  const list = new RoutesPage(page);
   await list.open();
   await list.filter('rating');
   await expect(list.row('default', 'ratings')).toBeVisible();
@@ -31,15 +45,15 @@ test.describe('in Chinese', () => {
   test.use({ locale: 'zh-CN' });
 
   test('the console speaks Simplified Chinese when the browser asks for it', async ({ page }) => {
-    const list = new VirtualServicesPage(page);
+    const list = new RoutesPage(page);
     await list.open('?namespace=default');
-    await expect(page.getByRole('heading', { name: '虚拟服务' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: '路由对象' })).toBeVisible();
     await expect(page.getByText('其余所有请求').first()).toBeVisible();
   });
 });
 
 test('a weight changed with kubectl appears on an open page within 2 s, without reload', async ({ page }) => {
-  const list = new VirtualServicesPage(page);
+  const list = new RoutesPage(page);
   await list.open('?namespace=default');
   await expect(list.row('default', 'reviews')).toBeVisible();
   // Give the page's change stream a moment to connect before changing anything.
