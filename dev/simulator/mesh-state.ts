@@ -14,12 +14,17 @@ const MAX_BACKOFF_MS = 30_000;
 
 /** True for the errors that mean "this API is not served": discovery or the list answered 404. */
 function notServed(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: number; message?: string };
-  return code === 404 || /Unrecognized API version and kind/.test(message ?? '');
+  // A failed list carries `code`, a failed watch `statusCode`.
+  const { code, statusCode, message } = (error ?? {}) as { code?: number; statusCode?: number; message?: string };
+  return code === 404 || statusCode === 404 || /Unrecognized API version and kind/.test(message ?? '');
 }
 
+/** One line for the log: client-node's ApiException message spans the whole response. */
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  const { code } = (error ?? {}) as { code?: number };
+  const message = error instanceof Error ? error.message : String(error);
+  const firstLine = message.split('\n')[0] ?? message;
+  return code === undefined || firstLine.includes(String(code)) ? firstLine : `${firstLine} HTTP ${code}`;
 }
 
 export class MeshState {
@@ -32,22 +37,30 @@ export class MeshState {
   /** Errors an informer reported while `start()` ran: it reports a failed list that way instead of throwing. */
   private readonly startErrors = new Map<WatchedKindKey, unknown>();
   private readonly starting = new Set<WatchedKindKey>();
+  private readonly kubeConfig: KubeConfig;
   private stopped = false;
 
   constructor(kubeConfig: KubeConfig) {
-    for (const key of KEYS) {
-      const kind = WATCHED_KINDS[key];
-      // A fresh client per list: KubernetesObjectApi caches discovery, and would keep missing a CRD installed later.
-      const list = () => kubeConfig.makeApiClient(KubernetesObjectApi).list(apiVersionOf(kind), kind.kind);
-      const informer = makeInformer(kubeConfig, collectionPath(kind), list);
-      const bump = () => (this.generation += 1);
-      informer.on('add', bump);
-      informer.on('update', bump);
-      informer.on('delete', bump);
-      // client-node's informer stops on an unexpected error (API server restart, missing CRD): restart it.
-      informer.on('error', (error) => (this.starting.has(key) ? this.startErrors.set(key, error) : this.restartLater(key, error)));
-      this.informers.set(key, informer);
-    }
+    this.kubeConfig = kubeConfig;
+    for (const key of KEYS) this.informers.set(key, this.makeInformer(key));
+  }
+
+  private makeInformer(key: WatchedKindKey): CachingInformer {
+    const kind = WATCHED_KINDS[key];
+    // A fresh client per list: KubernetesObjectApi caches discovery, and would keep missing a CRD installed later.
+    const list = () => this.kubeConfig.makeApiClient(KubernetesObjectApi).list(apiVersionOf(kind), kind.kind);
+    const informer = makeInformer(this.kubeConfig, collectionPath(kind), list);
+    const bump = () => (this.generation += 1);
+    informer.on('add', bump);
+    informer.on('update', bump);
+    informer.on('delete', bump);
+    // client-node's informer stops on an unexpected error (API server restart, CRD removed): restart it.
+    informer.on('error', (error) => {
+      if (this.informers.get(key) !== informer) return;
+      if (this.starting.has(key)) this.startErrors.set(key, error);
+      else this.failed(key, error);
+    });
+    return informer;
   }
 
   /** Starts every watch; resolves once each kind has listed once (or is known not to be served), or after `timeoutMs`. */
@@ -74,18 +87,24 @@ export class MeshState {
     }
     this.starting.delete(key);
     const error = this.startErrors.get(key);
-    if (error === undefined) {
-      if (this.absent.delete(key)) process.stderr.write(`[simulator] ${key} are served now; watching them\n`);
-      this.synced.add(key);
-      this.restarts.set(key, 0);
-      this.generation += 1;
-      return;
-    }
-    if (notServed(error) && !this.absent.has(key)) {
-      this.absent.add(key);
-      this.synced.delete(key);
-      this.generation += 1;
-      process.stderr.write(`[simulator] ${key} are not served (${describe(error)}); routing without them, retrying\n`);
+    if (error !== undefined) return this.failed(key, error);
+    if (this.absent.delete(key)) process.stderr.write(`[simulator] ${key} are served now; watching them\n`);
+    this.synced.add(key);
+    this.restarts.set(key, 0);
+    this.generation += 1;
+  }
+
+  private failed(key: WatchedKindKey, error: unknown): void {
+    if (notServed(error)) {
+      if (!this.absent.has(key)) {
+        this.absent.add(key);
+        this.synced.delete(key);
+        this.generation += 1;
+        process.stderr.write(`[simulator] ${key} are not served (${describe(error)}); routing without them, retrying\n`);
+      }
+      // A fresh informer starts with a list, whose failure start() reports; the old one would only re-watch.
+      void this.informers.get(key)!.stop();
+      this.informers.set(key, this.makeInformer(key));
     }
     this.restartLater(key, error);
   }

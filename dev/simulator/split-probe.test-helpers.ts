@@ -43,13 +43,19 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export function splitProbe(url: string, namespace: string, service: string) {
   const read = async (): Promise<SplitCounts> => (await fetch(`${url}/split?namespace=${namespace}&service=${service}`)).json() as Promise<SplitCounts>;
 
-  /** Counts from now until at least `requests` more have been sent, once what the simulator records satisfies `ready`. */
-  return async function measure(requests: number, ready: (delta: SplitCounts) => boolean = (delta) => delta.total > 0): Promise<SplitCounts> {
+  /**
+   * Counts from now until at least `requests` more have been sent, once what the simulator records satisfies
+   * `ready`; fails with what it saw when that does not happen within `settleMs`.
+   */
+  return async function measure(requests: number, ready: (delta: SplitCounts) => boolean = (delta) => delta.total > 0, settleMs = 20_000): Promise<SplitCounts> {
     // A change reaches the simulator through its watch: wait until what it records reflects the change.
+    const deadline = Date.now() + settleMs;
     for (let settled = false; !settled; ) {
       const before = await read();
       await sleep(300);
-      settled = ready(difference(await read(), before));
+      const recent = difference(await read(), before);
+      settled = ready(recent);
+      if (!settled && Date.now() > deadline) throw new Error(`${namespace}/${service} never showed the expected split in ${settleMs / 1000} s; the last 300 ms: ${JSON.stringify(recent)}`);
     }
     const before = await read();
     let delta = difference(before, before);
