@@ -1,6 +1,7 @@
 /**
  * `node --import tsx dev/simulator/main.ts --kubeconfig PATH [--context admin] [--port 0] [--rate 200]
- *  [--gray-share 0.1] [--service ns/name ...] [--stop-when-missing FILE]`
+ *  [--gray-share 0.1] [--service ns/name ...] [--stop-when-missing FILE]` (plain `node` runs it too: it
+ *  imports only its own files, by their `.ts` names, and npm packages).
  * Flags win over the environment: WEIR_SIM_KUBECONFIG (or KUBECONFIG), WEIR_SIM_CONTEXT, WEIR_SIM_PORT,
  * WEIR_SIM_RATE, WEIR_SIM_GRAY_SHARE. Prints `listening on URL` once the watches have synced.
  */
