@@ -6,8 +6,9 @@ const alias = { '@': root.replace(/\/$/, ''), 'server-only': `${root}test/empty-
 
 export default defineConfig({
   test: {
-    // The console's audit lines and the sandbox's logs show only for failing tests.
-    silent: 'passed-only',
+    // The console's audit lines and the sandbox's logs show only for failing tests; benches (`--project bench`)
+    // print their figures, so a passing bench must not be silenced.
+    silent: process.argv.includes('bench') ? false : 'passed-only',
     reporters: ['default', ['json', { outputFile: '.cache/test-results/vitest.json' }]],
     projects: [
       {
@@ -38,8 +39,6 @@ export default defineConfig({
         test: {
           name: 'bench',
           include: ['bench/**/*.bench.ts'],
-          // Benches print their figures; a passing bench must not be silenced.
-          silent: false,
           environment: 'node',
           globalSetup: ['test/sandbox-setup.ts'],
           fileParallelism: false,

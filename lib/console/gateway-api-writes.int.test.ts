@@ -1,3 +1,4 @@
+import type { V1Service } from '@kubernetes/client-node';
 import { describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
 import { kubectl } from '../../dev/sandbox/sandbox.ts';
@@ -115,8 +116,8 @@ describe(`Gateway API HTTPRoutes against kube-apiserver ${sandbox.apiServerVersi
       ['reviews-v1', 80],
       ['reviews-v4', 20],
     ]);
-    const service = await adminApi(sandbox).read<{ spec: { selector: Record<string, string> } }>({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'reviews-v4', namespace } } as never);
-    expect(service.spec.selector).toEqual({ app: 'reviews', version: 'v4' });
+    const service = await adminApi(sandbox).read<V1Service>({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'reviews-v4', namespace } });
+    expect(service.spec!.selector).toEqual({ app: 'reviews', version: 'v4' });
 
     view = await settledView(namespace, 'reviews', (v) => weights(v).v4 === 20);
     result = await alice.post(namespace, 'reviews', { mode: 'apply', intent: { type: 'set-weights', expected: view.splitEtag, weights: { v1: 40, v2: 0, v3: 0, v4: 60 } } });

@@ -1,7 +1,8 @@
 import 'server-only';
-import { KubernetesObjectApi, type KubeConfig, type KubernetesObject, type V1Deployment } from '@kubernetes/client-node';
+import { type KubeConfig, type KubernetesObject, type KubernetesObjectApi, type V1Deployment } from '@kubernetes/client-node';
 import { weirEnv } from '@/lib/config/env';
 import type { Plan, PlanStep } from '@/lib/mesh/types';
+import { objectApi } from './object-api';
 
 export type ApplyMode = 'dry-run' | 'apply';
 
@@ -56,7 +57,7 @@ async function waitReady(api: KubernetesObjectApi, namespace: string, name: stri
  * fails, what was already done is undone in reverse order and a PlanFailure says what happened.
  */
 export async function applyPlan(kubeConfig: KubeConfig, plan: Plan, mode: ApplyMode): Promise<AppliedPlan> {
-  const api = kubeConfig.makeApiClient(KubernetesObjectApi);
+  const api = objectApi(kubeConfig);
   const dryRun = mode === 'dry-run' ? 'All' : undefined;
   const outcomes: StepOutcome[] = [];
   const objects: KubernetesObject[] = [];

@@ -1,10 +1,11 @@
 import 'server-only';
-import { ApiException, KubernetesObjectApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { ApiException, type KubeConfig, type KubernetesObject, type KubernetesObjectApi } from '@kubernetes/client-node';
 import { notFound } from '@/lib/mesh/errors';
 import { watchedKinds } from '@/lib/mesh/registry';
 import { snapshotOf, type NamespaceSnapshot } from '@/lib/mesh/snapshot';
 import { apiVersionOf, type KindInfo } from './kinds';
 import type { ClusterCache } from './watch-cache';
+import { objectApi } from './object-api';
 
 /** Kinds a namespace snapshot holds: everything watched but namespaces and Releases. */
 function snapshotKinds(): KindInfo[] {
@@ -58,7 +59,7 @@ async function requireNamespace(api: KubernetesObjectApi, namespace: string): Pr
  * One request per kind, plus one that checks the namespace exists.
  */
 export async function freshSnapshot(kubeConfig: KubeConfig, cluster: string, namespace: string, kinds: readonly KindInfo[]): Promise<NamespaceSnapshot> {
-  const api = kubeConfig.makeApiClient(KubernetesObjectApi);
+  const api = objectApi(kubeConfig);
   const [, ...lists] = await Promise.all([
     requireNamespace(api, namespace),
     ...kinds.map(async (info) => ({ info, items: (await api.list(apiVersionOf(info), info.kind, namespace)).items })),

@@ -1,6 +1,6 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import { ApiException, KubernetesObjectApi, type KubeConfig } from '@kubernetes/client-node';
+import { ApiException, type KubeConfig } from '@kubernetes/client-node';
 import { HttpError } from '@/lib/http/errors';
 import { consoleIdentity } from '@/lib/k8s/clusters';
 import { splitOf } from '@/lib/mesh/split';
@@ -13,6 +13,7 @@ import { releaseEvent } from '@/lib/release/events';
 import { appendHistory } from '@/lib/release/history';
 import { isActive, type ApprovalPolicy, type ReleaseAction, type ReleaseObject, type ReleaseSpec, type ReleaseStatus } from '@/lib/release/model';
 import { readReleaseObject, releaseRef, updateStatus } from '@/lib/release/store';
+import { objectApi } from '@/lib/k8s/object-api';
 
 const POLICY_RANK: Record<ApprovalPolicy, number> = { none: 0, beforePromotion: 1, beforeEveryStep: 2 };
 
@@ -22,7 +23,7 @@ const POLICY_RANK: Record<ApprovalPolicy, number> = { none: 0, beforePromotion: 
  * releases.weir.dev has the last word and a concurrent edit is a 409, not an overwrite.
  */
 async function writeSpec(userConfig: KubeConfig, namespace: string, service: string, change: (spec: ReleaseSpec) => ReleaseSpec): Promise<ReleaseObject> {
-  const api = userConfig.makeApiClient(KubernetesObjectApi);
+  const api = objectApi(userConfig);
   const existing = await readReleaseObject(userConfig, namespace, service);
   try {
     if (!existing) {

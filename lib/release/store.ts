@@ -1,7 +1,8 @@
 import 'server-only';
-import { ApiException, CustomObjectsApi, KubernetesObjectApi, type KubeConfig } from '@kubernetes/client-node';
+import { ApiException, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { CORE_KINDS, apiVersionOf } from '@/lib/k8s/kinds';
 import type { ReleaseObject, ReleaseSpec, ReleaseStatus } from './model';
+import { objectApi } from '@/lib/k8s/object-api';
 
 const GROUP = { group: CORE_KINDS.releases.group, version: CORE_KINDS.releases.version, plural: CORE_KINDS.releases.plural };
 
@@ -24,7 +25,7 @@ function isCode(error: unknown, code: number): boolean {
 /** The Release named after a service, or undefined when it does not exist yet. */
 export async function readReleaseObject(identity: KubeConfig, namespace: string, name: string): Promise<ReleaseObject | undefined> {
   try {
-    return await identity.makeApiClient(KubernetesObjectApi).read<ReleaseObject & { metadata: { name: string } }>(releaseRef(namespace, name) as never);
+    return await objectApi(identity).read<ReleaseObject & { metadata: { name: string } }>(releaseRef(namespace, name) as never);
   } catch (error) {
     if (isCode(error, 404)) return undefined;
     throw error;
@@ -35,7 +36,7 @@ export async function readReleaseObject(identity: KubeConfig, namespace: string,
 export async function readOrCreateRelease(identity: KubeConfig, namespace: string, service: string): Promise<ReleaseObject> {
   const existing = await readReleaseObject(identity, namespace, service);
   if (existing) return existing;
-  const api = identity.makeApiClient(KubernetesObjectApi);
+  const api = objectApi(identity);
   const ref = releaseRef(namespace, service);
   try {
     return await api.create({
