@@ -19,6 +19,16 @@ export function consoleApi(user: SignedIn) {
     async view(namespace: string, name: string): Promise<ReleaseView> {
       return (await this.detail(namespace, name)).view;
     },
+    /** The view once it satisfies `until` (the watch cache catches up with a write within moments), or as it is after 5 s. */
+    async settledView(namespace: string, name: string, until: (view: ReleaseView) => boolean): Promise<ReleaseView> {
+      const deadline = Date.now() + 5_000;
+      let view = await this.view(namespace, name);
+      while (!until(view) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        view = await this.view(namespace, name);
+      }
+      return view;
+    },
     /** POST an intent (or a raw body); answers status and JSON body. */
     async post(namespace: string, name: string, body: unknown): Promise<{ status: number; body: any }> {
       const text = typeof body === 'string' ? body : JSON.stringify(body);

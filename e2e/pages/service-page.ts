@@ -25,6 +25,19 @@ export class ServicePage {
     return this.page.getByTestId('traffic-split-chart');
   }
 
+  /**
+   * Waits (up to 60 s) until the live chart's observed share of `version` is within `tolerance` of `expected`
+   * (shares 0..1), and says how long it took: the observed side comes from Prometheus, fed by the simulator.
+   */
+  async expectObservedShare(version: string, expected: number, tolerance = 0.08): Promise<void> {
+    const started = Date.now();
+    const share = async () => JSON.parse((await this.chart.getAttribute('data-observed-share')) ?? '{}')[version] ?? 0;
+    await expect.poll(share, { timeout: 60_000, intervals: [1_000] }).toBeGreaterThanOrEqual(expected - tolerance);
+    const observed = await share();
+    expect(observed).toBeLessThanOrEqual(expected + tolerance);
+    console.log(`chart showed ${version} at ${(observed * 100).toFixed(1)}% ${((Date.now() - started) / 1000).toFixed(0)} s after the change`);
+  }
+
   weight(version: string): Locator {
     return this.page.getByTestId(`weight-${version}`);
   }

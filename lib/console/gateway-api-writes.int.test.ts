@@ -32,16 +32,6 @@ async function readRoute(namespace: string, name = 'reviews'): Promise<HTTPRoute
   return adminApi(sandbox).read<HTTPRoute>({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name, namespace } });
 }
 
-/** The view once the watch cache has caught up with the API server (a write is visible within moments). */
-async function settledView(namespace: string, name: string, until: (view: Awaited<ReturnType<typeof alice.view>>) => boolean) {
-  const deadline = Date.now() + 5_000;
-  let view = await alice.view(namespace, name);
-  while (!until(view) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    view = await alice.view(namespace, name);
-  }
-  return view;
-}
 
 const weights = (view: { versions: { name: string; weight: number }[] }) => Object.fromEntries(view.versions.map((v) => [v.name, v.weight]));
 
@@ -61,7 +51,7 @@ describe(`Gateway API HTTPRoutes against kube-apiserver ${sandbox.apiServerVersi
   ])('reads Istio’s %s as the API server stores it', async (name, route, expected) => {
     const namespace = `gw-read-${name.replace('route-reviews-', '')}`;
     await bookinfoWithRoute(namespace, route);
-    const view = await settledView(namespace, 'reviews', (v) => v.routed);
+    const view = await alice.settledView(namespace, 'reviews', (v) => v.routed);
     expect(view.provider.id).toBe('gateway-api');
     expect(weights(view)).toEqual(expected);
     expect(view.validations).toEqual([]);
@@ -85,7 +75,7 @@ describe(`Gateway API HTTPRoutes against kube-apiserver ${sandbox.apiServerVersi
         .join('---\n') + `---\n${FOO_SPLIT_WITH_HEADER}`,
     );
     await kubectl(sandbox, ['wait', '-n', namespace, '--for=condition=Available', 'deployment', '--all', '--timeout=90s']);
-    const view = await settledView(namespace, 'foo', (v) => v.routed && v.versions.every((version) => version.ready > 0));
+    const view = await alice.settledView(namespace, 'foo', (v) => v.routed && v.versions.every((version) => version.ready > 0));
     expect(view.objects[0]).toMatchObject({ kind: 'HTTPRoute', name: 'foo-route', role: 'routing' });
     expect(weights(view)).toEqual({ v1: 90, v2: 10 });
     expect(view.versions.find((v) => v.name === 'v2')!.rules).toHaveLength(1);
@@ -106,7 +96,7 @@ describe(`Gateway API HTTPRoutes against kube-apiserver ${sandbox.apiServerVersi
     const start = await readRoute(namespace);
     const kept = foreign(start, [1]);
 
-    let view = await settledView(namespace, 'reviews', (v) => v.managedRouteIndex === 1);
+    let view = await alice.settledView(namespace, 'reviews', (v) => v.managedRouteIndex === 1);
     expect(view.otherRoutes.map((route) => route.index)).toEqual([0]);
     let result = await alice.post(namespace, 'reviews', { mode: 'apply', intent: { type: 'add-version', expected: view.splitEtag, version: 'v4', image: 'reviews:v4', replicas: 1, env: [], weight: 20 } });
     expect(result.status, JSON.stringify(result.body)).toBe(200);
@@ -119,10 +109,10 @@ describe(`Gateway API HTTPRoutes against kube-apiserver ${sandbox.apiServerVersi
     const service = await adminApi(sandbox).read<V1Service>({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'reviews-v4', namespace } });
     expect(service.spec!.selector).toEqual({ app: 'reviews', version: 'v4' });
 
-    view = await settledView(namespace, 'reviews', (v) => weights(v).v4 === 20);
+    view = await alice.settledView(namespace, 'reviews', (v) => weights(v).v4 === 20);
     result = await alice.post(namespace, 'reviews', { mode: 'apply', intent: { type: 'set-weights', expected: view.splitEtag, weights: { v1: 40, v2: 0, v3: 0, v4: 60 } } });
     expect(result.status, JSON.stringify(result.body)).toBe(200);
-    view = await settledView(namespace, 'reviews', (v) => weights(v).v4 === 60);
+    view = await alice.settledView(namespace, 'reviews', (v) => weights(v).v4 === 60);
     const policy = { match: 'any', conditions: [{ on: 'cookie', operator: 'regex', value: cookieRegex('gray', 'true') }] };
     result = await alice.post(namespace, 'reviews', { mode: 'apply', intent: { type: 'set-content-rule', expected: view.splitEtag, version: 'v4', policy } });
     expect(result.status, JSON.stringify(result.body)).toBe(200);
@@ -134,10 +124,10 @@ describe(`Gateway API HTTPRoutes against kube-apiserver ${sandbox.apiServerVersi
     });
     expect(foreign({ ...route, spec: { ...route.spec, rules: [route.spec!.rules![0]!, route.spec!.rules![2]!] } }, [1])).toEqual(kept);
 
-    view = await settledView(namespace, 'reviews', (v) => v.versions.some((version) => version.rules.length > 0));
+    view = await alice.settledView(namespace, 'reviews', (v) => v.versions.some((version) => version.rules.length > 0));
     result = await alice.post(namespace, 'reviews', { mode: 'apply', intent: { type: 'take-over', expected: view.splitEtag, version: 'v4' } });
     expect(result.status, JSON.stringify(result.body)).toBe(200);
-    view = await settledView(namespace, 'reviews', (v) => weights(v).v4 === 100);
+    view = await alice.settledView(namespace, 'reviews', (v) => weights(v).v4 === 100);
     result = await alice.post(namespace, 'reviews', { mode: 'apply', intent: { type: 'delete-version', expected: view.splitEtag, version: 'v1', keepWorkload: false } });
     expect(result.status, JSON.stringify(result.body)).toBe(200);
     route = await readRoute(namespace);
@@ -153,13 +143,13 @@ describe(`Gateway API HTTPRoutes against kube-apiserver ${sandbox.apiServerVersi
     await kubectl(sandbox, ['create', 'namespace', namespace]);
     await kubectl(sandbox, ['apply', '-n', namespace, '-f', sample('helloworld.yaml')]);
     await kubectl(sandbox, ['wait', '-n', namespace, '--for=condition=Available', 'deployment', '--all', '--timeout=90s']);
-    const before = await settledView(namespace, 'helloworld', (v) => v.discoveredVersions.length === 2);
+    const before = await alice.settledView(namespace, 'helloworld', (v) => v.discoveredVersions.length === 2);
     expect(before.routed).toBe(false);
     const result = await alice.post(namespace, 'helloworld', { mode: 'apply', intent: { type: 'create-routing', stableVersion: 'v1', provider: 'gateway-api' } });
     expect(result.status, JSON.stringify(result.body)).toBe(200);
     const route = await readRoute(namespace, 'helloworld');
     expect(route.spec!.parentRefs).toEqual([{ group: '', kind: 'Service', name: 'helloworld', port: 5000 }]);
-    const view = await settledView(namespace, 'helloworld', (v) => v.routed);
+    const view = await alice.settledView(namespace, 'helloworld', (v) => v.routed);
     expect(view.provider.id).toBe('gateway-api');
     expect(weights(view)).toEqual({ v1: 100, v2: 0 });
     const again = await alice.post(namespace, 'helloworld', { mode: 'apply', intent: { type: 'create-routing', stableVersion: 'v1', provider: 'istio' } });
@@ -178,7 +168,7 @@ describe(`Gateway API HTTPRoutes against kube-apiserver ${sandbox.apiServerVersi
     ];
     it.each(cases)('%s', async (_name, intent, status, field) => {
       if (!(await resourceVersions(sandbox, namespace))['HTTPRoute/reviews']) await bookinfoWithRoute(namespace, REVIEWS_90_10);
-      const view = await settledView(namespace, 'reviews', (v) => v.routed);
+      const view = await alice.settledView(namespace, 'reviews', (v) => v.routed);
       const before = await resourceVersions(sandbox, namespace);
       const result = await alice.post(namespace, 'reviews', { mode: 'apply', intent: { expected: view.splitEtag, ...intent } });
       expect(result.status, JSON.stringify(result.body)).toBe(status);
@@ -192,7 +182,7 @@ describe(`Gateway API HTTPRoutes against kube-apiserver ${sandbox.apiServerVersi
   it('answers a write that lost a race with 409 and the current split, never overwriting it', async () => {
     const namespace = 'gw-race';
     await bookinfoWithRoute(namespace, REVIEWS_90_10);
-    const seen = await settledView(namespace, 'reviews', (v) => v.routed);
+    const seen = await alice.settledView(namespace, 'reviews', (v) => v.routed);
     // Someone else moves the split with kubectl after the user looked.
     const route = await readRoute(namespace);
     route.spec!.rules![0]!.backendRefs![1]!.weight = 30;

@@ -48,15 +48,6 @@ async function readSplit(namespace: string, name = 'bookstore-split'): Promise<T
   return adminApi(sandbox).read<TrafficSplit>({ apiVersion: 'split.smi-spec.io/v1alpha2', kind: 'TrafficSplit', metadata: { name, namespace } });
 }
 
-async function settledView(namespace: string, until: (view: Awaited<ReturnType<typeof alice.view>>) => boolean, name = 'bookstore') {
-  const deadline = Date.now() + 5_000;
-  let view = await alice.view(namespace, name);
-  while (!until(view) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    view = await alice.view(namespace, name);
-  }
-  return view;
-}
 
 const weights = (view: { versions: { name: string; weight: number }[] }) => Object.fromEntries(view.versions.map((v) => [v.name, v.weight]));
 const backends = (split: TrafficSplit) => split.spec!.backends!.map((backend) => [backend.service, backend.weight]);
@@ -67,7 +58,7 @@ describe(`SMI TrafficSplits against kube-apiserver ${sandbox.apiServerVersion}`,
       ['bookstore-v1', 3],
       ['bookstore-v2', 1],
     ]);
-    const view = await settledView('smi-read', (v) => v.routed);
+    const view = await alice.settledView('smi-read', 'bookstore', (v) => v.routed);
     expect(view.provider).toEqual({ id: 'smi', name: 'SMI' });
     expect(weights(view)).toEqual({ v1: 75, v2: 25 });
     expect(view.capabilities.contentRules.supported).toBe(false);
@@ -81,7 +72,7 @@ describe(`SMI TrafficSplits against kube-apiserver ${sandbox.apiServerVersion}`,
       ['bookstore-v2', 0],
     ]);
     const start = await readSplit(namespace);
-    let view = await settledView(namespace, (v) => v.routed);
+    let view = await alice.settledView(namespace, 'bookstore', (v) => v.routed);
     let result = await alice.post(namespace, 'bookstore', { mode: 'apply', intent: { type: 'add-version', expected: view.splitEtag, version: 'v3', image: 'openservicemesh/bookstore:v3', replicas: 1, env: [], weight: 10 } });
     expect(result.status, JSON.stringify(result.body)).toBe(200);
     expect(backends(await readSplit(namespace))).toEqual([
@@ -89,13 +80,13 @@ describe(`SMI TrafficSplits against kube-apiserver ${sandbox.apiServerVersion}`,
       ['bookstore-v2', 0],
       ['bookstore-v3', 10],
     ]);
-    view = await settledView(namespace, (v) => weights(v).v3 === 10);
+    view = await alice.settledView(namespace, 'bookstore', (v) => weights(v).v3 === 10);
     result = await alice.post(namespace, 'bookstore', { mode: 'apply', intent: { type: 'set-weights', expected: view.splitEtag, weights: { v1: 30, v2: 0, v3: 70 } } });
     expect(result.status, JSON.stringify(result.body)).toBe(200);
-    view = await settledView(namespace, (v) => weights(v).v3 === 70);
+    view = await alice.settledView(namespace, 'bookstore', (v) => weights(v).v3 === 70);
     result = await alice.post(namespace, 'bookstore', { mode: 'apply', intent: { type: 'take-over', expected: view.splitEtag, version: 'v3' } });
     expect(result.status, JSON.stringify(result.body)).toBe(200);
-    view = await settledView(namespace, (v) => weights(v).v3 === 100);
+    view = await alice.settledView(namespace, 'bookstore', (v) => weights(v).v3 === 100);
     result = await alice.post(namespace, 'bookstore', { mode: 'apply', intent: { type: 'delete-version', expected: view.splitEtag, version: 'v1', keepWorkload: false } });
     expect(result.status, JSON.stringify(result.body)).toBe(200);
     const end = await readSplit(namespace);
@@ -119,7 +110,7 @@ describe(`SMI TrafficSplits against kube-apiserver ${sandbox.apiServerVersion}`,
       ['bookstore-v1', 50],
       ['bookstore-v2', 50],
     ]);
-    const view = await settledView(namespace, (v) => v.routed);
+    const view = await alice.settledView(namespace, 'bookstore', (v) => v.routed);
     const before = await resourceVersions(sandbox, namespace);
     const policy = { match: 'all', conditions: [{ on: 'cookie', operator: 'regex', value: cookieRegex('gray', 'true') }] };
     const rule = await alice.post(namespace, 'bookstore', { mode: 'apply', intent: { type: 'set-content-rule', expected: view.splitEtag, version: 'v2', policy } });
@@ -157,7 +148,7 @@ describe(`SMI TrafficSplits against kube-apiserver ${sandbox.apiServerVersion}`,
     const split = await readSplit(namespace);
     split.metadata!.ownerReferences = [{ apiVersion: 'core.oam.dev/v1alpha2', kind: 'ApplicationConfiguration', name: 'bookstore-app', uid: app.metadata!.uid!, controller: true, blockOwnerDeletion: true }];
     await adminApi(sandbox).replace(split);
-    const view = await settledView(namespace, (v) => Boolean(v.owner));
+    const view = await alice.settledView(namespace, 'bookstore', (v) => Boolean(v.owner));
     expect(view.owner).toEqual({ kind: 'ApplicationConfiguration', name: 'bookstore-app', apiVersion: 'core.oam.dev/v1alpha2', owns: 'TrafficSplit bookstore-split' });
   });
 });

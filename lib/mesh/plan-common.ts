@@ -1,10 +1,10 @@
 import type { KubernetesObject, V1Deployment, V1Service } from '@kubernetes/client-node';
 import { CORE_KINDS, apiVersionOf } from '@/lib/k8s/kinds';
 import { conflict, invalid } from './errors';
-import type { addVersionIntent, createRoutingIntent, deleteVersionIntent, scaleVersionIntent } from './intents';
+import type { addVersionIntent, createRoutingIntent, deleteVersionIntent, restoreSplitIntent, scaleVersionIntent, setContentRuleIntent, takeOverIntent } from './intents';
 import type { ServiceObjects } from './provider';
 import type { ServiceBackedObjects } from './service-versions';
-import type { Plan, PlanStep, ReleaseView, VersionView } from './types';
+import type { Plan, PlanStep, ReleaseView, SplitSnapshot, VersionView } from './types';
 import type { z } from 'zod';
 
 /*
@@ -204,4 +204,43 @@ export function requireCreatable(objects: ServiceObjects, view: ReleaseView, int
 /** The backend Service of a version: the one it has, else `<service>-<version>` (the convention new versions get). */
 export function backendNameOf(view: ReleaseView, version: string): string {
   return view.versions.find((v) => v.name === version)?.backend?.name ?? `${view.service}-${version}`;
+}
+
+/** The split "take over all traffic" writes: one version at 100%, no content rules (it must be ready). */
+export function takeOverSplit(view: ReleaseView, intent: Input<typeof takeOverIntent>): SplitSnapshot {
+  requireReady(versionOf(view, intent.version), 'version');
+  return { weights: { [intent.version]: 100 }, rules: [] };
+}
+
+/** The split "restore this split" writes, once every version it names exists and, where it gets traffic, is ready. */
+export function restoredSplit(view: ReleaseView, intent: Input<typeof restoreSplitIntent>): SplitSnapshot {
+  requireWeightsServable(view, intent.weights);
+  intent.rules.forEach((rule, index) => requireReady(versionOf(view, rule.version, `rules.${index}.version`), `rules.${index}.version`));
+  return { weights: intent.weights, rules: intent.rules };
+}
+
+/** The version a content rule is set for: it exists, and gets matching requests only when it is ready. */
+export function contentRuleVersion(view: ReleaseView, intent: Input<typeof setContentRuleIntent>): VersionView {
+  const version = versionOf(view, intent.version);
+  if (intent.policy) requireReady(version, 'version');
+  return version;
+}
+
+/**
+ * A routing object's rules with one version's content rule set or removed (`make` null): the new rule takes the
+ * place of the version's first rule (keeping its fields through `make(base)`), else goes before the managed rule.
+ */
+export function withContentRule<R>(rules: R[], managed: number, version: VersionView, make: ((base?: R) => R) | null): R[] {
+  const owned = new Set(version.rules.map((rule) => rule.index));
+  const firstOwned = version.rules[0]?.index;
+  return rules.flatMap((rule, index) => {
+    const insertHere = make && (index === firstOwned || (firstOwned === undefined && index === managed));
+    return [...(insertHere ? [make(index === firstOwned ? rule : undefined)] : []), ...(owned.has(index) ? [] : [rule])];
+  });
+}
+
+/** A routing object's rules with every content rule the console manages replaced by `added` (before the managed rule). */
+export function withSplitRules<R>(rules: R[], managed: number, view: ReleaseView, added: R[], managedRule: R): R[] {
+  const ruleIndexes = new Set(view.versions.flatMap((version) => version.rules.map((rule) => rule.index)));
+  return rules.flatMap((rule, index) => (index === managed ? [...added, managedRule] : ruleIndexes.has(index) ? [] : [rule]));
 }

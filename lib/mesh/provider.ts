@@ -53,13 +53,19 @@ export interface MeshProvider<Index = unknown, Objects extends ServiceObjects = 
   claims(objects: Objects): boolean;
   /** The provider-neutral view of one service, from its objects. */
   read(objects: Objects): ReleaseView;
-  /** The ordered object changes that carry out an intent; throws a MeshError (invalid / conflict) when it cannot. */
-  plan(objects: Objects, view: ReleaseView, intent: Intent): Plan;
+  /** Per intent, the ordered object changes that carry it out; a planner throws a MeshError (invalid / conflict) when it cannot. */
+  readonly planners: Planners<Objects>;
   /** The RBAC a user needs, in the service's namespace, for the provider's part of an intent on this view. */
   access(intent: Intent, view?: ReleaseView): AccessNeed[];
   /** The Routing page's row for one object of a route kind. */
   summarize(cluster: string, object: KubernetesObject): RouteObjectSummary;
 }
+
+/** The intents a provider plans (scaling a version is the same for all, and planned by the registry). */
+export type ProviderIntent = Exclude<Intent, { type: 'scale-version' }>;
+
+/** One planner per intent type, each given the intent of its type. */
+export type Planners<Objects> = { [Type in ProviderIntent['type']]: (objects: Objects, view: ReleaseView, intent: Extract<ProviderIntent, { type: Type }>) => Plan };
 
 /** Any provider, with its own index and objects types hidden. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

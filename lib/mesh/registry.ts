@@ -6,7 +6,7 @@ import { smiProvider } from '@/lib/providers/smi';
 import { conflict, invalid } from './errors';
 import type { Intent } from './intents';
 import { planScaleVersion } from './plan-common';
-import type { AccessNeed, AnyProvider, ServiceObjects } from './provider';
+import type { AccessNeed, AnyProvider, ProviderIntent, ServiceObjects } from './provider';
 import type { NamespaceSnapshot } from './snapshot';
 import type { Plan, ProviderInfo, ReleaseView } from './types';
 
@@ -139,7 +139,8 @@ export function planIntent(given: ServiceState, intent: Intent): Plan {
     throw conflict(`${state.view.host} is already routed by ${state.claimants[0]!.name}`);
   }
   if (intent.type === 'scale-version') return planScaleVersion(state.objects, state.view, intent);
-  return state.provider.plan(state.objects, state.view, intent);
+  const planner = state.provider.planners[intent.type] as (objects: ServiceObjects, view: ReleaseView, intent: ProviderIntent) => Plan;
+  return planner(state.objects, state.view, intent);
 }
 
 /** The RBAC the user needs for an intent: the provider's routing objects, and the Deployments it touches. */

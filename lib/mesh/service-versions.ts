@@ -1,4 +1,7 @@
 import type { V1Deployment, V1Service } from '@kubernetes/client-node';
+import { CORE_KINDS, type KindInfo } from '@/lib/k8s/kinds';
+import type { Intent } from './intents';
+import type { AccessNeed } from './provider';
 import { VERSION_LABEL } from './plan-common';
 import { selects, type NamespaceSnapshot } from './snapshot';
 import type { ContentRuleView, Validation, VersionView } from './types';
@@ -150,4 +153,20 @@ export function discoveredVersionsOf(root: V1Service | undefined, deployments: V
     .map((deployment) => deployment.spec?.template.metadata?.labels?.[VERSION_LABEL])
     .filter((value): value is string => Boolean(value));
   return [...new Set(values)].sort();
+}
+
+/** The RBAC a user needs where versions are Services: the routing kind, and Services when versions come or go. */
+export function serviceBackedAccess(routing: KindInfo, intent: Intent): AccessNeed[] {
+  const route = (verb: string): AccessNeed => ({ group: routing.group, resource: routing.plural, verb });
+  const services = (verb: string): AccessNeed => ({ group: CORE_KINDS.services.group, resource: CORE_KINDS.services.plural, verb });
+  switch (intent.type) {
+    case 'create-routing':
+      return [services('create'), route('create')];
+    case 'add-version':
+      return [services('create'), route('update')];
+    case 'delete-version':
+      return [route('update'), services('delete')];
+    default:
+      return [route('update')];
+  }
 }

@@ -1,5 +1,5 @@
 import { fingerprint } from './etag';
-import type { ContentRuleView, ReleaseView, SplitSnapshot } from './types';
+import type { ContentCondition, ContentPolicy, ContentRuleView, ReleaseView, SplitSnapshot } from './types';
 
 /** The split a view shows, as the history and approval requests record it. */
 export function splitOf(view: ReleaseView): SplitSnapshot {
@@ -21,4 +21,15 @@ export function splitEtagOf(routingObject: string | undefined, weights: Iterable
       rules: rules.map((rule) => [rule.version, rule.policy]),
     }),
   );
+}
+
+/**
+ * A content policy from the conditions of each match of a rule (undefined where a match holds something the
+ * console cannot edit): one match is "all" its conditions, several single-condition matches are "any".
+ */
+export function policyOfMatches(perMatch: (ContentCondition[] | undefined)[]): ContentPolicy | undefined {
+  if (perMatch.length === 0 || perMatch.some((conditions) => !conditions)) return undefined;
+  if (perMatch.length === 1) return { match: 'all', conditions: perMatch[0]! };
+  if (perMatch.every((conditions) => conditions!.length === 1)) return { match: 'any', conditions: perMatch.map((c) => c![0]!) };
+  return undefined;
 }

@@ -1,5 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { displayHost } from '@/lib/mesh/hosts';
+import { routeObjectSummary } from '@/lib/mesh/objects';
 import type { MatchCondition, RouteObjectSummary, RouteSummary } from '@/lib/mesh/types';
 import { GATEWAY_API } from './info';
 import type { BackendRef, HeaderMatch, HTTPRoute, ParentReference, RouteMatch, RouteRule } from './types';
@@ -70,16 +71,9 @@ export function summarizeHttpRoute(cluster: string, object: KubernetesObject): R
   const namespace = route.metadata?.namespace ?? 'default';
   const parents = route.spec?.parentRefs ?? [];
   const serviceParents = parents.filter(isServiceParent).map((parent) => displayHost(parent.name, parent.namespace ?? namespace));
-  return {
-    cluster,
-    namespace,
-    name: route.metadata?.name ?? '',
-    uid: route.metadata?.uid ?? '',
-    resourceVersion: route.metadata?.resourceVersion ?? '',
-    provider: GATEWAY_API,
-    kind: 'HTTPRoute',
+  return routeObjectSummary(cluster, { ...route, kind: 'HTTPRoute' }, GATEWAY_API, {
     hosts: [...serviceParents, ...(route.spec?.hostnames ?? (parents.some((parent) => !isServiceParent(parent)) ? ['*'] : []))],
     parents: parents.map((parent) => describeParent(parent, namespace)),
     routes: (route.spec?.rules ?? []).map((rule) => describeRule(rule, namespace)),
-  };
+  });
 }

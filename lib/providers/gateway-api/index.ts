@@ -1,6 +1,6 @@
-import type { Intent } from '@/lib/mesh/intents';
-import type { AccessNeed, MeshProvider } from '@/lib/mesh/provider';
-import { gatherServiceVersions, versionServicesByRoot } from '@/lib/mesh/service-versions';
+import { oldestFirst } from '@/lib/mesh/objects';
+import type { MeshProvider } from '@/lib/mesh/provider';
+import { gatherServiceVersions, serviceBackedAccess, versionServicesByRoot } from '@/lib/mesh/service-versions';
 import type { NamespaceSnapshot } from '@/lib/mesh/snapshot';
 import { isLocalService, isServiceParent, summarizeHttpRoute } from './describe';
 import { GATEWAY_API } from './info';
@@ -26,12 +26,6 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   else map.set(key, [value]);
 }
 
-function byAge(a: HTTPRoute, b: HTTPRoute): number {
-  return (a.metadata?.creationTimestamp ?? '').toString().localeCompare((b.metadata?.creationTimestamp ?? '').toString()) || (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '');
-}
-
-const route = (verb: string): AccessNeed => ({ group: HTTP_ROUTES.group, resource: HTTP_ROUTES.plural, verb });
-const services = (verb: string): AccessNeed => ({ group: '', resource: 'services', verb });
 
 /**
  * Gateway API HTTPRoute: a version is a backend Service (`<service>-<version>`), weights are relative and
@@ -62,7 +56,7 @@ export const gatewayApiProvider: MeshProvider<GatewayIndex, GatewayObjects> = {
       backends: new Map(),
       versionServices: new Map([...byRoot].map(([root, versions]) => [root, versions.map((v) => v.metadata?.name ?? '')])),
     };
-    for (const item of [...snapshot.list<HTTPRoute>(HTTP_ROUTES)].sort(byAge)) {
+    for (const item of [...snapshot.list<HTTPRoute>(HTTP_ROUTES)].sort(oldestFirst)) {
       const backends = new Set((item.spec?.rules ?? []).flatMap((rule) => (rule.backendRefs ?? []).filter((ref) => isLocalService(ref, namespace)).map((ref) => ref.name)));
       index.backends.set(item, backends);
       const parents = item.spec?.parentRefs ?? [];
@@ -107,39 +101,17 @@ export const gatewayApiProvider: MeshProvider<GatewayIndex, GatewayObjects> = {
 
   read: readGatewayApi,
 
-  plan(objects, view, intent) {
-    switch (intent.type) {
-      case 'create-routing':
-        return planCreateRouting(objects, view, intent);
-      case 'add-version':
-        return planAddVersion(objects, view, intent);
-      case 'set-weights':
-        return planSetWeights(objects, view, intent);
-      case 'set-content-rule':
-        return planSetContentRule(objects, view, intent);
-      case 'take-over':
-        return planTakeOver(objects, view, intent);
-      case 'delete-version':
-        return planDeleteVersion(objects, view, intent);
-      case 'restore-split':
-        return planRestoreSplit(objects, view, intent);
-      case 'scale-version':
-        throw new Error('scale-version is planned by the registry, not by a provider');
-    }
+  planners: {
+    'create-routing': planCreateRouting,
+    'add-version': planAddVersion,
+    'set-weights': planSetWeights,
+    'set-content-rule': planSetContentRule,
+    'take-over': planTakeOver,
+    'delete-version': planDeleteVersion,
+    'restore-split': planRestoreSplit,
   },
 
-  access(intent: Intent): AccessNeed[] {
-    switch (intent.type) {
-      case 'create-routing':
-        return [services('create'), route('create')];
-      case 'add-version':
-        return [services('create'), route('update')];
-      case 'delete-version':
-        return [route('update'), services('delete')];
-      default:
-        return [route('update')];
-    }
-  },
+  access: (intent) => serviceBackedAccess(HTTP_ROUTES, intent),
 
   summarize: summarizeHttpRoute,
 };

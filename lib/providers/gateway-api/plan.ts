@@ -12,6 +12,7 @@ import {
   MANAGED_BY,
   backendNameOf,
   clone,
+  contentRuleVersion,
   currentWeights,
   deploymentDeletes,
   grayDeployment,
@@ -21,14 +22,16 @@ import {
   requireCreatable,
   requireDeletable,
   requireNewVersion,
-  requireReady,
   requireWeightsServable,
-  versionOf,
+  restoredSplit,
+  takeOverSplit,
+  withContentRule,
+  withSplitRules,
   versionService,
   versionServiceDeletes,
   type Input,
 } from '@/lib/mesh/plan-common';
-import type { Plan, PlanStep, ReleaseView } from '@/lib/mesh/types';
+import type { Plan, PlanStep, ReleaseView, SplitSnapshot } from '@/lib/mesh/types';
 import { setWeight } from '@/lib/mesh/weights';
 import { isLocalService } from './describe';
 import { HTTP_ROUTES } from './kinds';
@@ -125,47 +128,27 @@ export function planSetWeights(objects: GatewayObjects, view: ReleaseView, inten
 /** Sets (or, with a null policy, removes) the rule that sends matching requests to a version, before the catch-all. */
 export function planSetContentRule(objects: GatewayObjects, view: ReleaseView, intent: Input<typeof setContentRuleIntent>): Plan {
   const r = routing(objects, view);
-  const version = versionOf(view, intent.version);
   requireSupported(intent.policy, 'policy');
-  if (intent.policy) requireReady(version, 'version');
-  const owned = new Set(version.rules.map((rule) => rule.index));
-  const firstOwned = version.rules[0]?.index;
-  const next: RouteRule[] = [];
-  r.rules.forEach((rule, index) => {
-    const insertHere = intent.policy && (index === firstOwned || (firstOwned === undefined && index === r.managed));
-    if (insertHere) next.push(contentRule(intent.policy!, r.backendName(intent.version), r.port, index === firstOwned ? rule : undefined));
-    if (!owned.has(index)) next.push(rule);
-  });
-  return { steps: routeStep(r.route, next) };
+  const version = contentRuleVersion(view, intent);
+  const make = intent.policy ? (base?: RouteRule) => contentRule(intent.policy!, r.backendName(intent.version), r.port, base) : null;
+  return { steps: routeStep(r.route, withContentRule(r.rules, r.managed, version, make)) };
 }
 
-/** The console's content rules replaced by `rules` (before the catch-all rule) and the catch-all given `weights`. */
-function withSplit(objects: GatewayObjects, view: ReleaseView, weights: Record<string, number>, rules: Input<typeof restoreSplitIntent>['rules']): PlanStep[] {
+/** The console's content rules replaced by the split's (before the catch-all rule) and the catch-all given its weights. */
+function withSplit(objects: GatewayObjects, view: ReleaseView, split: SplitSnapshot): PlanStep[] {
   const r = routing(objects, view);
-  const ruleIndexes = new Set(view.versions.flatMap((version) => version.rules.map((rule) => rule.index)));
-  const next = r.rules.flatMap((rule, index) => {
-    if (index === r.managed) {
-      return [
-        ...rules.map((item, position) => contentRule(item.policy, r.backendName(item.version), r.port, undefined, `rules.${position}.policy`)),
-        withBackendWeights(rule, weights, r.versionOf, r.backendName, r.port),
-      ];
-    }
-    return ruleIndexes.has(index) ? [] : [rule];
-  });
-  return routeStep(r.route, next);
+  const added = split.rules.map((item, position) => contentRule(item.policy, r.backendName(item.version), r.port, undefined, `rules.${position}.policy`));
+  return routeStep(r.route, withSplitRules(r.rules, r.managed, view, added, withBackendWeights(r.rules[r.managed]!, split.weights, r.versionOf, r.backendName, r.port)));
 }
 
 /** One version gets 100% (the others' backends stay at 0) and every content rule the console manages goes. */
 export function planTakeOver(objects: GatewayObjects, view: ReleaseView, intent: Input<typeof takeOverIntent>): Plan {
-  requireReady(versionOf(view, intent.version), 'version');
-  return { steps: withSplit(objects, view, { [intent.version]: 100 }, []) };
+  return { steps: withSplit(objects, view, takeOverSplit(view, intent)) };
 }
 
 /** An earlier split again: its weights, and its content rules in place of the current ones. */
 export function planRestoreSplit(objects: GatewayObjects, view: ReleaseView, intent: Input<typeof restoreSplitIntent>): Plan {
-  requireWeightsServable(view, intent.weights);
-  intent.rules.forEach((rule, index) => requireReady(versionOf(view, rule.version, `rules.${index}.version`), `rules.${index}.version`));
-  return { steps: withSplit(objects, view, intent.weights, intent.rules) };
+  return { steps: withSplit(objects, view, restoredSplit(view, intent)) };
 }
 
 /**

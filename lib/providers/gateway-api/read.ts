@@ -2,8 +2,9 @@ import { gitOpsManager } from '@/lib/mesh/gitops';
 import { ownerOf } from '@/lib/mesh/owner';
 import type { ServiceObjects } from '@/lib/mesh/provider';
 import { discoveredVersionsOf, readServiceVersions, versionNameOf, type BackendWeight, type ServiceBackedObjects } from '@/lib/mesh/service-versions';
-import { splitEtagOf } from '@/lib/mesh/split';
-import type { ContentCondition, ContentPolicy, ContentRuleView, ObjectRef, ReleaseView, Validation } from '@/lib/mesh/types';
+import { objectRef } from '@/lib/mesh/objects';
+import { policyOfMatches, splitEtagOf } from '@/lib/mesh/split';
+import type { ContentCondition, ContentPolicy, ContentRuleView, ReleaseView, Validation } from '@/lib/mesh/types';
 import { describeRule, isAnyPath, isLocalService } from './describe';
 import { GATEWAY_API } from './info';
 import type { BackendRef, HTTPRoute, RouteMatch, RouteRule } from './types';
@@ -56,22 +57,12 @@ function conditionsOf(match: RouteMatch): ContentCondition[] | undefined {
 
 /** A rule's matches as a content policy, when they are header / cookie conditions on any path. */
 export function policyOfRule(rule: RouteRule): ContentPolicy | undefined {
-  const matches = rule.matches ?? [];
-  if (matches.length === 0) return undefined;
-  const perMatch = matches.map(conditionsOf);
-  if (perMatch.some((conditions) => !conditions)) return undefined;
-  if (perMatch.length === 1) return { match: 'all', conditions: perMatch[0]! };
-  if (perMatch.every((conditions) => conditions!.length === 1)) return { match: 'any', conditions: perMatch.map((c) => c![0]!) };
-  return undefined;
+  return policyOfMatches((rule.matches ?? []).map(conditionsOf));
 }
 
 /** The version a member backend stands for. */
 export function backendVersion(objects: Pick<GatewayObjects, 'serviceName' | 'versionServices'>, ref: BackendRef): string {
   return versionNameOf(objects.serviceName, ref.name, objects.versionServices.find((service) => service.metadata?.name === ref.name));
-}
-
-function refOf(kind: string, object: { metadata?: { name?: string; resourceVersion?: string } }, role: ObjectRef['role']): ObjectRef {
-  return { kind, name: object.metadata?.name ?? '', resourceVersion: object.metadata?.resourceVersion ?? '', role };
 }
 
 /** Parents that have not accepted the route, or could not resolve its backends, as the implementation says. */
@@ -129,7 +120,7 @@ export function readGatewayApi(objects: GatewayObjects): ReleaseView {
     versions: read.versions,
     otherRoutes,
     routes: rules.map((rule) => describeRule(rule, namespace, versionOf)),
-    objects: [...(route ? [refOf('HTTPRoute', route, 'routing')] : []), ...objects.versionServices.map((service) => refOf('Service', service, 'version'))],
+    objects: [...(route ? [objectRef('HTTPRoute', route, 'routing')] : []), ...objects.versionServices.map((service) => objectRef('Service', service, 'version'))],
     discoveredVersions: discoveredVersionsOf(objects.service, objects.deployments),
     managedRouteIndex: managedIndex,
     validations,

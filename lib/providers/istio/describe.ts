@@ -1,5 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { displayHost } from '@/lib/mesh/hosts';
+import { routeObjectSummary } from '@/lib/mesh/objects';
 import type { MatchCondition, RouteObjectSummary, RouteSummary } from '@/lib/mesh/types';
 import { ISTIO } from './info';
 import type { HTTPMatchRequest, HTTPRoute, StringMatch, VirtualService } from './types';
@@ -53,16 +54,9 @@ export function describeRoute(route: HTTPRoute, namespace: string): RouteSummary
 export function summarizeVirtualService(cluster: string, object: KubernetesObject): RouteObjectSummary {
   const vs = object as VirtualService;
   const namespace = vs.metadata?.namespace ?? 'default';
-  return {
-    cluster,
-    namespace,
-    name: vs.metadata?.name ?? '',
-    uid: vs.metadata?.uid ?? '',
-    resourceVersion: vs.metadata?.resourceVersion ?? '',
-    provider: ISTIO,
-    kind: 'VirtualService',
+  return routeObjectSummary(cluster, { ...vs, kind: 'VirtualService' }, ISTIO, {
     hosts: (vs.spec?.hosts ?? []).map((host) => displayHost(host, namespace)),
     parents: (vs.spec?.gateways ?? []).length > 0 ? vs.spec!.gateways! : ['mesh'],
     routes: (vs.spec?.http ?? []).map((route) => describeRoute(route, namespace)),
-  };
+  });
 }

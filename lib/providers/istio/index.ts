@@ -73,25 +73,14 @@ export const istioProvider: MeshProvider<IstioIndex, IstioObjects> = {
 
   read: readIstio,
 
-  plan(objects, view, intent) {
-    switch (intent.type) {
-      case 'create-routing':
-        return planCreateRouting(objects, view, intent);
-      case 'add-version':
-        return planAddVersion(objects, view, intent);
-      case 'set-weights':
-        return planSetWeights(objects, view, intent);
-      case 'set-content-rule':
-        return planSetContentRule(objects, view, intent);
-      case 'take-over':
-        return planTakeOver(objects, view, intent);
-      case 'delete-version':
-        return planDeleteVersion(objects, view, intent);
-      case 'restore-split':
-        return planRestoreSplit(objects, view, intent);
-      case 'scale-version':
-        throw new Error('scale-version is planned by the registry, not by a provider');
-    }
+  planners: {
+    'create-routing': planCreateRouting,
+    'add-version': planAddVersion,
+    'set-weights': planSetWeights,
+    'set-content-rule': planSetContentRule,
+    'take-over': planTakeOver,
+    'delete-version': planDeleteVersion,
+    'restore-split': planRestoreSplit,
   },
 
   access(intent: Intent, view?: ReleaseView): AccessNeed[] {

@@ -13,6 +13,7 @@ import {
   MANAGED_BY,
   VERSION_LABEL,
   clone,
+  contentRuleVersion,
   currentWeights,
   deploymentDeletes,
   grayDeployment,
@@ -21,12 +22,14 @@ import {
   requireCreatable,
   requireDeletable,
   requireNewVersion,
-  requireReady,
   requireWeightsServable,
-  versionOf,
+  restoredSplit,
+  takeOverSplit,
+  withContentRule,
+  withSplitRules,
   type Input,
 } from '@/lib/mesh/plan-common';
-import type { Plan, PlanStep, ReleaseView } from '@/lib/mesh/types';
+import type { Plan, PlanStep, ReleaseView, SplitSnapshot } from '@/lib/mesh/types';
 import { setWeight } from '@/lib/mesh/weights';
 import { WORKLOAD_ENTRIES } from './kinds';
 import { destinationRulesFor, virtualServicesFor, type IstioObjects } from './read';
@@ -117,38 +120,25 @@ export function planSetWeights(objects: IstioObjects, view: ReleaseView, intent:
 /** Sets (or, with a null policy, removes) the content rule that sends matching requests to a version. */
 export function planSetContentRule(objects: IstioObjects, view: ReleaseView, intent: Input<typeof setContentRuleIntent>): Plan {
   const { vs, managed } = routing(objects, view);
-  const version = versionOf(view, intent.version);
-  if (intent.policy) requireReady(version, 'version');
+  const version = contentRuleVersion(view, intent);
   const routes = vs.spec?.http ?? [];
-  const owned = new Set(version.rules.map((rule) => rule.index));
-  const firstOwned = version.rules[0]?.index;
   const host = hostSpelling(routes[managed], objects.serviceName);
-  const next: HTTPRoute[] = [];
-  routes.forEach((route, index) => {
-    const insertHere = intent.policy && (index === firstOwned || (firstOwned === undefined && index === managed));
-    if (insertHere) next.push(contentRoute(intent.policy!, host, intent.version, index === firstOwned ? route : undefined));
-    if (!owned.has(index)) next.push(route);
-  });
-  return { steps: replaceStep(vs, withRoutes(vs, next)) };
+  const make = intent.policy ? (base?: HTTPRoute) => contentRoute(intent.policy!, host, intent.version, base) : null;
+  return { steps: replaceStep(vs, withRoutes(vs, withContentRule(routes, managed, version, make))) };
 }
 
-/** The console's content rules replaced by `rules` (before the catch-all route) and the catch-all given `weights`. */
-function withSplit(objects: IstioObjects, view: ReleaseView, weights: Record<string, number>, rules: Input<typeof restoreSplitIntent>['rules']): PlanStep[] {
+/** The console's content rules replaced by the split's (before the catch-all route) and the catch-all given its weights. */
+function withSplit(objects: IstioObjects, view: ReleaseView, split: SplitSnapshot): PlanStep[] {
   const { vs, managed } = routing(objects, view);
-  const ruleIndexes = new Set(view.versions.flatMap((version) => version.rules.map((rule) => rule.index)));
   const routes = vs.spec?.http ?? [];
   const host = hostSpelling(routes[managed], objects.serviceName);
-  const next = routes.flatMap((route, index) => {
-    if (index === managed) return [...rules.map((rule) => contentRoute(rule.policy, host, rule.version)), withWeights(route, weights, host, objects.namespace)];
-    return ruleIndexes.has(index) ? [] : [route];
-  });
-  return replaceStep(vs, withRoutes(vs, next));
+  const added = split.rules.map((rule) => contentRoute(rule.policy, host, rule.version));
+  return replaceStep(vs, withRoutes(vs, withSplitRules(routes, managed, view, added, withWeights(routes[managed]!, split.weights, host, objects.namespace))));
 }
 
 /** One version gets 100% and every content rule the console manages is removed. */
 export function planTakeOver(objects: IstioObjects, view: ReleaseView, intent: Input<typeof takeOverIntent>): Plan {
-  requireReady(versionOf(view, intent.version), 'version');
-  return { steps: withSplit(objects, view, { [intent.version]: 100 }, []) };
+  return { steps: withSplit(objects, view, takeOverSplit(view, intent)) };
 }
 
 /**
@@ -156,9 +146,7 @@ export function planTakeOver(objects: IstioObjects, view: ReleaseView, intent: I
  * catch-all route, in the snapshot's order) and the catch-all route gets its weights. Other routes stay.
  */
 export function planRestoreSplit(objects: IstioObjects, view: ReleaseView, intent: Input<typeof restoreSplitIntent>): Plan {
-  requireWeightsServable(view, intent.weights);
-  intent.rules.forEach((rule, index) => requireReady(versionOf(view, rule.version, `rules.${index}.version`), `rules.${index}.version`));
-  return { steps: withSplit(objects, view, intent.weights, intent.rules) };
+  return { steps: withSplit(objects, view, restoredSplit(view, intent)) };
 }
 
 /** Route entries → subset → workloads (Deployments and the version's WorkloadEntries); refused while it gets traffic. */

@@ -5,7 +5,8 @@ import { VERSION_LABEL } from '@/lib/mesh/plan-common';
 import { deploymentView } from '@/lib/mesh/workloads';
 import type { ServiceObjects } from '@/lib/mesh/provider';
 import { selects } from '@/lib/mesh/snapshot';
-import { splitEtagOf } from '@/lib/mesh/split';
+import { objectRef, oldestFirst } from '@/lib/mesh/objects';
+import { policyOfMatches, splitEtagOf } from '@/lib/mesh/split';
 import type { ContentCondition, ContentPolicy, ContentRuleView, ObjectRef, ReleaseView, Validation, VersionView, WorkloadView } from '@/lib/mesh/types';
 import { describeRoute } from './describe';
 import { ISTIO } from './info';
@@ -58,13 +59,7 @@ function conditionsOf(match: NonNullable<HTTPRoute['match']>[number]): ContentCo
 
 /** A route's matches as a content policy, when they are header / cookie conditions the console can edit. */
 export function policyOfRoute(route: HTTPRoute): ContentPolicy | undefined {
-  const matches = route.match ?? [];
-  if (matches.length === 0) return undefined;
-  const perMatch = matches.map(conditionsOf);
-  if (perMatch.some((conditions) => !conditions)) return undefined;
-  if (perMatch.length === 1) return { match: 'all', conditions: perMatch[0]! };
-  if (perMatch.every((conditions) => conditions!.length === 1)) return { match: 'any', conditions: perMatch.map((c) => c![0]!) };
-  return undefined;
+  return policyOfMatches((route.match ?? []).map(conditionsOf));
 }
 
 /** A content rule the console manages: a match route whose one destination is a subset of this host. */
@@ -80,26 +75,22 @@ function workloadEntryView(entry: WorkloadEntry): WorkloadView {
   return { form: 'vm', kind: 'WorkloadEntry', name: entry.metadata?.name ?? '', address: entry.spec?.address, ready: 1, desired: 1 };
 }
 
-function byAge<T extends { metadata?: { creationTimestamp?: Date | string; name?: string } }>(a: T, b: T): number {
-  return (a.metadata?.creationTimestamp ?? '').toString().localeCompare((b.metadata?.creationTimestamp ?? '').toString()) || (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '');
-}
-
 /** The mesh VirtualServices of a host, oldest first: for sidecars Istio uses the oldest (it merges only at gateways). */
 export function virtualServicesFor(objects: Pick<IstioObjects, 'namespace' | 'serviceName' | 'virtualServices'>): VirtualService[] {
   const host = hostOf(objects);
   return objects.virtualServices
     .filter((vs) => (vs.spec?.hosts ?? []).some((h) => qualifyHost(h, vs.metadata?.namespace ?? objects.namespace) === host))
     .filter((vs) => (vs.spec?.gateways ?? []).length === 0 || (vs.spec?.gateways ?? []).includes('mesh'))
-    .sort(byAge);
+    .sort(oldestFirst);
 }
 
 export function destinationRulesFor(objects: Pick<IstioObjects, 'namespace' | 'serviceName' | 'destinationRules'>): DestinationRule[] {
   const host = hostOf(objects);
-  return objects.destinationRules.filter((dr) => qualifyHost(dr.spec?.host ?? '', dr.metadata?.namespace ?? objects.namespace) === host).sort(byAge);
+  return objects.destinationRules.filter((dr) => qualifyHost(dr.spec?.host ?? '', dr.metadata?.namespace ?? objects.namespace) === host).sort(oldestFirst);
 }
 
-function ref(kind: string, object: { metadata?: { name?: string; resourceVersion?: string } } | undefined, role: ObjectRef['role']): ObjectRef[] {
-  return object ? [{ kind, name: object.metadata?.name ?? '', resourceVersion: object.metadata?.resourceVersion ?? '', role }] : [];
+function ref(kind: string, object: VirtualService | DestinationRule | undefined, role: ObjectRef['role']): ObjectRef[] {
+  return object ? [objectRef(kind, object, role)] : [];
 }
 
 /** Reads one service's Istio objects into the view the console shows and the planners start from. */

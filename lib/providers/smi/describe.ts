@@ -1,5 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { displayHost } from '@/lib/mesh/hosts';
+import { routeObjectSummary } from '@/lib/mesh/objects';
 import type { RouteObjectSummary, RouteSummary } from '@/lib/mesh/types';
 import { SMI } from './info';
 import type { TrafficSplit, TrafficSplitBackend } from './types';
@@ -24,16 +25,9 @@ export function describeSplit(split: TrafficSplit, versionOf: (backend: TrafficS
 export function summarizeTrafficSplit(cluster: string, object: KubernetesObject): RouteObjectSummary {
   const split = object as TrafficSplit;
   const namespace = split.metadata?.namespace ?? 'default';
-  return {
-    cluster,
-    namespace,
-    name: split.metadata?.name ?? '',
-    uid: split.metadata?.uid ?? '',
-    resourceVersion: split.metadata?.resourceVersion ?? '',
-    provider: SMI,
-    kind: 'TrafficSplit',
+  return routeObjectSummary(cluster, { ...split, kind: 'TrafficSplit' }, SMI, {
     hosts: split.spec?.service ? [displayHost(split.spec.service, namespace)] : [],
     parents: ['mesh'],
     routes: [describeSplit(split)],
-  };
+  });
 }

@@ -1,7 +1,7 @@
 import { qualifyHost, serviceOfHost } from '@/lib/mesh/hosts';
-import type { Intent } from '@/lib/mesh/intents';
-import type { AccessNeed, MeshProvider } from '@/lib/mesh/provider';
-import { gatherServiceVersions, versionServicesByRoot } from '@/lib/mesh/service-versions';
+import { oldestFirst } from '@/lib/mesh/objects';
+import type { MeshProvider } from '@/lib/mesh/provider';
+import { gatherServiceVersions, serviceBackedAccess, versionServicesByRoot } from '@/lib/mesh/service-versions';
 import type { NamespaceSnapshot } from '@/lib/mesh/snapshot';
 import { summarizeTrafficSplit } from './describe';
 import { SMI } from './info';
@@ -16,12 +16,6 @@ interface SmiIndex {
   versionServices: Map<string, string[]>;
 }
 
-function byAge(a: TrafficSplit, b: TrafficSplit): number {
-  return (a.metadata?.creationTimestamp ?? '').toString().localeCompare((b.metadata?.creationTimestamp ?? '').toString()) || (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '');
-}
-
-const split = (verb: string): AccessNeed => ({ group: TRAFFIC_SPLITS.group, resource: TRAFFIC_SPLITS.plural, verb });
-const services = (verb: string): AccessNeed => ({ group: '', resource: 'services', verb });
 
 /**
  * SMI TrafficSplit (split.smi-spec.io, as Open Service Mesh uses it): requests to a root Service are spread over
@@ -36,7 +30,7 @@ export const smiProvider: MeshProvider<SmiIndex, SmiObjects> = {
 
   index(snapshot: NamespaceSnapshot): SmiIndex {
     const splitsByRoot = new Map<string, TrafficSplit[]>();
-    for (const item of [...snapshot.list<TrafficSplit>(TRAFFIC_SPLITS)].sort(byAge)) {
+    for (const item of [...snapshot.list<TrafficSplit>(TRAFFIC_SPLITS)].sort(oldestFirst)) {
       const root = serviceOfHost(qualifyHost(item.spec?.service ?? '', snapshot.namespace), snapshot.namespace);
       if (root?.namespace === snapshot.namespace) splitsByRoot.set(root.name, [...(splitsByRoot.get(root.name) ?? []), item]);
     }
@@ -68,39 +62,17 @@ export const smiProvider: MeshProvider<SmiIndex, SmiObjects> = {
 
   read: readSmi,
 
-  plan(objects, view, intent) {
-    switch (intent.type) {
-      case 'create-routing':
-        return planCreateRouting(objects, view, intent);
-      case 'add-version':
-        return planAddVersion(objects, view, intent);
-      case 'set-weights':
-        return planSetWeights(objects, view, intent);
-      case 'set-content-rule':
-        return weightOnly('policy');
-      case 'take-over':
-        return planTakeOver(objects, view, intent);
-      case 'delete-version':
-        return planDeleteVersion(objects, view, intent);
-      case 'restore-split':
-        return planRestoreSplit(objects, view, intent);
-      case 'scale-version':
-        throw new Error('scale-version is planned by the registry, not by a provider');
-    }
+  planners: {
+    'create-routing': planCreateRouting,
+    'add-version': planAddVersion,
+    'set-weights': planSetWeights,
+    'set-content-rule': () => weightOnly('policy'),
+    'take-over': planTakeOver,
+    'delete-version': planDeleteVersion,
+    'restore-split': planRestoreSplit,
   },
 
-  access(intent: Intent): AccessNeed[] {
-    switch (intent.type) {
-      case 'create-routing':
-        return [services('create'), split('create')];
-      case 'add-version':
-        return [services('create'), split('update')];
-      case 'delete-version':
-        return [split('update'), services('delete')];
-      default:
-        return [split('update')];
-    }
-  },
+  access: (intent) => serviceBackedAccess(TRAFFIC_SPLITS, intent),
 
   summarize: summarizeTrafficSplit,
 };

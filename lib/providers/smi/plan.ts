@@ -13,9 +13,9 @@ import {
   requireCreatable,
   requireDeletable,
   requireNewVersion,
-  requireReady,
   requireWeightsServable,
-  versionOf,
+  restoredSplit,
+  takeOverSplit,
   versionService,
   versionServiceDeletes,
   type Input,
@@ -91,15 +91,13 @@ export function planSetWeights(objects: SmiObjects, view: ReleaseView, intent: I
 
 export function planTakeOver(objects: SmiObjects, view: ReleaseView, intent: Input<typeof takeOverIntent>): Plan {
   const split = governing(objects, view);
-  requireReady(versionOf(view, intent.version), 'version');
-  return { steps: replaceStep(split, withWeights(objects, view, split, { [intent.version]: 100 })) };
+  return { steps: replaceStep(split, withWeights(objects, view, split, takeOverSplit(view, intent).weights)) };
 }
 
 export function planRestoreSplit(objects: SmiObjects, view: ReleaseView, intent: Input<typeof restoreSplitIntent>): Plan {
   const split = governing(objects, view);
   if (intent.rules.length > 0) weightOnly('rules');
-  requireWeightsServable(view, intent.weights);
-  return { steps: replaceStep(split, withWeights(objects, view, split, intent.weights)) };
+  return { steps: replaceStep(split, withWeights(objects, view, split, restoredSplit(view, intent).weights)) };
 }
 
 /** backend → version Service → Deployments; refused while the version gets traffic. */

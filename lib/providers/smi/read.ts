@@ -2,8 +2,9 @@ import { gitOpsManager } from '@/lib/mesh/gitops';
 import { ownerOf } from '@/lib/mesh/owner';
 import type { ServiceObjects } from '@/lib/mesh/provider';
 import { discoveredVersionsOf, readServiceVersions, versionNameOf, type ServiceBackedObjects } from '@/lib/mesh/service-versions';
+import { objectRef } from '@/lib/mesh/objects';
 import { splitEtagOf } from '@/lib/mesh/split';
-import type { ObjectRef, ReleaseView, Validation } from '@/lib/mesh/types';
+import type { ReleaseView, Validation } from '@/lib/mesh/types';
 import { describeSplit } from './describe';
 import { SMI } from './info';
 import type { TrafficSplit, TrafficSplitBackend } from './types';
@@ -20,10 +21,6 @@ export const SMI_CAPABILITIES: ReleaseView['capabilities'] = { contentRules: { s
 
 export function backendVersion(objects: Pick<SmiObjects, 'serviceName' | 'versionServices'>, backend: TrafficSplitBackend): string {
   return versionNameOf(objects.serviceName, backend.service, objects.versionServices.find((service) => service.metadata?.name === backend.service));
-}
-
-function refOf(kind: string, object: { metadata?: { name?: string; resourceVersion?: string } }, role: ObjectRef['role']): ObjectRef {
-  return { kind, name: object.metadata?.name ?? '', resourceVersion: object.metadata?.resourceVersion ?? '', role };
 }
 
 /** Reads one service's TrafficSplit and version Services into the view the console shows and the planners start from. */
@@ -48,7 +45,7 @@ export function readSmi(objects: SmiObjects): ReleaseView {
     versions: read.versions,
     otherRoutes: [],
     routes: split ? [describeSplit(split, (backend) => backendVersion(objects, backend))] : [],
-    objects: [...(split ? [refOf('TrafficSplit', split, 'routing')] : []), ...objects.versionServices.map((service) => refOf('Service', service, 'version'))],
+    objects: [...(split ? [objectRef('TrafficSplit', split, 'routing')] : []), ...objects.versionServices.map((service) => objectRef('Service', service, 'version'))],
     discoveredVersions: discoveredVersionsOf(objects.service, objects.deployments),
     managedRouteIndex: split && backends.length > 0 ? 0 : undefined,
     validations,
