@@ -108,4 +108,13 @@ test('podinfo v3 answers 5% errors and is rolled back automatically, with the re
   const rollback = page.getByTestId('history-entry').filter({ hasText: 'Rolled back' }).first();
   await expect(rollback.getByTestId('history-reason')).toHaveText(/^5 failed checks \(threshold 5\); last: (success rate [\d.]+% < 99%|no metrics.*)$/);
   await expect(page.getByTestId('release-message')).toContainText('rolled back to v2');
+
+  // Rolled back, v3 sits at 0 pods; Scale brings it back (a reviewed change like any other) for another try.
+  await expect(service.versionRow('v3').getByText('0/0')).toBeVisible();
+  await service.versionRow('v3').getByRole('button', { name: 'Scale' }).click();
+  await service.dialog.getByLabel('Pods').fill('1');
+  await service.reviewAndApply('Scale v3 to 1');
+  await expect.poll(() => getObject('deployment', 'test', 'podinfo-v3').status.readyReplicas ?? 0, { timeout: 30_000 }).toBe(1);
+  await expect(service.versionRow('v3').getByText('1/1')).toBeVisible();
+  await expect(page.getByTestId('history-entry').first()).toContainText('Scaled a version');
 });

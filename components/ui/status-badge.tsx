@@ -13,7 +13,7 @@ const ICONS = { ok: '●', warn: '▲', error: '■', info: '◆', neutral: '○
 /** A status as colour and text (and a shape, for those who do not see the colour). */
 export function StatusBadge({ tone, children, title }: { tone: keyof typeof TONES; children: ReactNode; title?: string }) {
   return (
-    <span title={title} className={`inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${TONES[tone]}`}>
+    <span title={title} className={`inline-flex items-center gap-1 whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${TONES[tone]}`}>
       <span aria-hidden="true" className="text-[0.6rem]">
         {ICONS[tone]}
       </span>

@@ -81,22 +81,24 @@ export function VersionsTable({ view, actions }: { view: ReleaseView; actions?: 
                 ))}
               </td>
               {actions && (
-                <td className="space-x-2 whitespace-nowrap px-4 py-3">
-                  {version.weight < 100 && (
-                    <button type="button" className="text-sm font-medium text-brand-700 hover:underline" onClick={() => actions.onTakeOver(version.name)}>
-                      {t('actions.takeOver')}
-                    </button>
-                  )}
-                  {actions.onScale && version.workloads.some((workload) => workload.form === 'pods') && (
-                    <button type="button" className="text-sm font-medium text-brand-700 hover:underline" onClick={() => actions.onScale!(version.name)}>
-                      {t('actions.scale')}
-                    </button>
-                  )}
-                  {view.versions.length > 1 && (
-                    <button type="button" className="text-sm font-medium text-red-700 hover:underline" onClick={() => actions.onDelete(version.name)}>
-                      {t('actions.delete')}
-                    </button>
-                  )}
+                <td className="px-4 py-3">
+                  <div className="flex flex-wrap gap-x-3 gap-y-1">
+                    {version.weight < 100 && (
+                      <button type="button" className="whitespace-nowrap text-sm font-medium text-brand-700 hover:underline" onClick={() => actions.onTakeOver(version.name)}>
+                        {t('actions.takeOver')}
+                      </button>
+                    )}
+                    {actions.onScale && version.workloads.some((workload) => workload.form === 'pods') && (
+                      <button type="button" className="text-sm font-medium text-brand-700 hover:underline" onClick={() => actions.onScale!(version.name)}>
+                        {t('actions.scale')}
+                      </button>
+                    )}
+                    {view.versions.length > 1 && (
+                      <button type="button" className="whitespace-nowrap text-sm font-medium text-red-700 hover:underline" onClick={() => actions.onDelete(version.name)}>
+                        {t('actions.delete')}
+                      </button>
+                    )}
+                  </div>
                 </td>
               )}
             </tr>
