@@ -112,7 +112,7 @@ export function AddVersionWizard({ service, view, onClose }: { service: ServiceR
               </div>
             </Field>
           )}
-          {kind !== 'weight' && <ContentRuleEditor policy={policy} onChange={setPolicy} errors={errors} path="policy" operators={contentRules.operators} />}
+          {kind !== 'weight' && <ContentRuleEditor policy={policy} onChange={setPolicy} errors={errors} path="policy" operators={contentRules.operators} provider={view.provider.name} />}
           {(kind !== 'weight' || effectiveWeight > 0) && <p className="text-xs text-slate-500">{t('add.waitNote')}</p>}
         </div>
       )}

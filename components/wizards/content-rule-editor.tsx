@@ -19,10 +19,12 @@ interface ContentRuleEditorProps {
   path: string;
   /** The header operators the service's routing API can express (HTTPRoute has no prefix match). */
   operators: HeaderOperator[];
+  /** The API's name, to say why an operator is missing. */
+  provider: string;
 }
 
 /** Header / cookie conditions joined by "all" or "any": requests that match go to the gray version. */
-export function ContentRuleEditor({ policy, onChange, errors, path, operators }: ContentRuleEditorProps) {
+export function ContentRuleEditor({ policy, onChange, errors, path, operators, provider }: ContentRuleEditorProps) {
   const { t } = useI18n();
   const update = (index: number, condition: ContentCondition) =>
     onChange({ ...policy, conditions: policy.conditions.map((current, i) => (i === index ? condition : current)) });
@@ -95,6 +97,7 @@ export function ContentRuleEditor({ policy, onChange, errors, path, operators }:
               </button>
             </div>
             {condition.on === 'cookie' && <p className="mt-1 text-xs text-slate-500">{t('rules.cookieHint')}</p>}
+            {condition.on === 'header' && !operators.includes('prefix') && <p className="mt-1 text-xs text-slate-500">{t('rules.noPrefix', { provider })}</p>}
             {[`${prefix}.value`, `${prefix}.name`, prefix].map((key) =>
               errors[key] ? (
                 <p key={key} role="alert" className="mt-1 text-xs font-medium text-red-700">

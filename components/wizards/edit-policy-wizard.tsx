@@ -108,7 +108,7 @@ export function EditPolicyWizard({
                   {t('edit.removeRule')}
                 </label>
               )}
-              {!removeRule && <ContentRuleEditor policy={policy} onChange={setPolicy} errors={errors} path="policy" operators={contentRules.operators} />}
+              {!removeRule && <ContentRuleEditor policy={policy} onChange={setPolicy} errors={errors} path="policy" operators={contentRules.operators} provider={view.provider.name} />}
               {errors.version && <p role="alert" className="text-xs font-medium text-red-700">{errors.version}</p>}
             </>
           )}

@@ -2,21 +2,19 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { HttpError } from '@/lib/http/errors';
-import { runIntent, type ChangeTarget } from '@/lib/changes/pipeline';
 import type { ClusterTarget } from '@/lib/k8s/clusters';
 import { cachedSnapshot } from '@/lib/k8s/snapshots';
 import { clusterCache } from '@/lib/k8s/watch-cache';
-import type { Intent } from '@/lib/mesh/intents';
 import { readService, type ServiceState } from '@/lib/mesh/registry';
 import { splitOf } from '@/lib/mesh/split';
 import { releaseEvent } from '@/lib/release/events';
-import { appendHistory } from '@/lib/release/history';
-import { decide, isActive, stepSplit, type Decision, type PendingAction, type ReleaseObject, type ReleaseSpec, type ReleaseStatus, type SplitSnapshot } from '@/lib/release/model';
+import { decide, isActive, stepSplit, type Decision, type PendingAction, type ReleaseObject, type ReleaseStatus, type SplitSnapshot } from '@/lib/release/model';
 import { replaceStatus, StatusConflict, updateStatus } from '@/lib/release/store';
 import { analyseGray } from './analysis';
+import { CONTROLLER_USER, applyPending, doneStatus, failedStatus } from './pending';
 import { LeaseElector } from './lease';
 
-export const CONTROLLER_USER = 'weir-controller';
+export { CONTROLLER_USER };
 
 export interface ControllerOptions {
   clusters: ClusterTarget[];
@@ -244,75 +242,6 @@ async function finish(target: ClusterTarget, release: ReleaseObject, state: Serv
   } else if (pending.kind === 'rollback') {
     await releaseEvent(target.kubeConfig, saved, 'Warning', 'ReleaseRolledBack', `all traffic back to ${spec.stableVersion}: ${pending.reason}`);
   }
-}
-
-function doneStatus(status: ReleaseStatus, spec: ReleaseSpec, pending: PendingAction, after: SplitSnapshot, now: string): ReleaseStatus {
-  const history = appendHistory(status.history, {
-    time: now,
-    user: pending.user,
-    action: `progressive-${pending.kind}`,
-    from: pending.from,
-    to: after,
-    reason: pending.kind === 'step' ? `step ${pending.step}: ${spec.grayVersion} at ${pending.weight}% (${pending.reason})` : pending.reason,
-  });
-  const base = { ...status, pending: undefined, waitingFor: undefined, promoteRequested: undefined, abortRequested: undefined, history };
-  if (pending.kind !== 'step') {
-    // The run is over: its requests still waiting have nothing left to release.
-    base.approvals = status.approvals?.map((item) => (item.state === 'Pending' && item.run === status.run?.id ? { ...item, state: 'Superseded' as const } : item));
-  }
-  if (pending.kind === 'step') {
-    return { ...base, phase: 'Progressing', currentStep: pending.step, currentWeight: pending.weight, stepStartedAt: now, message: `step ${pending.step}: ${spec.grayVersion} at ${pending.weight}%` };
-  }
-  if (pending.kind === 'promote') {
-    return { ...base, phase: 'Succeeded', currentWeight: 100, message: `${spec.grayVersion} took over all traffic` };
-  }
-  return { ...base, phase: 'RolledBack', currentWeight: 0, message: `rolled back to ${spec.stableVersion}: ${pending.reason}` };
-}
-
-/** A step that could not be applied counts as a failed check; a promotion or rollback that failed stops the release. */
-function failedStatus(status: ReleaseStatus, pending: PendingAction, failure: string, now: string): ReleaseStatus {
-  const base = { ...status, pending: undefined, waitingFor: undefined };
-  if (pending.kind === 'step') {
-    return { ...base, phase: 'Progressing', failedChecks: (status.failedChecks ?? 0) + 1, stepStartedAt: now, message: `step ${pending.step} could not be applied: ${failure}` };
-  }
-  return { ...base, phase: 'Failed', message: `${pending.kind} failed: ${failure}` };
-}
-
-/**
- * The routing changes of a pending action, through the write pipeline as the console, on the state the
- * controller holds (each change hands its resulting state to the next). Returns the service afterwards.
- */
-async function applyPending(target: ClusterTarget, release: ReleaseObject, pending: PendingAction, held: ServiceState): Promise<ServiceState> {
-  const spec = release.spec!;
-  const change: ChangeTarget = { writer: target.kubeConfig, actor: CONTROLLER_USER, cluster: target.name, namespace: release.metadata!.namespace!, service: spec.service };
-  let state = held;
-  const run = async (intent: Intent) => {
-    state = (await runIntent(change, intent, 'apply', { record: false, state })).state;
-  };
-  const weightOf = (version: string) => state.view.versions.find((v) => v.name === version)?.weight ?? 0;
-  const hasRules = () => state.view.versions.some((v) => v.rules.length > 0);
-
-  if (pending.kind === 'step') {
-    const weights = stepSplit(spec, pending.weight, state.view.versions.map((v) => v.name));
-    const already = Object.entries(weights).every(([version, weight]) => weightOf(version) === weight);
-    if (!already) await run({ type: 'set-weights', expected: state.view.splitEtag, weights });
-    return state;
-  }
-  if (pending.kind === 'promote') {
-    if (weightOf(spec.grayVersion!) !== 100 || hasRules()) await run({ type: 'take-over', expected: state.view.splitEtag, version: spec.grayVersion! });
-    if (spec.deleteOldVersion && state.view.versions.some((v) => v.name === spec.stableVersion)) {
-      await run({ type: 'delete-version', expected: state.view.splitEtag, version: spec.stableVersion!, keepWorkload: false });
-    }
-    return state;
-  }
-  // Rollback: stable takes all traffic back (content rules to the gray version go too), then the gray
-  // version's Deployments scale to 0, in that order, so no request is routed to a version going away.
-  if (weightOf(spec.stableVersion!) !== 100 || hasRules()) await run({ type: 'take-over', expected: state.view.splitEtag, version: spec.stableVersion! });
-  const gray = state.view.versions.find((v) => v.name === spec.grayVersion);
-  if (gray && gray.desired > 0 && gray.workloads.some((w) => w.form === 'pods')) {
-    await run({ type: 'scale-version', expected: state.view.splitEtag, version: gray.name, replicas: 0 });
-  }
-  return state;
 }
 
 function messageOf(error: unknown): string {
