@@ -54,10 +54,16 @@ ensure_npm_deps() {
   cat "$WEIR_ROOT/package.json" "$WEIR_ROOT/package-lock.json" | cksum >"$stamp"
 }
 
-# The control plane (etcd, kube-apiserver, controller-manager, scheduler, kubectl, kwok), built once and cached.
+# The Kubernetes control plane (etcd, kube-apiserver, controller-manager, scheduler, kubectl, kwok), built once and cached.
 ensure_control_plane() {
   WEIR_CLUSTER_BIN=$("$WEIR_ROOT/dev/cluster/build.sh" | tail -n 1) || die "building the sandbox control plane failed"
   export WEIR_CLUSTER_BIN
+}
+
+# istiod (pilot-discovery) from the istio.io/istio Go module, built once and cached beside the control plane.
+ensure_istiod() {
+  WEIR_ISTIOD_BIN=$("$WEIR_ROOT/dev/istiod/build.sh" | tail -n 1) || die "building istiod failed"
+  export WEIR_ISTIOD_BIN
 }
 
 ensure_all() {
@@ -65,4 +71,5 @@ ensure_all() {
   ensure_node
   ensure_npm_deps
   ensure_control_plane
+  ensure_istiod
 }

@@ -19,7 +19,7 @@ if [[ ${1-} == --keep ]]; then KEEP=1; shift; fi
 log() { echo "down.sh: $*" >&2; }
 MARKER=.weir-sandbox
 # prometheus and node (the traffic simulator) are started by dev/sandbox/traffic.ts with DIR in their arguments.
-BINARIES=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok prometheus node)
+BINARIES=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok pilot-discovery prometheus node)
 
 if [[ ! -e $1 ]]; then
   log "$1 does not exist; nothing to stop"

@@ -3,6 +3,9 @@
 #   etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok
 #   (fake Nodes whose Pods turn Running + Ready), on 127.0.0.1 only;
 #   Weir's RBAC (deploy/rbac), the CRDs in ../shared/crds and deploy/crds;
+#   istiod (pilot-discovery, built by dev/istiod/build.sh), the real Istio
+#   control plane: it computes what every sidecar would be told (xDS) and
+#   writes Gateway API route status and Istio's analysis into object status;
 #   sandbox users admin, alice, bob and victor with random tokens.
 #
 #   dev/cluster/up.sh DIR      # returns once everything is ready
@@ -17,6 +20,7 @@
 # Environment:
 #   WEIR_CACHE_DIR        where build.sh keeps the binaries (default <repo>/.cache)
 #   WEIR_CLUSTER_BIN      use the binaries in this folder instead of calling build.sh
+#   WEIR_ISTIOD_BIN       use the pilot-discovery in this folder instead of calling dev/istiod/build.sh
 #   WEIR_SANDBOX_NODES    number of fake Nodes (default 3)
 #   WEIR_CRDS_DIR         CRDs to install (default <repo>/../shared/crds)
 set -euo pipefail
@@ -91,6 +95,8 @@ BIN=${WEIR_CLUSTER_BIN:-$("$HERE/build.sh" | tail -n1)}
 for b in etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok; do
   [[ -x $BIN/$b ]] || die "no $b in $BIN"
 done
+ISTIOD_BIN=${WEIR_ISTIOD_BIN:-$("$REPO/dev/istiod/build.sh" | tail -n1)}
+[[ -x $ISTIOD_BIN/pilot-discovery ]] || die "no pilot-discovery in $ISTIOD_BIN"
 export KUBECACHEDIR=$DIR/kube-cache # kubectl's discovery cache, per sandbox
 kubectl() { "$BIN/kubectl" --kubeconfig "$DIR/kubeconfig" --context admin "$@"; }
 
@@ -98,16 +104,16 @@ kubectl() { "$BIN/kubectl" --kubeconfig "$DIR/kubeconfig" --context admin "$@"; 
 # Ask the kernel for free loopback ports, all at once so they differ. Another
 # process could take one before our daemon binds it; the daemon then fails to
 # start, up.sh says so, and a rerun picks new ports.
-read -r ETCD_PORT ETCD_PEER_PORT APISERVER_PORT KCM_PORT SCHEDULER_PORT KWOK_PORT < <(
+read -r ETCD_PORT ETCD_PEER_PORT APISERVER_PORT KCM_PORT SCHEDULER_PORT KWOK_PORT ISTIOD_XDS_PORT ISTIOD_HTTP_PORT ISTIOD_MONITORING_PORT < <(
   python3 -c '
 import socket
-socks = [socket.socket() for _ in range(6)]
+socks = [socket.socket() for _ in range(9)]
 for s in socks:
     s.bind(("127.0.0.1", 0))
 print(" ".join(str(s.getsockname()[1]) for s in socks))'
 )
 APISERVER_URL=https://127.0.0.1:$APISERVER_PORT
-log "ports: etcd $ETCD_PORT/$ETCD_PEER_PORT, kube-apiserver $APISERVER_PORT, kcm $KCM_PORT, scheduler $SCHEDULER_PORT, kwok $KWOK_PORT"
+log "ports: etcd $ETCD_PORT/$ETCD_PEER_PORT, kube-apiserver $APISERVER_PORT, kcm $KCM_PORT, scheduler $SCHEDULER_PORT, kwok $KWOK_PORT, istiod xDS $ISTIOD_XDS_PORT / http $ISTIOD_HTTP_PORT"
 
 # --- PKI (openssl) ------------------------------------------------------------
 # EC P-256 keys: quick to generate, and accepted for TLS and for signing
@@ -406,6 +412,30 @@ CONSOLE_TOKEN=$(kubectl -n weir-system create token weir-console --duration=8760
 kubeconfig "$DIR/kubeconfig" admin="${TOKEN[admin]}" alice="${TOKEN[alice]}" bob="${TOKEN[bob]}" \
   victor="${TOKEN[victor]}" weir-console="$CONSOLE_TOKEN"
 
+# --- istiod -------------------------------------------------------------------
+# Istio's control plane, run as a process against this API server with the
+# shipped CRDs: plaintext xDS and its debug HTTP on loopback ports; nothing that
+# needs a real node or network (no CA, no TLS listeners, no webhooks, no
+# gateway Deployments). It writes Gateway API route status and, with analysis
+# on, Istio's own validation messages into the status of the objects it reads.
+# It talks to the API server as the admin (a sandbox shortcut, like the
+# components above).
+step istio-namespace kubectl create namespace istio-system
+mkdir -p "$DIR/istiod"
+start istiod env --chdir="$DIR/istiod" \
+  POD_NAMESPACE=istio-system POD_NAME=istiod-sandbox CLUSTER_ID=Kubernetes \
+  ENABLE_CA_SERVER=false VALIDATION_WEBHOOK_CONFIG_NAME= INJECTION_WEBHOOK_CONFIG_NAME= \
+  PILOT_ENABLE_GATEWAY_API=true PILOT_ENABLE_GATEWAY_API_DEPLOYMENT_CONTROLLER=false \
+  PILOT_ENABLE_STATUS=true PILOT_ENABLE_CONFIG_DISTRIBUTION_TRACKING=true PILOT_ENABLE_ANALYSIS=true \
+  "$ISTIOD_BIN/pilot-discovery" discovery \
+  --kubeconfig="$DIR/kubeconfig" \
+  --grpcAddr="127.0.0.1:$ISTIOD_XDS_PORT" \
+  --httpAddr="127.0.0.1:$ISTIOD_HTTP_PORT" \
+  --monitoringAddr="127.0.0.1:$ISTIOD_MONITORING_PORT" \
+  --secureGRPCAddr= \
+  --httpsAddr= \
+  --domain=cluster.local
+
 # --- ready? -------------------------------------------------------------------
 wait_for kube-controller-manager 30 https_insecure_ok "https://127.0.0.1:$KCM_PORT/healthz"
 wait_for kube-scheduler 30 https_insecure_ok "https://127.0.0.1:$SCHEDULER_PORT/healthz"
@@ -414,6 +444,9 @@ step wait-nodes kubectl wait --for=condition=Ready --timeout=30s node --all
 # Pods are refused until their namespace's "default" ServiceAccount exists
 # (created by kube-controller-manager); wait for it in "default".
 step wait-default-sa kubectl -n default wait --for=create --timeout=30s serviceaccount/default
+wait_for istiod 60 http_ok "http://127.0.0.1:$ISTIOD_HTTP_PORT/ready"
+ISTIOD_VERSION=$(basename "$(dirname "$ISTIOD_BIN")")
+log "istiod ($ISTIOD_VERSION) ready: xDS at 127.0.0.1:$ISTIOD_XDS_PORT"
 
 # --- contract for other tools ---------------------------------------------------
 {
@@ -428,6 +461,9 @@ step wait-default-sa kubectl -n default wait --for=create --timeout=30s servicea
   printf 'WEIR_KCM_PORT=%q\n' "$KCM_PORT"
   printf 'WEIR_SCHEDULER_PORT=%q\n' "$SCHEDULER_PORT"
   printf 'WEIR_KWOK_PORT=%q\n' "$KWOK_PORT"
+  printf 'WEIR_ISTIOD_XDS=%q\n' "127.0.0.1:$ISTIOD_XDS_PORT"
+  printf 'WEIR_ISTIOD_URL=%q\n' "http://127.0.0.1:$ISTIOD_HTTP_PORT"
+  printf 'WEIR_ISTIOD_VERSION=%q\n' "$ISTIOD_VERSION"
   printf 'WEIR_SANDBOX_PIDS=%q\n' "$DIR/pids"
   printf 'WEIR_SANDBOX_LOGS=%q\n' "$DIR/logs"
   printf 'WEIR_SANDBOX_BIN=%q\n' "$BIN"

@@ -27,6 +27,11 @@ export interface Sandbox {
   apiServerUrl: string;
   apiServerVersion: string;
   kubectl: string;
+  /** istiod's plaintext xDS address (host:port) and its debug HTTP (`/debug/configz`, `/ready`). */
+  istiodXds: string;
+  istiodUrl: string;
+  /** The istio.io/istio module version istiod is built from. */
+  istiodVersion: string;
   /** Prometheus scraping the traffic simulator (dev/sandbox/traffic.ts); '' when traffic is not running. */
   prometheusUrl: string;
   simulatorUrl: string;
@@ -125,7 +130,7 @@ export async function startSandbox(options: { dir?: string; scenarios?: boolean 
   sandbox.apiServerVersion = await apiServerVersion(sandbox);
   if (options.scenarios !== false) await applyScenarios(sandbox);
   Object.assign(sandbox, await startTraffic(sandbox));
-  log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: kube-apiserver ${sandbox.apiServerVersion} at ${sandbox.apiServerUrl}`);
+  log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: kube-apiserver ${sandbox.apiServerVersion} at ${sandbox.apiServerUrl}, istiod (${sandbox.istiodVersion}) xDS at ${sandbox.istiodXds}`);
   return sandbox;
 }
 
@@ -141,6 +146,9 @@ export function describeSandbox(dir: string, bin: string): Sandbox {
     consoleKubeconfig,
     apiServerUrl: env.WEIR_APISERVER_URL ?? '',
     apiServerVersion: 'unknown',
+    istiodXds: env.WEIR_ISTIOD_XDS ?? '',
+    istiodUrl: env.WEIR_ISTIOD_URL ?? '',
+    istiodVersion: env.WEIR_ISTIOD_VERSION ?? '',
     kubectl: join(bin, 'kubectl'),
     ...describeTraffic(dir),
   };
