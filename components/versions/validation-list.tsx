@@ -17,6 +17,11 @@ export function ValidationList({ validations }: { validations: Validation[] }) {
         >
           <span className="mr-2 font-semibold">{validation.severity === 'error' ? t('validation.error') : t('validation.warning')}</span>
           {t(`validation.${validation.code}`, { subject: validation.subject, kind: validation.kind ?? '' })}
+          {validation.url && (
+            <a href={validation.url} target="_blank" rel="noreferrer noopener" className="ml-2 underline">
+              {t('validation.details')}
+            </a>
+          )}
         </li>
       ))}
     </ul>

@@ -67,7 +67,9 @@ export type ValidationCode =
   | 'weights-not-100'
   | 'no-weight'
   | 'multiple-providers'
-  | 'route-not-accepted';
+  | 'route-not-accepted'
+  /** Reported by the mesh's own analysis (Istio's analyzers), shown as it says it. */
+  | 'istio-analysis';
 
 export interface Validation {
   code: ValidationCode;
@@ -76,6 +78,8 @@ export interface Validation {
   subject: string;
   /** The kind of the object it concerns, when it concerns one. */
   kind?: string;
+  /** Where the problem is explained (the mesh's documentation of its analyzer message). */
+  url?: string;
 }
 
 export interface ObjectRef {

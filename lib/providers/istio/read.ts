@@ -8,6 +8,7 @@ import { selects } from '@/lib/mesh/snapshot';
 import { objectRef, oldestFirst } from '@/lib/mesh/objects';
 import { policyOfMatches, splitEtagOf } from '@/lib/mesh/split';
 import type { ContentCondition, ContentPolicy, ContentRuleView, ObjectRef, ReleaseView, Validation, VersionView, WorkloadView } from '@/lib/mesh/types';
+import { istioAnalysis } from './analysis';
 import { describeRoute } from './describe';
 import { ISTIO } from './info';
 import type { DestinationRule, HTTPRoute, VirtualService, WorkloadEntry } from './types';
@@ -151,7 +152,8 @@ export function readIstio(objects: IstioObjects): ReleaseView {
       rules: rules.filter((rule) => rule.version === subset.name),
       backend: dr ? { kind: 'DestinationRule subset', name: subset.name } : undefined,
     };
-    if (workloads.length === 0 && hasLabels) validations.push({ code: 'version-without-workload', severity: 'warning', subject: subset.name });
+    // Without a Service there are no workloads to select; that problem is reported once, as routing-without-service.
+    if (workloads.length === 0 && hasLabels && objects.service) validations.push({ code: 'version-without-workload', severity: 'warning', subject: subset.name });
     if ((version.weight > 0 || version.rules.length > 0) && ready === 0) {
       validations.push({ code: 'traffic-without-ready-endpoint', severity: 'error', subject: subset.name });
     }
@@ -165,6 +167,7 @@ export function readIstio(objects: IstioObjects): ReleaseView {
   if (vs && managedIndex === undefined) validations.push({ code: 'no-managed-route', severity: 'warning', subject: vs.metadata?.name ?? '', kind: 'VirtualService' });
   const total = [...weights.values()].reduce((sum, value) => sum + value, 0);
   if (managedRoute && total !== 100) validations.push({ code: 'weights-not-100', severity: 'error', subject: String(total) });
+  validations.push(...istioAnalysis([{ kind: 'VirtualService', object: vs }, { kind: 'DestinationRule', object: dr }], validations));
 
   const discoveredVersions = [
     ...new Set(
