@@ -1,0 +1,66 @@
+package main
+
+import (
+	"fmt"
+
+	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
+)
+
+// routeConfigModel keeps virtual hosts and routes in Envoy's order: the order is the semantics (first
+// matching route wins).
+func routeConfigModel(config *routev3.RouteConfiguration) RouteConfig {
+	model := RouteConfig{Name: config.GetName(), IgnorePortInHostMatching: config.GetIgnorePortInHostMatching(), VirtualHosts: []VirtualHost{}}
+	for _, host := range config.GetVirtualHosts() {
+		vh := VirtualHost{Name: host.GetName(), Domains: host.GetDomains(), Routes: []Route{}}
+		for _, route := range host.GetRoutes() {
+			vh.Routes = append(vh.Routes, routeModel(route))
+		}
+		model.VirtualHosts = append(model.VirtualHosts, vh)
+	}
+	return model
+}
+
+func routeModel(route *routev3.Route) Route {
+	return Route{Name: route.GetName(), Match: routeMatchModel(route.GetMatch()), Action: actionModel(route)}
+}
+
+// redirectStatus maps RedirectAction's response_code enum to the status Envoy sends.
+var redirectStatus = map[routev3.RedirectAction_RedirectResponseCode]int{
+	routev3.RedirectAction_MOVED_PERMANENTLY:  301,
+	routev3.RedirectAction_FOUND:              302,
+	routev3.RedirectAction_SEE_OTHER:          303,
+	routev3.RedirectAction_TEMPORARY_REDIRECT: 307,
+	routev3.RedirectAction_PERMANENT_REDIRECT: 308,
+}
+
+func actionModel(route *routev3.Route) Action {
+	switch action := route.GetAction().(type) {
+	case *routev3.Route_Route:
+		return forwardModel(action.Route)
+	case *routev3.Route_Redirect:
+		return Action{Kind: ActionRedirect, Status: redirectStatus[action.Redirect.GetResponseCode()]}
+	case *routev3.Route_DirectResponse:
+		return Action{Kind: ActionDirectResponse, Status: int(action.DirectResponse.GetStatus())}
+	case *routev3.Route_NonForwardingAction:
+		return Action{Kind: ActionNonForwarding}
+	default:
+		return Action{Kind: ActionUnsupported, Detail: fmt.Sprintf("route action %T", action)}
+	}
+}
+
+func forwardModel(action *routev3.RouteAction) Action {
+	switch specifier := action.GetClusterSpecifier().(type) {
+	case *routev3.RouteAction_Cluster:
+		return Action{Kind: ActionCluster, Cluster: specifier.Cluster}
+	case *routev3.RouteAction_WeightedClusters:
+		model := Action{Kind: ActionWeightedClusters, WeightedClusters: []WeightedCluster{}}
+		for _, weighted := range specifier.WeightedClusters.GetClusters() {
+			// An entry without a weight weighs nothing (Envoy requires the field; istiod always sets it).
+			model.WeightedClusters = append(model.WeightedClusters, WeightedCluster{Name: weighted.GetName(), Weight: weighted.GetWeight().GetValue()})
+		}
+		return model
+	default:
+		// cluster_header and cluster specifier plugins pick the cluster from data the model does not carry.
+		return Action{Kind: ActionUnsupported, Detail: fmt.Sprintf("cluster specifier %T", specifier)}
+	}
+}
