@@ -32,7 +32,9 @@ export async function cachedServiceState(cluster: string, namespace: string, nam
 export async function freshServiceState(target: ChangeTarget, intent?: Intent): Promise<ServiceState> {
   const cached = readService(await cachedSnapshot(requireCache(target.cluster), target.namespace), target.service);
   const provider = intent ? intentProvider(cached, intent) : cached.provider;
-  const fresh = readService(await freshSnapshot(target.writer, target.cluster, target.namespace, [...SERVICE_KINDS, ...provider.kinds]), target.service, provider);
+  // The other namespaces' routing objects come from the cache: Weir writes only in the service's namespace.
+  const snapshot = await freshSnapshot(target.writer, target.cluster, target.namespace, [...SERVICE_KINDS, ...provider.kinds], cached.snapshot.clusterObjects());
+  const fresh = readService(snapshot, target.service, provider);
   const claimants = new Map([...cached.claimants, ...fresh.claimants].map((info) => [info.id, info]));
   return { ...fresh, claimants: [...claimants.values()] };
 }

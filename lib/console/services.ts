@@ -99,8 +99,10 @@ function yamlOf(state: ServiceState): ObjectYaml[] {
   const kinds = [CORE_KINDS.services, ...state.provider.kinds];
   return state.view.objects.flatMap((ref) => {
     const info = kinds.find((candidate) => candidate.kind === ref.kind);
-    const object = info && state.snapshot.list(info).find((candidate) => candidate.metadata?.name === ref.name);
-    return object ? [{ kind: ref.kind, name: ref.name, role: ref.role, yaml: objectYaml(object) }] : [];
+    const where = ref.namespace && ref.namespace !== state.snapshot.namespace ? info && state.snapshot.elsewhere(info) : info && state.snapshot.list(info);
+    const object = where?.find((candidate) => candidate.metadata?.name === ref.name && (!ref.namespace || candidate.metadata?.namespace === ref.namespace));
+    const name = ref.namespace && ref.namespace !== state.snapshot.namespace ? `${ref.namespace}/${ref.name}` : ref.name;
+    return object ? [{ kind: ref.kind, name, role: ref.role, yaml: objectYaml(object) }] : [];
   });
 }
 

@@ -1,8 +1,8 @@
 import 'server-only';
 import { ApiException, type KubeConfig, type KubernetesObject, type KubernetesObjectApi } from '@kubernetes/client-node';
 import { notFound } from '@/lib/mesh/errors';
-import { watchedKinds } from '@/lib/mesh/registry';
-import { snapshotOf, type NamespaceSnapshot } from '@/lib/mesh/snapshot';
+import { crossNamespaceKinds, watchedKinds } from '@/lib/mesh/registry';
+import { snapshotOf, type ClusterObjects, type NamespaceSnapshot } from '@/lib/mesh/snapshot';
 import { apiVersionOf, type KindInfo } from './kinds';
 import type { ClusterCache } from './watch-cache';
 import { objectApi } from './object-api';
@@ -31,9 +31,22 @@ export async function cachedSnapshots(cache: ClusterCache, namespace?: string): 
     }
   });
   if (namespace && !byNamespace.has(namespace)) byNamespace.set(namespace, new Map());
+  const everywhere = await crossNamespaceObjects(cache, namespace, kinds, lists);
   return new Map(
-    [...byNamespace].map(([ns, perKind]) => [ns, snapshotOf(cache.target.name, ns, kinds.map((info) => ({ info, items: perKind.get(info.key) ?? [] })))]),
+    [...byNamespace].map(([ns, perKind]) => [ns, snapshotOf(cache.target.name, ns, kinds.map((info) => ({ info, items: perKind.get(info.key) ?? [] })), everywhere)]),
   );
+}
+
+/**
+ * Every namespace's objects of the kinds that route across namespaces (a VirtualService in one namespace can
+ * route another's host): the lists already read when all namespaces were, else those kinds listed again.
+ */
+async function crossNamespaceObjects(cache: ClusterCache, namespace: string | undefined, kinds: KindInfo[], lists: KubernetesObject[][]): Promise<ClusterObjects> {
+  const keys = crossNamespaceKinds().map((info) => info.key);
+  const entries = await Promise.all(
+    keys.map(async (key): Promise<[string, KubernetesObject[]]> => [key, namespace === undefined ? lists[kinds.findIndex((info) => info.key === key)] ?? [] : await cache.list(key)]),
+  );
+  return new Map(entries);
 }
 
 /** One namespace's objects from the watch cache. */
@@ -58,11 +71,11 @@ async function requireNamespace(api: KubernetesObjectApi, namespace: string): Pr
  * who will write): the starting point of a plan that will be applied, so resourceVersions are the newest.
  * One request per kind, plus one that checks the namespace exists.
  */
-export async function freshSnapshot(kubeConfig: KubeConfig, cluster: string, namespace: string, kinds: readonly KindInfo[]): Promise<NamespaceSnapshot> {
+export async function freshSnapshot(kubeConfig: KubeConfig, cluster: string, namespace: string, kinds: readonly KindInfo[], everywhere?: ClusterObjects): Promise<NamespaceSnapshot> {
   const api = objectApi(kubeConfig);
   const [, ...lists] = await Promise.all([
     requireNamespace(api, namespace),
     ...kinds.map(async (info) => ({ info, items: (await api.list(apiVersionOf(info), info.kind, namespace)).items })),
   ]);
-  return snapshotOf(cluster, namespace, lists as { info: KindInfo; items: KubernetesObject[] }[]);
+  return snapshotOf(cluster, namespace, lists as { info: KindInfo; items: KubernetesObject[] }[], everywhere);
 }

@@ -45,14 +45,20 @@ export function serviceObject(name: string, namespace = 'default', selector: Rec
   return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace, resourceVersion: '1' }, spec: { selector, ports: [{ port, name: 'http' }] } };
 }
 
-/** A namespace snapshot holding every watched kind, the given objects sorted into them. */
+/**
+ * A namespace snapshot holding every watched kind, the given objects of `namespace` sorted into them; objects
+ * of other namespaces are what the snapshot knows of the rest of the cluster (`elsewhere`).
+ */
 export function snapshotFrom(objects: KubernetesObject[], namespace = 'default'): NamespaceSnapshot {
+  const here = objects.filter((object) => (object.metadata?.namespace ?? namespace) === namespace);
+  const everywhere = new Map(watchedKinds().map((info) => [info.key, objects.filter((object) => kindOfObject(object)?.key === info.key)] as const));
   return snapshotOf(
     'sandbox',
     namespace,
     watchedKinds()
       .filter((info) => info.namespaced)
-      .map((info) => ({ info, items: objects.filter((object) => kindOfObject(object)?.key === info.key) })),
+      .map((info) => ({ info, items: here.filter((object) => kindOfObject(object)?.key === info.key) })),
+    everywhere,
   );
 }
 

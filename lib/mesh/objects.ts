@@ -8,7 +8,7 @@ export function oldestFirst(a: KubernetesObject, b: KubernetesObject): number {
 
 /** A view's reference to an object it is read from. */
 export function objectRef(kind: string, object: KubernetesObject, role: ObjectRef['role']): ObjectRef {
-  return { kind, name: object.metadata?.name ?? '', resourceVersion: object.metadata?.resourceVersion ?? '', role };
+  return { kind, name: object.metadata?.name ?? '', namespace: object.metadata?.namespace, resourceVersion: object.metadata?.resourceVersion ?? '', role };
 }
 
 /** The Routing page's row for a routing object: its identity, plus what the provider says it routes. */

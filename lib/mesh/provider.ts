@@ -34,6 +34,8 @@ export interface MeshProvider<Index = unknown, Objects extends ServiceObjects = 
   readonly kinds: readonly KindInfo[];
   /** The kinds that route (VirtualService, HTTPRoute, ...): the Routing page lists them, `summarize` describes them. */
   readonly routeKinds: readonly KindInfo[];
+  /** Kinds whose objects in one namespace can route another's hosts; snapshots then carry every namespace's (`elsewhere`). */
+  readonly crossNamespaceKinds?: readonly KindInfo[];
   readonly capabilities: ProviderCapabilities;
   /** Whether "create routing" can set this provider's objects up for a Service that has none. */
   readonly canCreateRouting: boolean;

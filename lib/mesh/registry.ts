@@ -36,6 +36,11 @@ export function watchedKinds(): KindInfo[] {
   return [...kinds.values()];
 }
 
+/** Kinds whose objects can route a host of another namespace: every snapshot is given all namespaces' of them. */
+export function crossNamespaceKinds(): KindInfo[] {
+  return PROVIDERS.flatMap((provider) => provider.crossNamespaceKinds ?? []);
+}
+
 /** The kind registered under a key (`virtualservices`, `httproutes`, `services`, ...). */
 export function kindByKey(key: string): KindInfo | undefined {
   return watchedKinds().find((info) => info.key === key) ?? Object.values(CORE_KINDS).find((info) => info.key === key);

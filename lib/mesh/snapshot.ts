@@ -26,7 +26,35 @@ export class NamespaceSnapshot {
     readonly cluster: string,
     readonly namespace: string,
     private readonly kinds: ReadonlyMap<string, { info: KindInfo; items: readonly KubernetesObject[] }>,
+    /** Objects of every namespace, by kind key, where the reader has them (the watch caches): for cross-namespace routing. */
+    private readonly cluster_: ClusterObjects = NO_CLUSTER_OBJECTS,
   ) {}
+
+  /**
+   * The objects of a kind in the other namespaces of the cluster, with apiVersion and kind set; empty when this
+   * snapshot was read for one namespace only (they are then unknown, not absent: see `knowsElsewhere`).
+   */
+  elsewhere<T extends KubernetesObject>(info: KindInfo): T[] {
+    return this.derived(`elsewhere:${info.key}`, () =>
+      (this.cluster_.get(info.key) ?? []).filter((item) => item.metadata?.namespace !== this.namespace).map((item) => withType(item, info)),
+    ) as T[];
+  }
+
+  /**
+   * A value computed once per view of the whole cluster (shared by every namespace snapshot read together, e.g.
+   * a cluster-wide index of routing objects), keyed by anything stable.
+   */
+  derivedAcrossCluster<T>(key: string, build: (everywhere: ClusterObjects) => T): T {
+    let perCluster = acrossCluster.get(this.cluster_);
+    if (!perCluster) acrossCluster.set(this.cluster_, (perCluster = new Map()));
+    if (!perCluster.has(key)) perCluster.set(key, build(this.cluster_));
+    return perCluster.get(key) as T;
+  }
+
+  /** Whether `elsewhere` knows the other namespaces' objects of this kind. */
+  knowsElsewhere(info: KindInfo): boolean {
+    return this.cluster_.has(info.key);
+  }
 
   /** The objects of a kind, each with apiVersion and kind set; empty when the kind was not read. */
   list<T extends KubernetesObject>(info: KindInfo): T[] {
@@ -86,11 +114,26 @@ export class NamespaceSnapshot {
       const items = entry.items.filter((item) => item.metadata?.name !== name);
       kinds.set(write.info.key, { info: write.info, items: write.deleted ? items : [...items, write.object] });
     }
-    return new NamespaceSnapshot(this.cluster, this.namespace, kinds);
+    return new NamespaceSnapshot(this.cluster, this.namespace, kinds, this.cluster_);
+  }
+
+  /** The same namespace's objects, with another source's view of the other namespaces. */
+  withElsewhere(cluster: ClusterObjects): NamespaceSnapshot {
+    return new NamespaceSnapshot(this.cluster, this.namespace, this.kinds, cluster);
+  }
+
+  /** What this snapshot knows of the other namespaces, to hand to a snapshot read another way. */
+  clusterObjects(): ClusterObjects {
+    return this.cluster_;
   }
 }
 
-/** A snapshot from lists of objects by kind. */
-export function snapshotOf(cluster: string, namespace: string, lists: { info: KindInfo; items: readonly KubernetesObject[] }[]): NamespaceSnapshot {
-  return new NamespaceSnapshot(cluster, namespace, new Map(lists.map((list) => [list.info.key, list])));
+/** Objects of all namespaces by kind key. */
+export type ClusterObjects = ReadonlyMap<string, readonly KubernetesObject[]>;
+const NO_CLUSTER_OBJECTS: ClusterObjects = new Map();
+const acrossCluster = new WeakMap<ClusterObjects, Map<string, unknown>>();
+
+/** A snapshot from lists of objects by kind (and, optionally, every namespace's objects by kind). */
+export function snapshotOf(cluster: string, namespace: string, lists: { info: KindInfo; items: readonly KubernetesObject[] }[], everywhere?: ClusterObjects): NamespaceSnapshot {
+  return new NamespaceSnapshot(cluster, namespace, new Map(lists.map((list) => [list.info.key, list])), everywhere);
 }

@@ -68,6 +68,9 @@ export type ValidationCode =
   | 'no-weight'
   | 'multiple-providers'
   | 'route-not-accepted'
+  | 'routing-elsewhere'
+  | 'routing-for-other-clients'
+  | 'delegated-routes'
   /** Reported by the mesh's own analysis (Istio's analyzers), shown as it says it. */
   | 'istio-analysis';
 
@@ -85,6 +88,8 @@ export interface Validation {
 export interface ObjectRef {
   kind: string;
   name: string;
+  /** Its namespace: the service's own, or another's (a VirtualService elsewhere can route the host). */
+  namespace?: string;
   resourceVersion: string;
   /** `routing`: decides where requests go; `version`: defines a version (a subset list, a backend Service). */
   role: 'routing' | 'version';

@@ -46,7 +46,10 @@ export function describeRoute(route: HTTPRoute, namespace: string): RouteSummary
       port: entry.destination.port?.number,
       weight: entry.weight ?? (destinations.length === 1 ? 100 : 0),
     })),
-    extras: Object.keys(route).filter((key) => !['name', 'match', 'route'].includes(key)),
+    extras: [
+      ...(route.delegate ? [`delegate ${route.delegate.namespace ? `${route.delegate.namespace}/` : ''}${route.delegate.name}`] : []),
+      ...Object.keys(route).filter((key) => !['name', 'match', 'route', 'delegate'].includes(key)),
+    ],
   };
 }
 

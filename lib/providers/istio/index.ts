@@ -9,11 +9,17 @@ import { DESTINATION_RULES, VIRTUAL_SERVICES, WORKLOAD_ENTRIES } from './kinds';
 import { planAddVersion, planCreateRouting, planDeleteVersion, planRestoreSplit, planSetContentRule, planSetWeights, planTakeOver } from './plan';
 import { ISTIO_CAPABILITIES, readIstio, virtualServicesFor, type IstioObjects } from './read';
 import type { DestinationRule, VirtualService, WorkloadEntry } from './types';
+import { virtualServicesOfHost } from './visibility';
 
-/** A namespace's Istio objects by the host they name (fully qualified). */
+/** A namespace's Istio objects: VirtualServices of every namespace (they route across), the rest by host. */
 interface IstioIndex {
   namespace: string;
+  /** VirtualServices of every namespace by each host they name (fully qualified, resolved in their namespace). */
   virtualServicesByHost: Map<string, VirtualService[]>;
+  /** VirtualServices with a wildcard host (`*.example.svc.cluster.local`): candidates for any host. */
+  wildcardVirtualServices: VirtualService[];
+  /** Hosts of this namespace that some VirtualService names. */
+  namedHosts: Set<string>;
   destinationRulesByHost: Map<string, DestinationRule[]>;
   workloadEntries: WorkloadEntry[];
 }
@@ -22,6 +28,25 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+/** VirtualServices by each exact host they name (resolved in their own namespace), and those with wildcard hosts. */
+function byHost(virtualServices: VirtualService[], fallbackNamespace: string): { exact: Map<string, VirtualService[]>; wildcards: VirtualService[] } {
+  const exact = new Map<string, VirtualService[]>();
+  const wildcards: VirtualService[] = [];
+  for (const vs of virtualServices) {
+    const hosts = new Set((vs.spec?.hosts ?? []).map((h) => qualifyHost(h, vs.metadata?.namespace ?? fallbackNamespace)));
+    if ([...hosts].some((host) => host.includes('*'))) wildcards.push(vs);
+    for (const host of hosts) if (!host.includes('*')) push(exact, host, vs);
+  }
+  return { exact, wildcards };
+}
+
+/** The VirtualServices naming a host: those this namespace's sidecars use, in istiod's order, and the rest. */
+function routingOf(index: IstioIndex, host: string): Pick<IstioObjects, 'virtualServices' | 'hiddenVirtualServices'> {
+  const candidates = [...new Set([...(index.virtualServicesByHost.get(host) ?? []), ...index.wildcardVirtualServices])];
+  const { visible, hidden } = virtualServicesOfHost(candidates, host, index.namespace);
+  return { virtualServices: visible, hiddenVirtualServices: hidden };
 }
 
 const ROUTING: AccessNeed[] = [{ group: VIRTUAL_SERVICES.group, resource: VIRTUAL_SERVICES.plural, verb: 'update' }];
@@ -36,16 +61,31 @@ export const istioProvider: MeshProvider<IstioIndex, IstioObjects> = {
   canCreateRouting: true,
 
   index(snapshot: NamespaceSnapshot): IstioIndex {
-    const index: IstioIndex = { namespace: snapshot.namespace, virtualServicesByHost: new Map(), destinationRulesByHost: new Map(), workloadEntries: snapshot.list(WORKLOAD_ENTRIES) };
-    for (const vs of snapshot.list<VirtualService>(VIRTUAL_SERVICES)) {
-      for (const host of new Set((vs.spec?.hosts ?? []).map((h) => qualifyHost(h, snapshot.namespace)))) push(index.virtualServicesByHost, host, vs);
+    const own = byHost(snapshot.list<VirtualService>(VIRTUAL_SERVICES), snapshot.namespace);
+    // Other namespaces' VirtualServices, indexed once per cluster view and shared by every namespace's snapshot.
+    const cluster = snapshot.derivedAcrossCluster('istio-virtual-services-by-host', (everywhere) => byHost((everywhere.get(VIRTUAL_SERVICES.key) ?? []) as VirtualService[], ''));
+    const index: IstioIndex = {
+      namespace: snapshot.namespace,
+      virtualServicesByHost: new Map(),
+      wildcardVirtualServices: [...own.wildcards, ...cluster.wildcards.filter((vs) => vs.metadata?.namespace !== snapshot.namespace)],
+      namedHosts: new Set(),
+      destinationRulesByHost: new Map(),
+      workloadEntries: snapshot.list(WORKLOAD_ENTRIES),
+    };
+    const suffix = `.${snapshot.namespace}.svc.cluster.local`;
+    for (const [host, list] of own.exact) index.virtualServicesByHost.set(host, [...list]);
+    for (const [host, list] of cluster.exact) {
+      if (!host.endsWith(suffix)) continue;
+      const elsewhere = list.filter((vs) => vs.metadata?.namespace !== snapshot.namespace);
+      if (elsewhere.length > 0) index.virtualServicesByHost.set(host, [...(index.virtualServicesByHost.get(host) ?? []), ...elsewhere]);
     }
+    for (const host of index.virtualServicesByHost.keys()) if (host.endsWith(suffix)) index.namedHosts.add(host);
     for (const dr of snapshot.list<DestinationRule>(DESTINATION_RULES)) push(index.destinationRulesByHost, qualifyHost(dr.spec?.host ?? '', snapshot.namespace), dr);
     return index;
   },
 
   *routedServices(index) {
-    for (const host of [...index.destinationRulesByHost.keys(), ...index.virtualServicesByHost.keys()]) {
+    for (const host of [...index.destinationRulesByHost.keys(), ...index.namedHosts]) {
       const service = serviceOfHost(host, index.namespace);
       if (service?.namespace === index.namespace) yield service.name;
     }
@@ -62,7 +102,7 @@ export const istioProvider: MeshProvider<IstioIndex, IstioObjects> = {
       namespace: snapshot.namespace,
       serviceName: service,
       service: root,
-      virtualServices: index.virtualServicesByHost.get(host) ?? [],
+      ...routingOf(index, host),
       destinationRules: index.destinationRulesByHost.get(host) ?? [],
       deployments: snapshot.deploymentsSelectedBy(root?.spec?.selector),
       workloadEntries: Object.keys(selector).length > 0 ? index.workloadEntries.filter((entry) => selects(selector, entry.spec?.labels)) : [],

@@ -40,6 +40,10 @@ function routing(objects: IstioObjects, view: ReleaseView): { vs: VirtualService
   const [vs] = virtualServicesFor(objects);
   const [dr] = destinationRulesFor(objects);
   if (!vs || !dr) throw invalid(`${view.host} has no routing yet: create its routing first`);
+  if (vs.metadata?.namespace && vs.metadata.namespace !== objects.namespace) {
+    // Istio's order picks a VirtualService of another namespace (exported to this one): editing it changes other teams' routing.
+    throw invalid(`VirtualService ${vs.metadata.namespace}/${vs.metadata.name} routes ${view.host}; Weir edits only VirtualServices in the service's own namespace (${objects.namespace})`);
+  }
   if (view.managedRouteIndex === undefined) {
     throw invalid(`VirtualService ${vs.metadata?.name} has no catch-all route to ${view.host} the console can manage`);
   }

@@ -9,13 +9,17 @@ import { objectRef, oldestFirst } from '@/lib/mesh/objects';
 import { policyOfMatches, splitEtagOf } from '@/lib/mesh/split';
 import type { ContentCondition, ContentPolicy, ContentRuleView, ObjectRef, ReleaseView, Validation, VersionView, WorkloadView } from '@/lib/mesh/types';
 import { istioAnalysis } from './analysis';
+import { bindsToMesh } from './visibility';
 import { describeRoute } from './describe';
 import { ISTIO } from './info';
 import type { DestinationRule, HTTPRoute, VirtualService, WorkloadEntry } from './types';
 
 /** One service's Istio objects: the VirtualServices and DestinationRules naming its host, its VMs. */
 export interface IstioObjects extends ServiceObjects {
+  /** VirtualServices of any namespace that the service's own namespace's sidecars use for its host, governing one first. */
   virtualServices: VirtualService[];
+  /** Those naming the host that these sidecars do not use: bound to gateways only, or exported elsewhere. */
+  hiddenVirtualServices: VirtualService[];
   destinationRules: DestinationRule[];
   /** WorkloadEntries the Service selects. */
   workloadEntries: WorkloadEntry[];
@@ -76,13 +80,9 @@ function workloadEntryView(entry: WorkloadEntry): WorkloadView {
   return { form: 'vm', kind: 'WorkloadEntry', name: entry.metadata?.name ?? '', address: entry.spec?.address, ready: 1, desired: 1 };
 }
 
-/** The mesh VirtualServices of a host, oldest first: for sidecars Istio uses the oldest (it merges only at gateways). */
-export function virtualServicesFor(objects: Pick<IstioObjects, 'namespace' | 'serviceName' | 'virtualServices'>): VirtualService[] {
-  const host = hostOf(objects);
-  return objects.virtualServices
-    .filter((vs) => (vs.spec?.hosts ?? []).some((h) => qualifyHost(h, vs.metadata?.namespace ?? objects.namespace) === host))
-    .filter((vs) => (vs.spec?.gateways ?? []).length === 0 || (vs.spec?.gateways ?? []).includes('mesh'))
-    .sort(oldestFirst);
+/** The VirtualServices sidecars of the service's namespace use for its host, the governing one first (see visibility.ts). */
+export function virtualServicesFor(objects: Pick<IstioObjects, 'virtualServices'>): VirtualService[] {
+  return objects.virtualServices;
 }
 
 export function destinationRulesFor(objects: Pick<IstioObjects, 'namespace' | 'serviceName' | 'destinationRules'>): DestinationRule[] {
@@ -160,9 +160,17 @@ export function readIstio(objects: IstioObjects): ReleaseView {
     return version;
   });
 
+  const named = (v: VirtualService) => (v.metadata?.namespace && v.metadata.namespace !== namespace ? `${v.metadata.namespace}/${v.metadata?.name}` : (v.metadata?.name ?? ''));
   if (extraVirtualServices.length > 0) {
-    validations.push({ code: 'multiple-routing-objects', severity: 'warning', subject: [vs, ...extraVirtualServices].map((v) => v!.metadata?.name).join(', '), kind: 'VirtualService' });
+    validations.push({ code: 'multiple-routing-objects', severity: 'warning', subject: [vs!, ...extraVirtualServices].map(named).join(', '), kind: 'VirtualService' });
   }
+  if (vs && vs.metadata?.namespace && vs.metadata.namespace !== namespace) {
+    validations.push({ code: 'routing-elsewhere', severity: 'warning', subject: named(vs), kind: 'VirtualService' });
+  }
+  const elsewhere = objects.hiddenVirtualServices.filter((v) => bindsToMesh(v) && v.metadata?.namespace !== namespace);
+  if (elsewhere.length > 0) validations.push({ code: 'routing-for-other-clients', severity: 'warning', subject: elsewhere.map(named).join(', '), kind: 'VirtualService' });
+  const delegates = routes.flatMap((route) => (route.delegate ? [`${route.delegate.namespace ?? vs?.metadata?.namespace ?? namespace}/${route.delegate.name}`] : []));
+  if (delegates.length > 0) validations.push({ code: 'delegated-routes', severity: 'warning', subject: delegates.join(', '), kind: 'VirtualService' });
   if ((dr || vs) && !objects.service) validations.push({ code: 'routing-without-service', severity: 'error', subject: (dr ?? vs)!.metadata?.name ?? '', kind: dr ? 'DestinationRule' : 'VirtualService' });
   if (vs && managedIndex === undefined) validations.push({ code: 'no-managed-route', severity: 'warning', subject: vs.metadata?.name ?? '', kind: 'VirtualService' });
   const total = [...weights.values()].reduce((sum, value) => sum + value, 0);

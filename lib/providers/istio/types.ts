@@ -37,6 +37,8 @@ export interface HTTPRoute {
   name?: string;
   match?: HTTPMatchRequest[];
   route?: HTTPRouteDestination[];
+  /** Routes of another VirtualService (with no hosts) take this route's place. */
+  delegate?: { name: string; namespace?: string };
   [field: string]: unknown;
 }
 
@@ -44,6 +46,7 @@ export interface VirtualService extends KubernetesObject {
   spec?: {
     hosts?: string[];
     gateways?: string[];
+    exportTo?: string[];
     http?: HTTPRoute[];
     [field: string]: unknown;
   };
