@@ -3,7 +3,14 @@ import type { ObjectRef, ProviderInfo, RouteObjectSummary } from './types';
 
 /** Oldest first, then by name: the order Istio uses when several objects claim one host (the oldest wins). */
 export function oldestFirst(a: KubernetesObject, b: KubernetesObject): number {
-  return (a.metadata?.creationTimestamp ?? '').toString().localeCompare((b.metadata?.creationTimestamp ?? '').toString()) || (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '');
+  return createdAt(a) - createdAt(b) || (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '');
+}
+
+/** Milliseconds since the epoch of an object's creation (a Date from the API client, or its RFC 3339 text); 0 when unknown. */
+function createdAt(object: KubernetesObject): number {
+  const value = object.metadata?.creationTimestamp as Date | string | undefined;
+  const time = value === undefined ? Number.NaN : new Date(value).getTime();
+  return Number.isFinite(time) ? time : 0;
 }
 
 /** A view's reference to an object it is read from. */

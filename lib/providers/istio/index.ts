@@ -57,6 +57,8 @@ export const istioProvider: MeshProvider<IstioIndex, IstioObjects> = {
   info: ISTIO,
   kinds: [VIRTUAL_SERVICES, DESTINATION_RULES, WORKLOAD_ENTRIES],
   routeKinds: [VIRTUAL_SERVICES],
+  // A VirtualService in one namespace routes another's host when it names it by FQDN (and exports it there).
+  crossNamespaceKinds: [VIRTUAL_SERVICES],
   capabilities: ISTIO_CAPABILITIES,
   canCreateRouting: true,
 
