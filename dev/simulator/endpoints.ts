@@ -1,10 +1,13 @@
 /**
- * Which endpoints stand behind a Service, as the sidecars learn them: Ready Pods and WorkloadEntries the
- * Service's selector (and a subset's extra labels) selects, each named by its workload for the metrics.
+ * Who answers at an endpoint. For xDS-routed calls the sidecar names an address, and the simulator looks
+ * up the Pod (by pod IP) or WorkloadEntry (by address) there, for its workload, version and behaviour
+ * annotations. For SMI and for passthrough (kube-proxy) the simulator itself finds the Ready Pods and
+ * WorkloadEntries a Service's selector picks.
  */
 import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { behaviourOf, type Behaviour } from './behaviour.ts';
 import type { WorkloadEntry } from './istio/types.ts';
+import { podReady, versionOf, workloadOfPod } from './pods.ts';
 import type { ServiceRef } from './services.ts';
 
 export interface Endpoint {
@@ -25,35 +28,37 @@ function selects(selector: Record<string, string>, labels: Record<string, string
   return Object.entries(selector).every(([key, value]) => labels?.[key] === value);
 }
 
-function podReady(pod: V1Pod): boolean {
-  if (pod.metadata?.deletionTimestamp) return false;
-  return (pod.status?.conditions ?? []).some((condition) => condition.type === 'Ready' && condition.status === 'True');
-}
-
-/** The workload name Istio reports for a pod: its Deployment, found through the ReplicaSet's name. */
-function workloadOfPod(pod: V1Pod): string {
-  const owner = pod.metadata?.ownerReferences?.find((reference) => reference.controller) ?? pod.metadata?.ownerReferences?.[0];
-  const hash = pod.metadata?.labels?.['pod-template-hash'];
-  if (owner?.kind === 'ReplicaSet' && hash && owner.name.endsWith(`-${hash}`)) return owner.name.slice(0, -hash.length - 1);
-  return owner?.name ?? pod.metadata?.name ?? 'unknown';
-}
-
-function versionOf(labels: Record<string, string> | undefined): string | undefined {
-  return labels?.['service.istio.io/canonical-revision'] ?? labels?.version;
-}
-
-/** Healthy endpoints per Service and label set, memoised for the life of one routing table. */
+/** Endpoints by Service and by address, memoised for the life of one routing table. */
 export class EndpointIndex {
   private readonly sources: EndpointSources;
   private readonly deployments = new Map<string, V1Deployment>();
   private readonly memo = new Map<string, Endpoint[]>();
+  private addresses: Map<string, Endpoint[]> | undefined;
 
   constructor(sources: EndpointSources) {
     this.sources = sources;
     for (const deployment of sources.deployments) this.deployments.set(`${deployment.metadata?.namespace}/${deployment.metadata?.name}`, deployment);
   }
 
-  /** Ready endpoints the Service selects that also carry `labels` (a subset's); empty when there are none. */
+  private ofPod(pod: V1Pod): Endpoint {
+    const namespace = pod.metadata?.namespace ?? 'default';
+    const workload = workloadOfPod(pod);
+    const deployment = this.deployments.get(`${namespace}/${workload}`);
+    // The Deployment's template, not the pod, so a `kubectl annotate` takes effect without a rollout.
+    const annotations = deployment?.spec?.template.metadata?.annotations ?? pod.metadata?.annotations;
+    return { workload, workloadNamespace: namespace, version: versionOf(pod.metadata?.labels), behaviour: behaviourOf(annotations) };
+  }
+
+  private ofEntry(entry: WorkloadEntry): Endpoint {
+    return {
+      workload: entry.metadata?.name ?? 'unknown',
+      workloadNamespace: entry.metadata?.namespace ?? 'default',
+      version: versionOf(entry.spec?.labels),
+      behaviour: behaviourOf(entry.metadata?.annotations),
+    };
+  }
+
+  /** Ready endpoints the Service selects that also carry `labels`; empty when there are none. */
   of(ref: ServiceRef, labels: Record<string, string> = {}): Endpoint[] {
     const key = `${ref.fqdn}|${JSON.stringify(Object.entries(labels).sort())}`;
     let found = this.memo.get(key);
@@ -68,22 +73,28 @@ export class EndpointIndex {
     const wanted = (candidate: Record<string, string> | undefined) => selects(selector, candidate) && selects(labels, candidate);
     const endpoints: Endpoint[] = [];
     for (const pod of this.sources.pods) {
-      if (pod.metadata?.namespace !== ref.namespace || !podReady(pod) || !wanted(pod.metadata?.labels)) continue;
-      const workload = workloadOfPod(pod);
-      const deployment = this.deployments.get(`${ref.namespace}/${workload}`);
-      // The Deployment's template, not the pod, so a `kubectl annotate` takes effect without a rollout.
-      const annotations = deployment?.spec?.template.metadata?.annotations ?? pod.metadata?.annotations;
-      endpoints.push({ workload, workloadNamespace: ref.namespace, version: versionOf(pod.metadata?.labels), behaviour: behaviourOf(annotations) });
+      if (pod.metadata?.namespace === ref.namespace && podReady(pod) && wanted(pod.metadata?.labels)) endpoints.push(this.ofPod(pod));
     }
     for (const entry of this.sources.workloadEntries) {
-      if (entry.metadata?.namespace !== ref.namespace || !wanted(entry.spec?.labels)) continue;
-      endpoints.push({
-        workload: entry.metadata?.name ?? 'unknown',
-        workloadNamespace: ref.namespace,
-        version: versionOf(entry.spec?.labels),
-        behaviour: behaviourOf(entry.metadata?.annotations),
-      });
+      if (entry.metadata?.namespace === ref.namespace && wanted(entry.spec?.labels)) endpoints.push(this.ofEntry(entry));
     }
     return endpoints;
+  }
+
+  /**
+   * The workload at `address`. Pod IPs are unique; WorkloadEntry addresses need not be, so one in
+   * `namespace` (the Service's) wins.
+   */
+  at(address: string, namespace: string): Endpoint | undefined {
+    if (!this.addresses) {
+      this.addresses = new Map();
+      const add = (at: string | undefined, endpoint: Endpoint) => at && this.addresses!.set(at, [...(this.addresses!.get(at) ?? []), endpoint]);
+      // Ready pods first: a pod IP reused by a terminating pod must not hide the live one.
+      const pods = [...this.sources.pods].sort((a, b) => Number(podReady(b)) - Number(podReady(a)));
+      for (const pod of pods) add(pod.status?.podIP, this.ofPod(pod));
+      for (const entry of this.sources.workloadEntries) add(entry.spec?.address, this.ofEntry(entry));
+    }
+    const found = this.addresses.get(address) ?? [];
+    return found.find((endpoint) => endpoint.workloadNamespace === namespace) ?? found[0];
   }
 }

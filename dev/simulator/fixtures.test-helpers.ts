@@ -17,36 +17,42 @@ export function seeded(seed: number): () => number {
   };
 }
 
-/** A Service in `demo` selecting `selector` (default: every `hello` pod). */
-export function service(name: string, selector: Record<string, string> = { app: 'hello' }, namespace = 'demo'): V1Service {
-  return { metadata: { name, namespace }, spec: { selector, ports: [{ name: 'http', port: 5000 }] } };
+/** A Service in `demo` selecting `selector` (default: every `hello` pod), on port 5000 at `clusterIP`. */
+export function service(name: string, selector: Record<string, string> = { app: 'hello' }, namespace = 'demo', clusterIP = '10.96.0.10'): V1Service {
+  return { metadata: { name, namespace }, spec: { selector, clusterIP, ports: [{ name: 'http', port: 5000 }] } };
 }
 
-/** A pod of the Deployment `hello-<version>`, Ready unless told otherwise. */
-export function pod(name: string, version: string, ready = true): V1Pod {
+/** A pod of the Deployment `<app>-<version>` (`sleep` when version is ''), Ready unless told otherwise, at `ip`. */
+export function pod(name: string, version: string, ready = true, ip?: string, app = 'hello'): V1Pod {
+  const workload = version ? `${app}-${version}` : app;
   return {
     metadata: {
-      name: `hello-${version}-7d9c-${name}`,
+      name: `${workload}-7d9c-${name}`,
       namespace: 'demo',
-      labels: { app: 'hello', version, 'pod-template-hash': '7d9c' },
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `hello-${version}-7d9c`, uid: name, controller: true }],
+      labels: { app, ...(version ? { version } : {}), 'pod-template-hash': '7d9c' },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${workload}-7d9c`, uid: name, controller: true }],
     },
-    status: { conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
+    spec: { containers: [], nodeName: 'kwok-node-0' },
+    status: { conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }], ...(ip ? { podIP: ip } : {}) },
   };
 }
 
-/** `hello` selecting every version and `hello-v1` .. `hello-v3` selecting one each, with one Ready pod per version. */
+/** Pod IPs of the fixtures: `hello-<version>` pods at 10.244.0.1 .. 3, the `sleep` client at 10.244.9.9. */
+export const POD_IP: Record<string, string> = { v1: '10.244.0.1', v2: '10.244.0.2', v3: '10.244.0.3', sleep: '10.244.9.9' };
+
+/**
+ * `hello` (10.96.0.10) selecting every version and `hello-v1` .. `hello-v3` (10.96.0.11 ..) selecting one
+ * each, with one Ready pod per version and a `sleep` client pod.
+ */
 export function helloMesh(overrides: Partial<MeshObjects> = {}): MeshObjects {
   const versions = ['v1', 'v2', 'v3'];
   return {
-    services: [service('hello'), ...versions.map((version) => service(`hello-${version}`, { app: 'hello', version }))],
-    pods: versions.map((version) => pod('a', version)),
+    services: [service('hello'), ...versions.map((version, index) => service(`hello-${version}`, { app: 'hello', version }, 'demo', `10.96.0.${11 + index}`))],
+    pods: [...versions.map((version) => pod('a', version, true, POD_IP[version])), pod('s', '', true, POD_IP.sleep, 'sleep')],
     deployments: [],
     virtualServices: [],
-    destinationRules: [],
     workloadEntries: [],
     httpRoutes: [],
-    referenceGrants: [],
     trafficSplits: [],
     ...overrides,
   };

@@ -32,6 +32,8 @@ export interface SplitCounts {
   total: number;
   versions: Record<string, number>;
   responseCodes: Record<string, number>;
+  /** Versions per class of caller (gray, user, and any a test adds). */
+  callers: Record<string, Record<string, number>>;
 }
 
 export class IstioMetrics {
@@ -78,15 +80,17 @@ export class IstioMetrics {
 
     const splitKey = `${outcome.calledService.namespace}/${outcome.calledService.name}`;
     let split = this.splits.get(splitKey);
-    if (!split) this.splits.set(splitKey, (split = { total: 0, versions: {}, responseCodes: {} }));
+    if (!split) this.splits.set(splitKey, (split = { total: 0, versions: {}, responseCodes: {}, callers: {} }));
     split.total += 1;
     split.versions[outcome.destinationVersion] = (split.versions[outcome.destinationVersion] ?? 0) + 1;
     split.responseCodes[code] = (split.responseCodes[code] ?? 0) + 1;
+    const caller = (split.callers[outcome.caller] ??= {});
+    caller[outcome.destinationVersion] = (caller[outcome.destinationVersion] ?? 0) + 1;
   }
 
   /** Requests per version (and per response code) that callers of a Service sent since the simulator started. */
   split(namespace: string, service: string): SplitCounts {
     const split = this.splits.get(`${namespace}/${service}`);
-    return split ? structuredClone(split) : { total: 0, versions: {}, responseCodes: {} };
+    return split ? structuredClone(split) : { total: 0, versions: {}, responseCodes: {}, callers: {} };
   }
 }

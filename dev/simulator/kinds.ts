@@ -1,6 +1,8 @@
 /**
- * The API coordinates of every kind the simulator watches: what a sidecar's control plane reads to build
- * its routes. Kept here rather than borrowed from the console, which must not be able to mislead it.
+ * The API coordinates of every kind the simulator watches: Services, Pods and Deployments (targets, client
+ * pods, who answers at an endpoint), WorkloadEntries (who answers at their address), and the routing
+ * objects only to choose which Services get traffic (istiod does the routing) and, for SMI, to route.
+ * Kept here rather than borrowed from the console, which must not be able to mislead it.
  */
 export interface WatchedKind {
   group: string;
@@ -14,10 +16,8 @@ export const WATCHED_KINDS = {
   pods: { group: '', version: 'v1', plural: 'pods', kind: 'Pod' },
   deployments: { group: 'apps', version: 'v1', plural: 'deployments', kind: 'Deployment' },
   virtualservices: { group: 'networking.istio.io', version: 'v1', plural: 'virtualservices', kind: 'VirtualService' },
-  destinationrules: { group: 'networking.istio.io', version: 'v1', plural: 'destinationrules', kind: 'DestinationRule' },
   workloadentries: { group: 'networking.istio.io', version: 'v1', plural: 'workloadentries', kind: 'WorkloadEntry' },
   httproutes: { group: 'gateway.networking.k8s.io', version: 'v1', plural: 'httproutes', kind: 'HTTPRoute' },
-  referencegrants: { group: 'gateway.networking.k8s.io', version: 'v1beta1', plural: 'referencegrants', kind: 'ReferenceGrant' },
   trafficsplits: { group: 'split.smi-spec.io', version: 'v1alpha2', plural: 'trafficsplits', kind: 'TrafficSplit' },
 } as const satisfies Record<string, WatchedKind>;
 

@@ -5,6 +5,8 @@ export interface MeshRequest {
   /** The request path, optionally with a `?query`. */
   path: string;
   method?: string;
+  /** The class of caller it comes from (`gray`, `user`, ...): not sent, only counted by `/split`. */
+  caller?: string;
 }
 
 /** The path without its query string (what path matches look at) and the parsed query parameters. */

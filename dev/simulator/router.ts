@@ -1,9 +1,11 @@
 /**
- * The seam between the routing APIs and the rest of the simulator: each API (istio/, gateway-api/, smi/)
- * turns its objects into one Router per Service it routes, and a Router says where one request goes.
+ * The seam between the routing APIs and the rest of the simulator. Istio (VirtualService) and Gateway API
+ * (HTTPRoute) routing comes from istiod over xDS (xds/), whichever object expressed it; SMI (smi/) is
+ * routed by the simulator's own code, since Istio does not implement it. A Router says where one request
+ * goes.
  */
-import type { DestinationRule, VirtualService, WorkloadEntry } from './istio/types.ts';
-import type { HttpRoute, ReferenceGrant } from './gateway-api/types.ts';
+import type { WorkloadEntry, VirtualService } from './istio/types.ts';
+import type { HttpRoute } from './gateway-api/types.ts';
 import type { MeshRequest } from './mesh-request.ts';
 import type { ServiceIndex, ServiceRef } from './services.ts';
 import type { TrafficSplit } from './smi/types.ts';
@@ -15,10 +17,8 @@ export interface MeshObjects {
   pods: V1Pod[];
   deployments: V1Deployment[];
   virtualServices: VirtualService[];
-  destinationRules: DestinationRule[];
   workloadEntries: WorkloadEntry[];
   httpRoutes: HttpRoute[];
-  referenceGrants: ReferenceGrant[];
   trafficSplits: TrafficSplit[];
 }
 
@@ -26,18 +26,26 @@ export interface MeshObjects {
 export const ROUTING_APIS = ['VirtualService', 'HTTPRoute', 'TrafficSplit'] as const;
 export type RoutingApi = (typeof ROUTING_APIS)[number];
 
+/** The APIs whose routing istiod computes; the simulator learns it from the client's sidecar config. */
+export const ISTIOD_ROUTED: ReadonlySet<RoutingApi> = new Set(['VirtualService', 'HTTPRoute']);
+
 /**
- * Where the data plane sends one request. `forward`: to the endpoints of `backend` that carry `labels`;
- * `version` labels a 503 when there is none. `answer`: the proxy replies itself, on behalf of `host`.
+ * Where the data plane sends one request.
+ * `upstream`: the client's sidecar picked the endpoint at `address` of a cluster standing for `host`;
+ * `version` is the cluster's subset, `workload` istiod's endpoint metadata (used when no pod is found there).
+ * `forward`: to a Ready endpoint of `backend` carrying `labels`, picked by the simulator (SMI, and
+ * passthrough, where kube-proxy picks); `version` labels a 503 when there is none.
+ * `answer`: the proxy replies itself, on behalf of `host`.
  */
 export type RouteOutcome =
+  | { kind: 'upstream'; host: string; address: string; version?: string; workload?: string }
   | { kind: 'forward'; backend: ServiceRef; labels?: Record<string, string>; version?: string }
   | { kind: 'answer'; status: number; host: string; version: string };
 
-/** Routes one request; `random` is in [0, 1) and drives the weighted choice. */
-export type Router = (request: MeshRequest, random: number) => RouteOutcome;
+/** Routes one request; `random` returns numbers in [0, 1). Undefined while the route is not known yet (no config from istiod). */
+export type Router = (request: MeshRequest, random: () => number) => RouteOutcome | undefined;
 
-/** What a routing API is given to build its routers. */
+/** What a routing API is given to decide which Services it routes. */
 export interface RouterInputs {
   objects: MeshObjects;
   services: ServiceIndex;

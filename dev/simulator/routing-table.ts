@@ -1,19 +1,30 @@
 /**
- * What the sidecars know, rebuilt from the watched objects whenever they change: which Services are routed
- * and by which API, how each routes a request, and which endpoints are healthy. Pure: no I/O.
+ * What the simulator sends traffic to, rebuilt from the watched objects whenever they change: the Services
+ * some routing API routes (the choice of targets, read from the objects), and for each a Router. For
+ * VirtualService and HTTPRoute the Router follows the client pod's sidecar config from istiod, looked up per
+ * request so that a push takes effect without a rebuild; for TrafficSplit it is the simulator's own (smi/).
  */
+import { clientPods, type ClientPod } from './client-pods.ts';
 import { EndpointIndex } from './endpoints.ts';
-import { gatewayRouters, httpRouteRouters } from './gateway-api/router.ts';
-import { virtualServiceRouters } from './istio/router.ts';
-import { ROUTING_APIS, type MeshObjects, type Router, type RouterInputs, type RoutersByService, type RoutingApi } from './router.ts';
-import { indexServices, type ServiceIndex, type ServiceRef } from './services.ts';
-import { trafficSplitRouters } from './smi/router.ts';
+import { routesOfService } from './gateway-api/parents.ts';
+import { virtualServiceFor } from './istio/virtual-service-for.ts';
+import { ISTIOD_ROUTED, ROUTING_APIS, type MeshObjects, type Router, type RoutingApi } from './router.ts';
+import { indexServices, type ServiceRef } from './services.ts';
+import { trafficSplitFor, trafficSplitRouter } from './smi/router.ts';
+import { sidecarCall } from './xds/sidecar-call.ts';
+import { routeThroughSidecar } from './xds/sidecar-router.ts';
+import type { Snapshot } from './xds/snapshot.ts';
+
+/** The latest config istiod pushed to a client pod's sidecar, by the pod's key. */
+export type SnapshotSource = (client: string) => Snapshot | undefined;
 
 /** A Service some routing API routes: the simulator sends it traffic. */
 export interface RoutedService extends ServiceRef {
   api: RoutingApi;
   route: Router;
-  /** `source_workload` of its synthetic callers: the scenario's `sleep` client when the namespace has one. */
+  /** The pod the calls come from; its sidecar's config routes them when istiod does the routing. */
+  client?: ClientPod;
+  /** `source_workload` of the calls: the client pod's workload. */
   source: string;
 }
 
@@ -24,38 +35,56 @@ export interface RoutingConflict {
   ignored: RoutingApi[];
 }
 
-const BUILDERS: Record<RoutingApi, (inputs: RouterInputs) => RoutersByService> = {
-  VirtualService: virtualServiceRouters,
-  HTTPRoute: httpRouteRouters,
-  TrafficSplit: trafficSplitRouters,
+/** A Service istiod routes that the simulator cannot call: no Ready pod in its namespace to call from, or no port. */
+export interface Uncallable {
+  fqdn: string;
+  reason: string;
+}
+
+const CLAIMS: Record<RoutingApi, (service: ServiceRef, objects: MeshObjects) => boolean> = {
+  VirtualService: (service, objects) => virtualServiceFor(service, objects.virtualServices) !== undefined,
+  HTTPRoute: (service, objects) => routesOfService(service, objects.httpRoutes).length > 0,
+  TrafficSplit: (service, objects) => trafficSplitFor(service, objects.trafficSplits) !== undefined,
 };
 
 export class RoutingTable {
   readonly routed: RoutedService[] = [];
   readonly conflicts: RoutingConflict[] = [];
-  /** Routers of the Gateways HTTPRoutes attach to, by `namespace/name`; the simulator sends them no traffic. */
-  readonly gateways: Map<string, Router>;
+  readonly uncallable: Uncallable[] = [];
   readonly endpoints: EndpointIndex;
-  private readonly services: ServiceIndex;
 
-  constructor(objects: MeshObjects) {
-    this.services = indexServices(objects.services);
+  constructor(objects: MeshObjects, snapshots: SnapshotSource = () => undefined) {
+    const services = indexServices(objects.services);
     this.endpoints = new EndpointIndex(objects);
-    const inputs: RouterInputs = { objects, services: this.services };
-    const routers = ROUTING_APIS.map((api) => ({ api, routers: BUILDERS[api](inputs) }));
-    this.gateways = gatewayRouters(inputs);
-    const clients = new Set(objects.deployments.filter((d) => d.metadata?.name === 'sleep').map((d) => d.metadata?.namespace));
-    for (const service of this.services.values()) {
-      const claims = routers.filter(({ routers: byService }) => byService.has(service.fqdn));
-      const [chosen, ...ignored] = claims;
+    const clients = clientPods(objects.pods);
+    for (const service of services.values()) {
+      const [chosen, ...ignored] = ROUTING_APIS.filter((api) => CLAIMS[api](service, objects));
       if (!chosen) continue;
-      this.routed.push({ ...service, api: chosen.api, route: chosen.routers.get(service.fqdn)!, source: clients.has(service.namespace) ? 'sleep' : 'simulator' });
-      if (ignored.length > 0) this.conflicts.push({ fqdn: service.fqdn, used: chosen.api, ignored: ignored.map(({ api }) => api) });
+      if (ignored.length > 0) this.conflicts.push({ fqdn: service.fqdn, used: chosen, ignored });
+      const client = clients.get(service.namespace);
+      const source = client?.workloadName ?? 'simulator';
+      if (!ISTIOD_ROUTED.has(chosen)) {
+        const split = trafficSplitFor(service, objects.trafficSplits)!;
+        this.routed.push({ ...service, api: chosen, route: trafficSplitRouter(service, split, services), client, source });
+        continue;
+      }
+      const call = client && sidecarCall(service, client);
+      if (!client || !call) {
+        this.uncallable.push({ fqdn: service.fqdn, reason: client ? 'it has no port' : `no Ready pod in ${service.namespace} to call it from` });
+        continue;
+      }
+      const route: Router = (request, random) => {
+        const snapshot = snapshots(client.key);
+        return snapshot && routeThroughSidecar(snapshot, call, request, random);
+      };
+      this.routed.push({ ...service, api: chosen, route, client, source });
     }
   }
+}
 
-  /** The Kubernetes Service behind an FQDN, if the cluster has one. */
-  service(fqdn: string): ServiceRef | undefined {
-    return this.services.get(fqdn);
-  }
+/** The client pods whose sidecar config the routers of `targets` need, once each. */
+export function sidecarClients(targets: readonly RoutedService[]): ClientPod[] {
+  const byKey = new Map<string, ClientPod>();
+  for (const target of targets) if (target.client && ISTIOD_ROUTED.has(target.api)) byKey.set(target.client.key, target.client);
+  return [...byKey.values()];
 }

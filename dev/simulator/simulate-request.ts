@@ -1,9 +1,10 @@
 /**
- * One synthetic request through the mesh, the way the sidecars would handle it: route with the Service's
- * routing API, pick a healthy endpoint of the chosen backend, answer with that workload's behaviour.
- * Pure given `random`.
+ * One synthetic request through the mesh: routed by the target's Router (the client's sidecar config from
+ * istiod, or SMI's own), answered by the workload at the chosen endpoint with its behaviour. Pure given
+ * `random`.
  */
-import { sampleLatency } from './behaviour.ts';
+import { behaviourOf, sampleLatency } from './behaviour.ts';
+import type { Endpoint } from './endpoints.ts';
 import { serviceOfHost } from './hosts.ts';
 import type { MeshRequest } from './mesh-request.ts';
 import type { RoutedService, RoutingTable } from './routing-table.ts';
@@ -12,6 +13,8 @@ import type { RoutedService, RoutingTable } from './routing-table.ts';
 export interface RequestOutcome {
   /** The Service the client addressed, which `/split` counts by; the metrics name the backend. */
   calledService: { name: string; namespace: string };
+  /** The caller's class (gray, user, ...), for `/split`'s per-caller counts. */
+  caller: string;
   destinationService: string;
   destinationServiceName: string;
   destinationServiceNamespace: string;
@@ -23,43 +26,56 @@ export interface RequestOutcome {
   sourceWorkload: string;
 }
 
-function proxyAnswer(target: RoutedService, host: string, version: string, code: number): RequestOutcome {
+function base(target: RoutedService, request: MeshRequest, host: string) {
   const { name, namespace } = serviceOfHost(host);
   return {
     calledService: { name: target.name, namespace: target.namespace },
+    caller: request.caller ?? 'user',
     destinationService: host,
     destinationServiceName: name,
     destinationServiceNamespace: namespace,
-    destinationWorkload: 'unknown',
-    destinationWorkloadNamespace: 'unknown',
-    destinationVersion: version,
-    responseCode: code,
-    // Envoy answers these itself, without an upstream round trip.
-    latencyMs: 0.5,
     sourceWorkload: target.source,
   };
 }
 
-/** Sends one request from `request` to `target` through the routing table and returns what Istio would record. */
-export function simulateRequest(table: RoutingTable, target: RoutedService, request: MeshRequest, random: () => number): RequestOutcome {
-  const outcome = target.route(request, random());
-  if (outcome.kind === 'answer') return proxyAnswer(target, outcome.host, outcome.version, outcome.status);
-  const { backend } = outcome;
-  const endpoints = table.endpoints.of(backend, outcome.labels);
-  // No healthy member in the backend: Envoy's 503 "no healthy upstream".
-  if (endpoints.length === 0) return proxyAnswer(target, backend.fqdn, outcome.version ?? 'unknown', 503);
-  const endpoint = endpoints[Math.floor(random() * endpoints.length)] ?? endpoints[0]!;
+function proxyAnswer(target: RoutedService, request: MeshRequest, host: string, version: string, code: number): RequestOutcome {
+  // Envoy answers these itself, without an upstream round trip.
+  return { ...base(target, request, host), destinationWorkload: 'unknown', destinationWorkloadNamespace: 'unknown', destinationVersion: version, responseCode: code, latencyMs: 0.5 };
+}
+
+function answered(target: RoutedService, request: MeshRequest, host: string, endpoint: Endpoint, version: string | undefined, random: () => number): RequestOutcome {
   const failed = random() < endpoint.behaviour.errorRate;
   return {
-    calledService: { name: target.name, namespace: target.namespace },
-    destinationService: backend.fqdn,
-    destinationServiceName: backend.name,
-    destinationServiceNamespace: backend.namespace,
+    ...base(target, request, host),
     destinationWorkload: endpoint.workload,
     destinationWorkloadNamespace: endpoint.workloadNamespace,
-    destinationVersion: endpoint.version ?? outcome.version ?? 'unknown',
+    destinationVersion: endpoint.version ?? version ?? 'unknown',
     responseCode: failed ? 500 : 200,
     latencyMs: sampleLatency(endpoint.behaviour, random),
-    sourceWorkload: target.source,
   };
+}
+
+/** The workload istiod names in an endpoint's metadata ("name;namespace;service;revision;cluster"). */
+function fromMetadata(workload: string | undefined, host: string): Endpoint {
+  const [name, namespace, , revision] = (workload ?? '').split(';');
+  return { workload: name || 'unknown', workloadNamespace: namespace || serviceOfHost(host).namespace, version: revision || undefined, behaviour: behaviourOf(undefined) };
+}
+
+/**
+ * Sends one request from `request` to `target` and returns what Istio would record; undefined while the
+ * target cannot be routed yet (its client's sidecar has no config from istiod).
+ */
+export function simulateRequest(table: RoutingTable, target: RoutedService, request: MeshRequest, random: () => number): RequestOutcome | undefined {
+  const outcome = target.route(request, random);
+  if (!outcome) return undefined;
+  if (outcome.kind === 'answer') return proxyAnswer(target, request, outcome.host, outcome.version, outcome.status);
+  if (outcome.kind === 'upstream') {
+    const endpoint = table.endpoints.at(outcome.address, serviceOfHost(outcome.host).namespace) ?? fromMetadata(outcome.workload, outcome.host);
+    return answered(target, request, outcome.host, endpoint, outcome.version, random);
+  }
+  const endpoints = table.endpoints.of(outcome.backend, outcome.labels);
+  // No healthy member in the backend: Envoy's 503 "no healthy upstream".
+  if (endpoints.length === 0) return proxyAnswer(target, request, outcome.backend.fqdn, outcome.version ?? 'unknown', 503);
+  const endpoint = endpoints[Math.floor(random() * endpoints.length)] ?? endpoints[0]!;
+  return answered(target, request, outcome.backend.fqdn, endpoint, outcome.version, random);
 }

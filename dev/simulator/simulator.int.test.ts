@@ -1,41 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { kubectl } from '../sandbox/sandbox.ts';
-import { startSimulator, type RunningSimulator } from './simulator.ts';
-import { apply, deployment, serviceObject, share, splitProbe } from './split-probe.test-helpers.ts';
+import type { RunningSimulator } from './simulator.ts';
+import { serviceObject, share, splitProbe } from './split-probe.test-helpers.ts';
+import { exported, testbed } from './testbed.test-helpers.ts';
 
 const sandbox = inject('sandbox');
 const GRAY_COOKIE = '^(.*?;)?(gray=true)(;.*)?$';
-const scratch = mkdtempSync(join(tmpdir(), 'weir-sim-test-'));
-const namespaces: string[] = [];
+const bed = testbed(sandbox);
+afterAll(() => bed.cleanup());
 
-/** A namespace with its Services and one-pod Deployments per version, rolled out. */
-async function workloads(namespace: string, services: object[], versions: string[], extra: object[] = []): Promise<void> {
-  namespaces.push(namespace);
-  await apply(sandbox, scratch, namespace, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }, ...services, ...versions.map((v) => deployment(namespace, 'hello', v)), ...extra]);
-  for (const version of versions) await kubectl(sandbox, ['rollout', 'status', '-n', namespace, `deployment/hello-${version}`, '--timeout=60s']);
-}
-
-/** Its own simulator, fast and aimed at one Service, so 10,000 requests take seconds; the sandbox's keeps running. */
-function simulatorFor(namespace: string, grayShare = 0.1): Promise<RunningSimulator> {
-  return startSimulator({ kubeconfig: sandbox.kubeconfig, context: 'admin', rate: 5_000, grayShare, services: [`${namespace}/hello`] });
-}
-
-async function exported(simulator: RunningSimulator): Promise<string> {
-  return (await fetch(`${simulator.url}/metrics`)).text();
-}
-
-const simulators: RunningSimulator[] = [];
-
-afterAll(async () => {
-  await Promise.all(simulators.map((simulator) => simulator.stop()));
-  for (const namespace of namespaces) await kubectl(sandbox, ['delete', 'namespace', namespace, '--wait=false']);
-  rmSync(scratch, { recursive: true, force: true });
-});
-
-describe(`the traffic simulator with a VirtualService, against kube-apiserver ${sandbox.apiServerVersion}`, () => {
+describe(`the traffic simulator with a VirtualService, routed by istiod ${sandbox.istiodVersion} against kube-apiserver ${sandbox.apiServerVersion}`, () => {
   const NAMESPACE = 'sim-test';
   const to = (subset: string, weight?: number) => ({ destination: { host: 'hello', subset }, ...(weight === undefined ? {} : { weight }) });
   const virtualService = (http: object[]) => ({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'hello', namespace: NAMESPACE }, spec: { hosts: ['hello'], http } });
@@ -43,7 +16,7 @@ describe(`the traffic simulator with a VirtualService, against kube-apiserver ${
   let measure: ReturnType<typeof splitProbe>;
 
   beforeAll(async () => {
-    await workloads(NAMESPACE, [serviceObject(NAMESPACE, 'hello', { app: 'hello' })], ['v1', 'v2', 'v3'], [
+    await bed.workloads(NAMESPACE, [serviceObject(NAMESPACE, 'hello', { app: 'hello' })], ['v1', 'v2', 'v3'], [
       {
         apiVersion: 'networking.istio.io/v1',
         kind: 'DestinationRule',
@@ -58,7 +31,7 @@ describe(`the traffic simulator with a VirtualService, against kube-apiserver ${
       },
       virtualService([{ route: [to('v1', 30), to('v2', 60), to('v3', 10)] }]),
     ]);
-    simulators.push((simulator = await simulatorFor(NAMESPACE)));
+    simulator = await bed.simulatorFor(NAMESPACE);
     measure = splitProbe(simulator.url, NAMESPACE, 'hello');
   });
 
@@ -71,14 +44,14 @@ describe(`the traffic simulator with a VirtualService, against kube-apiserver ${
   });
 
   it('sends the gray callers (10%) to the version their cookie rule names', async () => {
-    await apply(sandbox, scratch, 'gray', [virtualService([{ match: [{ headers: { cookie: { regex: GRAY_COOKIE } } }], route: [to('v3')] }, { route: [to('v1')] }])]);
+    await bed.apply('gray', [virtualService([{ match: [{ headers: { cookie: { regex: GRAY_COOKIE } } }], route: [to('v3')] }, { route: [to('v1')] }])]);
     const observed = await measure(5_000, (delta) => delta.total > 0 && !delta.versions.v2);
     expect(Object.keys(observed.versions).sort()).toEqual(['v1', 'v3']);
     expect(Math.abs(share(observed, 'v3') - 0.1)).toBeLessThanOrEqual(0.02);
   });
 
   it('answers 503 for a subset without a ready endpoint, labelled with the subset and an unknown workload', async () => {
-    await apply(sandbox, scratch, 'no-endpoint', [virtualService([{ route: [to('v1', 50), to('v4', 50)] }])]);
+    await bed.apply('no-endpoint', [virtualService([{ route: [to('v1', 50), to('v4', 50)] }])]);
     const observed = await measure(2_000, (delta) => Boolean(delta.versions.v4) && !delta.versions.v3);
     expect(observed.responseCodes['503']).toBe(observed.versions.v4);
     expect(observed.responseCodes['200']).toBe(observed.versions.v1);
@@ -86,7 +59,7 @@ describe(`the traffic simulator with a VirtualService, against kube-apiserver ${
   });
 
   it('answers from a WorkloadEntry with the error rate its annotation sets', async () => {
-    await apply(sandbox, scratch, 'vm', [virtualService([{ route: [to('v5')] }])]);
+    await bed.apply('vm', [virtualService([{ route: [to('v5')] }])]);
     const observed = await measure(1_000, (delta) => delta.total > 0 && delta.versions.v5 === delta.total);
     expect(observed.responseCodes).toEqual({ '500': observed.total });
     expect(await exported(simulator)).toMatch(/istio_requests_total\{[^}]*destination_workload="hello-vm"[^}]*destination_version="v5"[^}]*response_code="500"/);
@@ -113,8 +86,8 @@ describe('the traffic simulator with an HTTPRoute on the Service (GAMMA)', () =>
   let measure: ReturnType<typeof splitProbe>;
 
   beforeAll(async () => {
-    await workloads(NAMESPACE, versionServices(NAMESPACE), ['v1', 'v2'], [httpRoute([{ backendRefs: [backend('v1', 90), backend('v2', 10)] }])]);
-    simulators.push((simulator = await simulatorFor(NAMESPACE, GRAY_SHARE)));
+    await bed.workloads(NAMESPACE, versionServices(NAMESPACE), ['v1', 'v2'], [httpRoute([{ backendRefs: [backend('v1', 90), backend('v2', 10)] }])]);
+    simulator = await bed.simulatorFor(NAMESPACE, { grayShare: GRAY_SHARE });
     measure = splitProbe(simulator.url, NAMESPACE, 'hello');
   });
 
@@ -129,7 +102,7 @@ describe('the traffic simulator with an HTTPRoute on the Service (GAMMA)', () =>
   });
 
   it('sends the gray callers to hello-v2 by a header rule listed after the catch-all rule', async () => {
-    await apply(sandbox, scratch, 'gamma-gray', [httpRoute([{ backendRefs: [backend('v1')] }, { matches: [{ headers: [{ name: 'end-user', value: 'asm' }] }], backendRefs: [backend('v2')] }])]);
+    await bed.apply('gamma-gray', [httpRoute([{ backendRefs: [backend('v1')] }, { matches: [{ headers: [{ name: 'end-user', value: 'asm' }] }], backendRefs: [backend('v2')] }])]);
     const observed = await measure(5_000, (delta) => share(delta, 'v2') > 0.2);
     expect(observed.responseCodes).toEqual({ '200': observed.total });
     expect(Math.abs(share(observed, 'v2') - GRAY_SHARE)).toBeLessThanOrEqual(0.02);
@@ -149,8 +122,8 @@ describe('the traffic simulator with an SMI TrafficSplit', () => {
       metadata: { name: 'hello', namespace: NAMESPACE },
       spec: { service: 'hello', backends: [{ service: 'hello-v1', weight: 50 }, { service: 'hello-v2', weight: 50 }] },
     };
-    await workloads(NAMESPACE, versionServices(NAMESPACE), ['v1', 'v2'], [split]);
-    simulators.push((simulator = await simulatorFor(NAMESPACE)));
+    await bed.workloads(NAMESPACE, versionServices(NAMESPACE), ['v1', 'v2'], [split]);
+    simulator = await bed.simulatorFor(NAMESPACE);
     measure = splitProbe(simulator.url, NAMESPACE, 'hello');
   });
 

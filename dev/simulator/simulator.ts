@@ -1,33 +1,41 @@
 /**
  * The mesh traffic simulator: watches the cluster, sends synthetic requests to every Service that a
  * VirtualService, an HTTPRoute (GAMMA) or an SMI TrafficSplit routes, and serves Istio's standard metrics
- * for Prometheus. Nothing goes over the network
- * but the watches and the metrics endpoint: requests are evaluated and recorded in-process.
+ * for Prometheus. Istio and Gateway API routing is what istiod pushes to the calling pod's sidecar (through
+ * the xDS agent); SMI routing is the simulator's own. Nothing goes over the network but the watches, the
+ * agent's xDS stream and the HTTP endpoint: requests are evaluated and recorded in-process.
  */
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
-import { clientPopulation } from './client-population.ts';
+import { callerPopulation, clientPopulation, type CallerClass } from './client-population.ts';
 import { IstioMetrics } from './istio-metrics.ts';
 import { MeshState } from './mesh-state.ts';
 import type { MeshObjects } from './router.ts';
-import { RoutingTable, type RoutedService } from './routing-table.ts';
+import { RoutingTable, sidecarClients, type RoutedService } from './routing-table.ts';
 import { simulateRequest } from './simulate-request.ts';
+import { XdsAgent } from './xds/agent.ts';
 
 export interface SimulatorOptions {
   kubeconfig: string;
   context?: string;
+  /** istiod's plaintext xDS address (host:port): where Istio and Gateway API routing comes from. */
+  istiodXds: string;
   /** 0 picks a free port. */
   port?: number;
   /** Requests per second over all routed Services together (default 200). */
   rate?: number;
   /** Share of callers carrying the gray markers (default 0.1). */
   grayShare?: number;
+  /** Instead of gray and ordinary callers: these classes, the rest ordinary (for tests of header rules). */
+  callers?: CallerClass[];
   /** Only these Services (`namespace/name`) get traffic; all routed Services when absent. */
   services?: string[];
   /** Exit when this file disappears: the sandbox folder's marker, so a removed sandbox leaves nothing running. */
   stopWhenMissing?: string;
+  /** How long start-up waits for istiod's first config for every client pod (default 30 s); /healthz tells after that. */
+  readyTimeoutMs?: number;
 }
 
 export interface RunningSimulator {
@@ -38,6 +46,10 @@ export interface RunningSimulator {
 
 const TICK_MS = 50;
 
+function log(message: string): void {
+  process.stderr.write(`[simulator] ${message}\n`);
+}
+
 function loadKubeConfig(path: string, context: string | undefined): KubeConfig {
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(path);
@@ -45,31 +57,31 @@ function loadKubeConfig(path: string, context: string | undefined): KubeConfig {
   return kubeConfig;
 }
 
-function tableOf(state: MeshState): RoutingTable {
-  const objects: MeshObjects = {
+function objectsOf(state: MeshState): MeshObjects {
+  return {
     services: state.list('services'),
     pods: state.list('pods'),
     deployments: state.list('deployments'),
     virtualServices: state.list('virtualservices'),
-    destinationRules: state.list('destinationrules'),
     workloadEntries: state.list('workloadentries'),
     httpRoutes: state.list('httproutes'),
-    referenceGrants: state.list('referencegrants'),
     trafficSplits: state.list('trafficsplits'),
   };
-  return new RoutingTable(objects);
 }
 
-function serve(state: MeshState, metrics: IstioMetrics, port: number): Promise<Server> {
+function serve(ready: () => string | undefined, metrics: IstioMetrics, agent: XdsAgent, port: number): Promise<Server> {
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://simulator');
     if (url.pathname === '/metrics') {
       void metrics.registry.metrics().then((text) => response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text));
     } else if (url.pathname === '/healthz') {
-      response.writeHead(state.ready() ? 200 : 503, { 'content-type': 'text/plain' }).end(state.ready() ? 'ok\n' : 'watches not synced\n');
+      const waiting = ready();
+      response.writeHead(waiting ? 503 : 200, { 'content-type': 'text/plain' }).end(waiting ? `${waiting}\n` : 'ok\n');
     } else if (url.pathname === '/split') {
       const split = metrics.split(url.searchParams.get('namespace') ?? '', url.searchParams.get('service') ?? '');
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(split));
+    } else if (url.pathname === '/xds') {
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(agent.status()));
     } else {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
     }
@@ -80,40 +92,50 @@ function serve(state: MeshState, metrics: IstioMetrics, port: number): Promise<S
   });
 }
 
-/** Starts watching, sending and serving; resolves once the watches have listed and the port listens. */
+/** Starts watching, sending and serving; resolves once the watches have listed, the port listens and istiod's first config is in (or the wait timed out). */
 export async function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
+  if (!options.istiodXds) throw new Error('startSimulator needs istiodXds: Istio and Gateway API routing comes from istiod');
   const rate = options.rate ?? 200;
-  const clients = clientPopulation(options.grayShare ?? 0.1);
+  const clients = options.callers ? callerPopulation(options.callers) : clientPopulation(options.grayShare ?? 0.1);
   const only = options.services && new Set(options.services);
   const state = new MeshState(loadKubeConfig(options.kubeconfig, options.context));
   const metrics = new IstioMetrics();
+  const agent = await XdsAgent.start(options.istiodXds);
   await state.start();
-  const server = await serve(state, metrics, options.port ?? 0);
 
-  // Mixing routing APIs on one Service is undefined behaviour in Istio: say once which one the simulator follows.
-  const reportedConflicts = new Set<string>();
+  // Say once what the simulator cannot do or chose: mixing routing APIs on one Service is undefined in Istio.
+  const reported = new Set<string>();
+  const reportOnce = (key: string, message: string) => !reported.has(key) && reported.add(key) && log(message);
   let table: RoutingTable | undefined;
   let tableGeneration = -1;
   let targets: RoutedService[] = [];
+  const rebuild = () => {
+    if (state.generation === tableGeneration) return;
+    tableGeneration = state.generation;
+    table = new RoutingTable(objectsOf(state), (client) => agent.snapshot(client));
+    targets = table.routed.filter((service) => !only || only.has(`${service.namespace}/${service.name}`));
+    agent.sync(sidecarClients(targets));
+    for (const { fqdn, used, ignored } of table.conflicts) reportOnce(`${fqdn}|${used}|${ignored}`, `${fqdn} is routed by ${[used, ...ignored].join(' and ')}; sending it traffic as ${used} routing`);
+    for (const { fqdn, reason } of table.uncallable) reportOnce(`${fqdn}|${reason}`, `${fqdn} gets no traffic: ${reason}`);
+  };
+  // Not ready while the watches have not listed, or a client pod's sidecar has no config from istiod yet.
+  const waitingFor = (): string | undefined => {
+    if (!state.ready()) return 'watches not synced';
+    const pending = sidecarClients(targets).filter((client) => !agent.snapshot(client.key));
+    return pending.length > 0 ? `no config from istiod (${options.istiodXds}) yet for ${pending.map((client) => client.key).join(', ')}` : undefined;
+  };
+  rebuild();
+  const server = await serve(waitingFor, metrics, agent, options.port ?? 0);
+
   let nextTarget = 0;
   let owed = 0;
   let last = performance.now();
   const tick = setInterval(() => {
     if (options.stopWhenMissing && !existsSync(options.stopWhenMissing)) {
-      process.stderr.write(`[simulator] ${options.stopWhenMissing} is gone; exiting\n`);
+      log(`${options.stopWhenMissing} is gone; exiting`);
       process.exit(0);
     }
-    if (state.generation !== tableGeneration) {
-      tableGeneration = state.generation;
-      table = tableOf(state);
-      targets = table.routed.filter((service) => !only || only.has(`${service.namespace}/${service.name}`));
-      for (const conflict of table.conflicts) {
-        const key = `${conflict.fqdn}|${conflict.used}|${conflict.ignored.join(',')}`;
-        if (reportedConflicts.has(key)) continue;
-        reportedConflicts.add(key);
-        process.stderr.write(`[simulator] ${conflict.fqdn} is routed by ${[conflict.used, ...conflict.ignored].join(' and ')}; following the ${conflict.used}\n`);
-      }
-    }
+    rebuild();
     const now = performance.now();
     // After a stall (GC, a busy CPU) catch up at most one second, rather than sending a burst.
     owed += (rate * Math.min(now - last, 1000)) / 1000;
@@ -126,9 +148,16 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       // Round robin spreads the rate evenly over the Services.
       const target = targets[nextTarget++ % targets.length]!;
       const client = clients[Math.floor(Math.random() * clients.length)]!;
-      metrics.record(simulateRequest(table, target, client, Math.random));
+      // Undefined while the client's sidecar has no config: like a pod whose proxy is not ready, it sends nothing.
+      const outcome = simulateRequest(table, target, client, Math.random);
+      if (outcome) metrics.record(outcome);
     }
   }, TICK_MS);
+
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
+  while (waitingFor() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  const waiting = waitingFor();
+  if (waiting) log(`not ready after ${(options.readyTimeoutMs ?? 30_000) / 1000} s: ${waiting}; /healthz says so until it is`);
 
   const { port } = server.address() as AddressInfo;
   return {
@@ -139,7 +168,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       // Prometheus keeps its scrape connection alive; without this, close() waits for it to time out.
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      await state.stop();
+      await Promise.all([state.stop(), agent.stop()]);
     },
   };
 }

@@ -22,8 +22,8 @@ export function trafficSplitFor(service: ServiceRef, splits: readonly TrafficSpl
 /** Routes calls to the root Service of `split`. */
 export function trafficSplitRouter(service: ServiceRef, split: TrafficSplit, services: ServiceIndex): Router {
   const backends = split.spec?.backends ?? [];
-  return (_request: MeshRequest, random: number): RouteOutcome => {
-    const picked = pickByWeight(backends, (backend) => Number(backend.weight) || 0, random);
+  return (_request: MeshRequest, random: () => number): RouteOutcome => {
+    const picked = pickByWeight(backends, (backend) => Number(backend.weight) || 0, random());
     if (!picked) return { kind: 'answer', status: 503, host: service.fqdn, version: 'unknown' };
     const host = qualifyHost(picked.service, service.namespace);
     const backend = services.get(host);

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { GRAY_COOKIE, POD_IP, request, seeded, shares } from '../fixtures.test-helpers.ts';
+import type { MeshRequest } from '../mesh-request.ts';
+import type { RouteOutcome } from '../router.ts';
+import { routeThroughSidecar } from './sidecar-router.ts';
+import { cluster, endpoint, header, HELLO, helloCall, helloSnapshot, route, subsetCluster, toSubset, weighted } from './snapshot.test-helpers.ts';
+import type { Route, Snapshot } from './snapshot.ts';
+
+const VERSION_AT: Record<string, string> = Object.fromEntries(Object.entries(POD_IP).map(([version, ip]) => [ip, version]));
+
+/** Where a request lands: the version at the chosen address, or the status Envoy answers with. */
+function verdict(snapshot: Snapshot, req: MeshRequest = request(), random: () => number = () => 0.5, authority?: string): string | number {
+  const outcome: RouteOutcome = routeThroughSidecar(snapshot, helloCall(authority), req, random);
+  if (outcome.kind === 'answer') return outcome.status;
+  if (outcome.kind === 'upstream') return VERSION_AT[outcome.address] ?? outcome.address;
+  return `passthrough:${outcome.backend.name}`;
+}
+
+const routes = (...list: Route[]) => helloSnapshot(list);
+
+describe('routing through the client sidecar: weights', () => {
+  it('splits 10,000 requests 30/60/10 within two points', () => {
+    const random = seeded(42);
+    const snapshot = routes(route(weighted(['v1', 30], ['v2', 60], ['v3', 10])));
+    const observed = shares(10_000, () => String(verdict(snapshot, request(), random)));
+    expect(Math.abs(observed.v1! - 0.3)).toBeLessThanOrEqual(0.02);
+    expect(Math.abs(observed.v2! - 0.6)).toBeLessThanOrEqual(0.02);
+    expect(Math.abs(observed.v3! - 0.1)).toBeLessThanOrEqual(0.02);
+  });
+
+  it('never sends to a weighted cluster of weight 0, even at the edges of [0, 1)', () => {
+    const snapshot = routes(route(weighted(['v1', 0], ['v2', 100], ['v3', 0])));
+    expect(verdict(snapshot, request(), () => 0)).toBe('v2');
+    expect(verdict(snapshot, request(), () => 0.9999999999)).toBe('v2');
+  });
+
+  it('reports the cluster it picked: Service and subset from the outbound cluster name', () => {
+    expect(routeThroughSidecar(routes(route(toSubset('v2'))), helloCall(), request(), () => 0.5)).toEqual({ kind: 'upstream', host: HELLO, address: POD_IP.v2, version: 'v2', workload: undefined });
+  });
+});
+
+describe('routing through the client sidecar: matches', () => {
+  // istiod's translation of "end-user regex ^ja.* → v2, then x-canary exact true → v3, else v1".
+  const precedence = routes(
+    route(toSubset('v2'), { headers: [header('end-user', { kind: 'safeRegex', value: '^ja.*' })] }),
+    route(toSubset('v3'), { headers: [header('x-canary', { kind: 'exact', value: 'true' })] }),
+    route(toSubset('v1')),
+  );
+
+  it('lets the first matching route win, in the order istiod sent them', () => {
+    expect(verdict(precedence, request({ 'end-user': 'jason', 'x-canary': 'true' }))).toBe('v2');
+    expect(verdict(precedence, request({ 'end-user': 'ann', 'x-canary': 'true' }))).toBe('v3');
+    expect(verdict(precedence, request({ 'end-user': 'xjason' }))).toBe('v1');
+    expect(verdict(precedence, request({ 'x-canary': 'True' }))).toBe('v1');
+    const shadowed = routes(route(toSubset('v1')), route(toSubset('v2'), { headers: [header('end-user', { kind: 'exact', value: 'asm' })] }));
+    expect(verdict(shadowed, request({ 'end-user': 'asm' }))).toBe('v1');
+  });
+
+  it('routes the gray cookie wherever it sits in the cookie header, and not look-alikes', () => {
+    const gray = routes(route(toSubset('v2'), { headers: [header('cookie', { kind: 'safeRegex', value: GRAY_COOKIE })] }), route(toSubset('v1')));
+    for (const cookie of ['gray=true', 'gray=true; session=7', 'session=7;gray=true']) expect(verdict(gray, request({ cookie }))).toBe('v2');
+    for (const cookie of ['gray=false', 'xgray=true', 'gray=truex; a=b']) expect(verdict(gray, request({ cookie }))).toBe('v1');
+  });
+
+  it("honours an inverted match (Istio's withoutHeaders) only when the header is there", () => {
+    const without = routes(route(toSubset('v2'), { headers: [header('end-user', { kind: 'exact', value: 'asm' }, { invert: true })] }), route(toSubset('v1')));
+    expect(verdict(without, request({ 'end-user': 'ann' }))).toBe('v2');
+    expect(verdict(without, request({ 'end-user': 'asm' }))).toBe('v1');
+    expect(verdict(without, request())).toBe('v1');
+  });
+});
+
+describe('routing through the client sidecar: the virtual host', () => {
+  it('finds hello by any authority a client sends, with or without the port', () => {
+    const snapshot = routes(route(toSubset('v1')));
+    for (const authority of [`${HELLO}:5000`, 'hello.demo:5000', 'hello:5000', 'hello.demo', '10.96.0.10:5000']) expect(verdict(snapshot, request(), undefined, authority)).toBe('v1');
+  });
+
+  it('sends an authority no virtual host names to the allow_any passthrough, where kube-proxy picks', () => {
+    expect(verdict(routes(route(toSubset('v1'))), request(), undefined, 'elsewhere.example:5000')).toBe('passthrough:hello');
+  });
+
+  it('prefers the virtual host naming the domain exactly over a wildcard one listed first', () => {
+    const snapshot = routes(route(toSubset('v1')));
+    snapshot.routeConfigs['5000']!.virtualHosts.unshift({ name: 'wildcard', domains: ['*.demo.svc.cluster.local'], routes: [route(toSubset('v3'))] });
+    expect(verdict(snapshot)).toBe('v1');
+    expect(verdict(snapshot, request(), undefined, 'other.demo.svc.cluster.local:5000')).toBe('v3');
+  });
+});
+
+describe('routing through the client sidecar: answers without an upstream', () => {
+  it('answers 404 when no route matches, and with the status of a direct response or redirect', () => {
+    expect(verdict(routes(route(toSubset('v1'), { path: { kind: 'prefix', value: '/api' } })))).toBe(404);
+    expect(verdict(routes(route({ kind: 'directResponse', status: 418 })))).toBe(418);
+    expect(verdict(routes(route({ kind: 'redirect', status: 308 })))).toBe(308);
+  });
+
+  it('answers 503 labelled with the subset for a cluster without healthy endpoints or no cluster at all', () => {
+    expect(routeThroughSidecar(routes(route(toSubset('v4'))), helloCall(), request(), () => 0.5)).toEqual({ kind: 'answer', status: 503, host: HELLO, version: 'v4' });
+    expect(routeThroughSidecar(routes(route(toSubset('v9'))), helloCall(), request(), () => 0.5)).toEqual({ kind: 'answer', status: 503, host: HELLO, version: 'v9' });
+    const down = helloSnapshot([route(toSubset('v1'))], { [subsetCluster('v1')]: cluster(subsetCluster('v1'), [endpoint(POD_IP.v1!, 'UNHEALTHY')]) });
+    expect(verdict(down)).toBe(503);
+  });
+
+  it('answers 404 for a listener whose route configuration never arrived', () => {
+    const snapshot = routes(route(toSubset('v1')));
+    delete snapshot.routeConfigs['5000'];
+    expect(verdict(snapshot)).toBe(404);
+  });
+});

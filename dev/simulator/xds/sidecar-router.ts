@@ -1,0 +1,96 @@
+/**
+ * One request through the client's sidecar, by the config istiod pushed to it (its snapshot), with
+ * Envoy's semantics: the listener and filter chain for the Service's `ClusterIP:port`, the route
+ * configuration, the virtual host by authority, the first matching route, a weighted cluster, a healthy
+ * host. Envoy answers itself where it has nowhere to send: 404 without a route, 503 without the cluster or
+ * a healthy host, a direct response's or redirect's own status.
+ */
+import type { MeshRequest } from '../mesh-request.ts';
+import type { RouteOutcome } from '../router.ts';
+import type { ServiceRef } from '../services.ts';
+import { clusterService } from './cluster-name.ts';
+import { httpRequest } from './http-request.ts';
+import { selectFilterChain, selectListener } from './listener-select.ts';
+import { routeMatches } from './route-match.ts';
+import type { Action, HttpChain, Snapshot } from './snapshot.ts';
+import { pickHost, pickWeightedCluster } from './upstream.ts';
+import { selectVirtualHost } from './virtual-host.ts';
+
+/** A call from a client pod to a Service port, as the client would make it. */
+export interface SidecarCall {
+  service: ServiceRef;
+  clusterIp: string;
+  port: number;
+  /** The Host header the client sends, `name.namespace.svc.cluster.local:port`. */
+  authority: string;
+  clientIp: string;
+}
+
+/** The client's source port; no Istio config matches on it, so one stands for all. */
+const EPHEMERAL_PORT = 40_000;
+
+function answer(status: number, host: string, version = 'unknown'): RouteOutcome {
+  return { kind: 'answer', status, host, version };
+}
+
+function toCluster(snapshot: Snapshot, call: SidecarCall, name: string | undefined, random: () => number): RouteOutcome {
+  if (name === undefined) return answer(503, call.service.fqdn);
+  const named = clusterService(name);
+  const host = named?.fqdn ?? call.service.fqdn;
+  const version = named?.subset || 'unknown';
+  const cluster = snapshot.clusters[name];
+  // A route to a cluster the sidecar does not have (a subset no DestinationRule defines): "cluster not found".
+  if (!cluster) return answer(503, host, version);
+  // Passthrough: the connection goes to the original destination, the ClusterIP, where kube-proxy picks a pod.
+  if (cluster.type === 'ORIGINAL_DST') return { kind: 'forward', backend: call.service };
+  const endpoint = pickHost(cluster, random);
+  if (!endpoint) return answer(503, host, version);
+  return { kind: 'upstream', host, address: endpoint.address, workload: endpoint.workload, version: named?.subset || undefined };
+}
+
+function act(snapshot: Snapshot, call: SidecarCall, action: Action, random: () => number): RouteOutcome {
+  switch (action.kind) {
+    case 'cluster':
+      return toCluster(snapshot, call, action.cluster, random);
+    case 'weightedClusters':
+      return toCluster(snapshot, call, pickWeightedCluster(action.weightedClusters, random)?.name, random);
+    case 'directResponse':
+    case 'redirect':
+      return answer(action.status, call.service.fqdn);
+    case 'nonForwarding':
+      return answer(404, call.service.fqdn);
+    default:
+      return answer(503, call.service.fqdn);
+  }
+}
+
+function viaHttp(snapshot: Snapshot, call: SidecarCall, chain: HttpChain, request: MeshRequest, random: () => number): RouteOutcome {
+  const config = chain.routeConfig ?? (chain.routeConfigName === undefined ? undefined : snapshot.routeConfigs[chain.routeConfigName]);
+  if (!config || chain.unsupported) return answer(404, call.service.fqdn);
+  const virtualHost = selectVirtualHost(config, call.authority, chain, call.port);
+  const http = httpRequest(request, call.authority);
+  const route = virtualHost?.routes.find((candidate) => routeMatches(candidate.match, http));
+  if (!route) return answer(404, call.service.fqdn);
+  return act(snapshot, call, route.action, random);
+}
+
+/** Where the client's sidecar sends `request` for `call`, by `snapshot`. */
+export function routeThroughSidecar(snapshot: Snapshot, call: SidecarCall, request: MeshRequest, random: () => number): RouteOutcome {
+  const listener = selectListener(snapshot.listeners, call.clusterIp, call.port);
+  // No listener at all (not even 15001) means nothing intercepts: the call goes out as it is.
+  if (!listener) return { kind: 'forward', backend: call.service };
+  const chain = selectFilterChain(listener, {
+    destinationIp: call.clusterIp,
+    destinationPort: call.port,
+    sourceIp: call.clientIp,
+    sourcePort: EPHEMERAL_PORT,
+  });
+  // No chain takes the connection: Envoy closes it, which the client sees as a failed request.
+  if (!chain) return answer(503, call.service.fqdn);
+  if (chain.http) return viaHttp(snapshot, call, chain.http, request, random);
+  if (chain.tcp) {
+    const name = chain.tcp.cluster || (chain.tcp.weightedClusters && pickWeightedCluster(chain.tcp.weightedClusters, random)?.name);
+    return toCluster(snapshot, call, name || undefined, random);
+  }
+  return answer(503, call.service.fqdn);
+}

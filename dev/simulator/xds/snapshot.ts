@@ -1,0 +1,153 @@
+/**
+ * What one sidecar would do for outbound traffic, as the xDS agent (../xds-agent/model.go) reports it from
+ * istiod's pushes. Field names are Envoy's, in camelCase; the Go model is the source, this mirrors it.
+ */
+
+export interface Snapshot {
+  /** istiod's version_info per type (cds, eds, lds, rds), for diagnostics. */
+  versions?: Record<string, string>;
+  listeners: Listener[];
+  routeConfigs: Record<string, RouteConfig>;
+  clusters: Record<string, Cluster>;
+  /** Resources istiod had not sent when the agent gave up waiting. */
+  incomplete?: string[];
+}
+
+export interface Listener {
+  name: string;
+  address: string;
+  port: number;
+  bindToPort: boolean;
+  useOriginalDst?: boolean;
+  filterChains: FilterChain[];
+  defaultFilterChain?: FilterChain;
+}
+
+export interface FilterChain {
+  name?: string;
+  match?: ChainMatch;
+  http?: HttpChain;
+  tcp?: TcpChain;
+  terminal?: string;
+}
+
+export interface ChainMatch {
+  destinationPort?: number;
+  prefixRanges?: string[];
+  serverNames?: string[];
+  transportProtocol?: string;
+  applicationProtocols?: string[];
+  directSourcePrefixRanges?: string[];
+  /** LOCAL or EXTERNAL; absent is ANY. */
+  sourceType?: string;
+  sourcePrefixRanges?: string[];
+  sourcePorts?: number[];
+}
+
+export interface HttpChain {
+  routeConfigName?: string;
+  routeConfig?: RouteConfig;
+  stripAnyHostPort?: boolean;
+  stripMatchingHostPort?: boolean;
+  unsupported?: string;
+}
+
+export interface TcpChain {
+  cluster?: string;
+  weightedClusters?: WeightedCluster[];
+}
+
+export interface RouteConfig {
+  name: string;
+  ignorePortInHostMatching?: boolean;
+  virtualHosts: VirtualHost[];
+}
+
+export interface VirtualHost {
+  name: string;
+  domains: string[];
+  routes: Route[];
+}
+
+export interface Route {
+  name?: string;
+  match: RouteMatch;
+  action: Action;
+}
+
+export interface PathMatch {
+  kind: 'prefix' | 'path' | 'safeRegex' | 'pathSeparatedPrefix' | 'connect';
+  value?: string;
+}
+
+export interface RouteMatch {
+  path?: PathMatch;
+  caseSensitive: boolean;
+  headers?: HeaderMatch[];
+  queryParameters?: QueryMatch[];
+  cookies?: CookieMatch[];
+  /** Conditions the simulator cannot evaluate: a route carrying one never matches. */
+  unsupported?: string[];
+}
+
+export interface StringMatch {
+  kind: 'exact' | 'prefix' | 'suffix' | 'contains' | 'safeRegex' | 'unsupported';
+  value: string;
+  ignoreCase?: boolean;
+}
+
+export interface HeaderMatch {
+  name: string;
+  string?: StringMatch;
+  present?: boolean;
+  /** [start, end) */
+  range?: { start: number; end: number };
+  invert?: boolean;
+  treatMissingAsEmpty?: boolean;
+  unsupported?: string;
+}
+
+export interface QueryMatch {
+  name: string;
+  string?: StringMatch;
+  present?: boolean;
+  unsupported?: string;
+}
+
+export interface CookieMatch {
+  name: string;
+  string: StringMatch;
+  invert?: boolean;
+}
+
+export interface WeightedCluster {
+  name: string;
+  weight: number;
+}
+
+export type Action =
+  | { kind: 'cluster'; cluster: string }
+  | { kind: 'weightedClusters'; weightedClusters: WeightedCluster[] }
+  | { kind: 'directResponse' | 'redirect'; status: number }
+  | { kind: 'nonForwarding' }
+  | { kind: 'unsupported'; detail?: string };
+
+export interface Cluster {
+  name: string;
+  /** EDS, STATIC, ORIGINAL_DST, STRICT_DNS, ... */
+  type: string;
+  /** Percent; absent means Envoy's default of 50. */
+  healthyPanicThreshold?: number;
+  endpoints: ClusterEndpoint[];
+}
+
+export interface ClusterEndpoint {
+  address: string;
+  port: number;
+  /** Envoy's HealthStatus name: HEALTHY, UNHEALTHY, DRAINING, TIMEOUT, DEGRADED or UNKNOWN. */
+  health: string;
+  weight: number;
+  priority?: number;
+  /** istiod's "name;namespace;canonical service;canonical revision;cluster". */
+  workload?: string;
+}
