@@ -50,7 +50,7 @@ describe('RoutingTable', () => {
   it('does not call an istiod-routed Service with no Ready pod in its namespace, and says why', () => {
     const table = new RoutingTable(helloMesh({ virtualServices: [virtualService], pods: [pod('a', 'v1', false, '10.244.0.1')] }));
     expect(table.routed).toEqual([]);
-    expect(table.uncallable).toEqual([{ fqdn: 'hello.demo.svc.cluster.local', reason: 'no Ready pod in demo to call it from' }]);
+    expect(table.uncallable).toEqual([{ fqdn: 'hello.demo.svc.cluster.local', name: 'hello', namespace: 'demo', reason: 'no Ready pod in demo to call it from' }]);
     expect(new RoutingTable(helloMesh({ trafficSplits: [trafficSplit], pods: [] })).routed[0]?.source).toBe('simulator');
   });
 });

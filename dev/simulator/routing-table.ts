@@ -38,6 +38,8 @@ export interface RoutingConflict {
 /** A Service istiod routes that the simulator cannot call: no Ready pod in its namespace to call from, or no port. */
 export interface Uncallable {
   fqdn: string;
+  name: string;
+  namespace: string;
   reason: string;
 }
 
@@ -70,7 +72,7 @@ export class RoutingTable {
       }
       const call = client && sidecarCall(service, client);
       if (!client || !call) {
-        this.uncallable.push({ fqdn: service.fqdn, reason: client ? 'it has no port' : `no Ready pod in ${service.namespace} to call it from` });
+        this.uncallable.push({ fqdn: service.fqdn, name: service.name, namespace: service.namespace, reason: client ? 'it has no port' : `no Ready pod in ${service.namespace} to call it from` });
         continue;
       }
       const route: Router = (request, random) => {

@@ -116,7 +116,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     targets = table.routed.filter((service) => !only || only.has(`${service.namespace}/${service.name}`));
     agent.sync(sidecarClients(targets));
     for (const { fqdn, used, ignored } of table.conflicts) reportOnce(`${fqdn}|${used}|${ignored}`, `${fqdn} is routed by ${[used, ...ignored].join(' and ')}; sending it traffic as ${used} routing`);
-    for (const { fqdn, reason } of table.uncallable) reportOnce(`${fqdn}|${reason}`, `${fqdn} gets no traffic: ${reason}`);
+    for (const { fqdn, reason } of table.uncallable.filter((service) => !only || only.has(`${service.namespace}/${service.name}`))) reportOnce(`${fqdn}|${reason}`, `${fqdn} gets no traffic: ${reason}`);
   };
   // Not ready while the watches have not listed, or a client pod's sidecar has no config from istiod yet.
   const waitingFor = (): string | undefined => {

@@ -68,6 +68,25 @@ export function splitProbe(url: string, namespace: string, service: string) {
   };
 }
 
+/**
+ * Milliseconds from now until the last ~300 ms of what the simulator at `url` records for a Service satisfy
+ * `ready` (sampled every 100 ms); fails with what it saw after `timeoutMs`.
+ */
+export async function timeUntil(url: string, namespace: string, service: string, ready: (recent: SplitCounts) => boolean, timeoutMs = 20_000): Promise<number> {
+  const read = async (): Promise<SplitCounts> => (await fetch(`${url}/split?namespace=${namespace}&service=${service}`)).json() as Promise<SplitCounts>;
+  const started = performance.now();
+  const samples: { at: number; counts: SplitCounts }[] = [{ at: started, counts: await read() }];
+  for (;;) {
+    await sleep(100);
+    const now = performance.now();
+    samples.push({ at: now, counts: await read() });
+    const window = samples.find((sample) => now - sample.at <= 350) ?? samples[0]!;
+    const recent = difference(samples.at(-1)!.counts, window.counts);
+    if (recent.total > 0 && ready(recent)) return now - started;
+    if (now - started > timeoutMs) throw new Error(`${namespace}/${service} never showed the expected split in ${timeoutMs / 1000} s; the last 300 ms: ${JSON.stringify(recent)}`);
+  }
+}
+
 /** Share of `version` in what was measured. */
 export function share(observed: SplitCounts, version: string): number {
   return (observed.versions[version] ?? 0) / observed.total;
