@@ -7,7 +7,7 @@
 import type { WorkloadEntry, VirtualService } from './istio/types.ts';
 import type { HttpRoute } from './gateway-api/types.ts';
 import type { MeshRequest } from './mesh-request.ts';
-import type { ServiceIndex, ServiceRef } from './services.ts';
+import type { ServiceRef } from './services.ts';
 import type { TrafficSplit } from './smi/types.ts';
 import type { V1Deployment, V1Pod, V1Service } from '@kubernetes/client-node';
 
@@ -44,12 +44,3 @@ export type RouteOutcome =
 
 /** Routes one request; `random` returns numbers in [0, 1). Undefined while the route is not known yet (no config from istiod). */
 export type Router = (request: MeshRequest, random: () => number) => RouteOutcome | undefined;
-
-/** What a routing API is given to decide which Services it routes. */
-export interface RouterInputs {
-  objects: MeshObjects;
-  services: ServiceIndex;
-}
-
-/** The Services one API routes, each with its Router, keyed by FQDN. */
-export type RoutersByService = Map<string, Router>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { helloMesh, request, seeded, shares } from '../fixtures.test-helpers.ts';
 import { indexServices } from '../services.ts';
-import { trafficSplitRouters } from './router.ts';
+import { trafficSplitFor, trafficSplitRouter } from './router.ts';
 import type { TrafficSplit } from './types.ts';
 
 const HELLO = 'hello.demo.svc.cluster.local';
@@ -12,7 +12,10 @@ function split(root: string, backends: { service: string; weight: number }[], na
 
 function routerFor(splits: TrafficSplit[]) {
   const objects = helloMesh({ trafficSplits: splits });
-  return trafficSplitRouters({ objects, services: indexServices(objects.services) }).get(HELLO);
+  const services = indexServices(objects.services);
+  const hello = services.get(HELLO)!;
+  const split = trafficSplitFor(hello, objects.trafficSplits);
+  return split && trafficSplitRouter(hello, split, services);
 }
 
 function verdict(splits: TrafficSplit[], random: number): string | number | undefined {

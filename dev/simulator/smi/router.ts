@@ -7,7 +7,7 @@
 import { qualifyHost } from '../hosts.ts';
 import type { MeshRequest } from '../mesh-request.ts';
 import { oldestFirst } from '../object-order.ts';
-import type { RouteOutcome, Router, RouterInputs, RoutersByService } from '../router.ts';
+import type { RouteOutcome, Router } from '../router.ts';
 import type { ServiceIndex, ServiceRef } from '../services.ts';
 import { pickByWeight } from '../weighted-pick.ts';
 import type { TrafficSplit } from './types.ts';
@@ -29,14 +29,4 @@ export function trafficSplitRouter(service: ServiceRef, split: TrafficSplit, ser
     const backend = services.get(host);
     return backend ? { kind: 'forward', backend } : { kind: 'answer', status: 503, host, version: 'unknown' };
   };
-}
-
-/** One Router per Service that is the root of a TrafficSplit. */
-export function trafficSplitRouters({ objects, services }: RouterInputs): RoutersByService {
-  const routers: RoutersByService = new Map();
-  for (const service of services.values()) {
-    const split = trafficSplitFor(service, objects.trafficSplits);
-    if (split) routers.set(service.fqdn, trafficSplitRouter(service, split, services));
-  }
-  return routers;
 }
