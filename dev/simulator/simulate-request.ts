@@ -7,6 +7,7 @@ import { behaviourOf, sampleLatency } from './behaviour.ts';
 import type { Endpoint } from './endpoints.ts';
 import { serviceOfHost } from './hosts.ts';
 import type { MeshRequest } from './mesh-request.ts';
+import type { RouteOutcome } from './router.ts';
 import type { RoutedService, RoutingTable } from './routing-table.ts';
 
 /** What the destination-side proxy would report (the labels of Istio's standard metrics), and who was called. */
@@ -61,13 +62,8 @@ function fromMetadata(workload: string | undefined, host: string): Endpoint {
   return { workload: name || 'unknown', workloadNamespace: namespace || serviceOfHost(host).namespace, version: revision || undefined, behaviour: behaviourOf(undefined) };
 }
 
-/**
- * Sends one request from `request` to `target` and returns what Istio would record; undefined while the
- * target cannot be routed yet (its client's sidecar has no config from istiod).
- */
-export function simulateRequest(table: RoutingTable, target: RoutedService, request: MeshRequest, random: () => number): RequestOutcome | undefined {
-  const outcome = target.route(request, random);
-  if (!outcome) return undefined;
+/** What the proxy (a 404, a 503, a fault) or the workload at the chosen endpoint answers. */
+function respond(table: RoutingTable, target: RoutedService, request: MeshRequest, outcome: RouteOutcome, random: () => number): RequestOutcome {
   if (outcome.kind === 'answer') return proxyAnswer(target, request, outcome.host, outcome.version, outcome.status);
   if (outcome.kind === 'upstream') {
     const endpoint = table.endpoints.at(outcome.address, serviceOfHost(outcome.host).namespace) ?? fromMetadata(outcome.workload, outcome.host);
@@ -78,4 +74,15 @@ export function simulateRequest(table: RoutingTable, target: RoutedService, requ
   if (endpoints.length === 0) return proxyAnswer(target, request, outcome.backend.fqdn, outcome.version ?? 'unknown', 503);
   const endpoint = endpoints[Math.floor(random() * endpoints.length)] ?? endpoints[0]!;
   return answered(target, request, outcome.backend.fqdn, endpoint, outcome.version, random);
+}
+
+/**
+ * Sends one request from `request` to `target` and returns what Istio would record; undefined while the
+ * target cannot be routed yet (its client's sidecar has no config from istiod).
+ */
+export function simulateRequest(table: RoutingTable, target: RoutedService, request: MeshRequest, random: () => number): RequestOutcome | undefined {
+  const outcome = target.route(request, random);
+  if (!outcome) return undefined;
+  const recorded = respond(table, target, request, outcome, random);
+  return outcome.delayMs ? { ...recorded, latencyMs: recorded.latencyMs + outcome.delayMs } : recorded;
 }

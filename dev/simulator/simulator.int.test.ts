@@ -58,6 +58,13 @@ describe(`the traffic simulator with a VirtualService, routed by istiod ${sandbo
     expect(await exported(simulator)).toMatch(/istio_requests_total\{[^}]*destination_workload="unknown"[^}]*destination_version="v4"[^}]*response_code="503"[^}]*\} \d+/);
   });
 
+  it('answers 503 for the share of requests an injected abort fault hits', async () => {
+    await bed.apply('fault', [virtualService([{ fault: { abort: { httpStatus: 503, percentage: { value: 40 } } }, route: [to('v1')] }])]);
+    const observed = await measure(10_000, (delta) => Boolean(delta.responseCodes['503']) && !delta.versions.v4);
+    expect(Object.keys(observed.responseCodes).sort()).toEqual(['200', '503']);
+    expect(Math.abs((observed.responseCodes['503'] ?? 0) / observed.total - 0.4)).toBeLessThanOrEqual(0.02);
+  });
+
   it('answers from a WorkloadEntry with the error rate its annotation sets', async () => {
     await bed.apply('vm', [virtualService([{ route: [to('v5')] }])]);
     const observed = await measure(1_000, (delta) => delta.total > 0 && delta.versions.v5 === delta.total);

@@ -84,6 +84,25 @@ type Route struct {
 	Name   string     `json:"name,omitempty"`
 	Match  RouteMatch `json:"match"`
 	Action Action     `json:"action"`
+	Fault  *Fault     `json:"fault,omitempty"`
+}
+
+// Fault is the fault filter's config for a route: delay first, then abort, each for Percent of requests.
+type Fault struct {
+	Abort *FaultAbort `json:"abort,omitempty"`
+	Delay *FaultDelay `json:"delay,omitempty"`
+}
+
+// FaultAbort answers Status instead of forwarding.
+type FaultAbort struct {
+	Status  int     `json:"status"`
+	Percent float64 `json:"percent"`
+}
+
+// FaultDelay holds the request Ms milliseconds before it goes on.
+type FaultDelay struct {
+	Ms      float64 `json:"ms"`
+	Percent float64 `json:"percent"`
 }
 
 // PathMatch is the path specifier: prefix, path (exact), safeRegex, pathSeparatedPrefix or connect.

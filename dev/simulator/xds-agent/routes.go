@@ -21,7 +21,7 @@ func routeConfigModel(config *routev3.RouteConfiguration) RouteConfig {
 }
 
 func routeModel(route *routev3.Route) Route {
-	return Route{Name: route.GetName(), Match: routeMatchModel(route.GetMatch()), Action: actionModel(route)}
+	return Route{Name: route.GetName(), Match: routeMatchModel(route.GetMatch()), Action: actionModel(route), Fault: faultModel(route.GetTypedPerFilterConfig())}
 }
 
 // redirectStatus maps RedirectAction's response_code enum to the status Envoy sends.

@@ -3,9 +3,15 @@ package main
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
+	commonfaultv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/common/fault/v3"
+	faultv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/fault/v3"
 	matcherv3 "github.com/envoyproxy/go-control-plane/envoy/type/matcher/v3"
+	typev3 "github.com/envoyproxy/go-control-plane/envoy/type/v3"
+	"google.golang.org/protobuf/types/known/anypb"
+	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 )
 
@@ -36,6 +42,20 @@ func TestRoutesKeepMatchersAndWeightsAsIstiodSentThem(t *testing.T) {
 		`"action":{"kind":"weightedClusters","weightedClusters":[{"name":"outbound|5000|v1|hello","weight":0},{"name":"outbound|5000|v2|hello","weight":100}]}}`
 	if got := jsonOf(t, routeModel(route)); got != want {
 		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+}
+
+func TestFaultInjectionIsReadFromTheRoute(t *testing.T) {
+	fault, err := anypb.New(&faultv3.HTTPFault{
+		Abort: &faultv3.FaultAbort{ErrorType: &faultv3.FaultAbort_HttpStatus{HttpStatus: 503}, Percentage: &typev3.FractionalPercent{Numerator: 250_000, Denominator: typev3.FractionalPercent_MILLION}},
+		Delay: &commonfaultv3.FaultDelay{FaultDelaySecifier: &commonfaultv3.FaultDelay_FixedDelay{FixedDelay: durationpb.New(1500 * time.Millisecond)}, Percentage: &typev3.FractionalPercent{Numerator: 10}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	route := routeModel(&routev3.Route{Match: &routev3.RouteMatch{}, TypedPerFilterConfig: map[string]*anypb.Any{faultFilter: fault}, Action: &routev3.Route_Route{Route: &routev3.RouteAction{ClusterSpecifier: &routev3.RouteAction_Cluster{Cluster: "c"}}}})
+	if got, want := jsonOf(t, route.Fault), `{"abort":{"status":503,"percent":25},"delay":{"ms":1500,"percent":10}}`; got != want {
+		t.Fatalf("got %s, want %s", got, want)
 	}
 }
 

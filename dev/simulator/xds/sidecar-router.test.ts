@@ -102,6 +102,17 @@ describe('routing through the client sidecar: answers without an upstream', () =
     expect(verdict(down)).toBe(503);
   });
 
+  it("injects a route's faults: an abort for its share of requests, a delay for its share", () => {
+    const random = seeded(8);
+    const faulty = routes({ ...route(toSubset('v1')), fault: { abort: { status: 503, percent: 25 }, delay: { ms: 1500, percent: 10 } } });
+    const outcomes = Array.from({ length: 10_000 }, () => routeThroughSidecar(faulty, helloCall(), request(), random));
+    const aborted = outcomes.filter((outcome) => outcome.kind === 'answer' && outcome.status === 503).length / outcomes.length;
+    const delayed = outcomes.filter((outcome) => outcome.delayMs === 1500).length / outcomes.length;
+    expect(Math.abs(aborted - 0.25)).toBeLessThanOrEqual(0.02);
+    expect(Math.abs(delayed - 0.1)).toBeLessThanOrEqual(0.02);
+    expect(outcomes.filter((outcome) => outcome.kind === 'upstream').length + aborted * outcomes.length).toBe(outcomes.length);
+  });
+
   it('answers 404 for a listener whose route configuration never arrived', () => {
     const snapshot = routes(route(toSubset('v1')));
     delete snapshot.routeConfigs['5000'];

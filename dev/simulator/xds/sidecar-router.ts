@@ -12,7 +12,7 @@ import { clusterService } from './cluster-name.ts';
 import { httpRequest } from './http-request.ts';
 import { selectFilterChain, selectListener } from './listener-select.ts';
 import { routeMatches } from './route-match.ts';
-import type { Action, HttpChain, Snapshot } from './snapshot.ts';
+import type { Action, HttpChain, Route, Snapshot } from './snapshot.ts';
 import { pickHost, pickWeightedCluster } from './upstream.ts';
 import { selectVirtualHost } from './virtual-host.ts';
 
@@ -71,7 +71,14 @@ function viaHttp(snapshot: Snapshot, call: SidecarCall, chain: HttpChain, reques
   const http = httpRequest(request, call.authority);
   const route = virtualHost?.routes.find((candidate) => routeMatches(candidate.match, http));
   if (!route) return answer(404, call.service.fqdn);
-  return act(snapshot, call, route.action, random);
+  return route.fault ? withFault(route, () => act(snapshot, call, route.action, random), call, random) : act(snapshot, call, route.action, random);
+}
+
+/** The fault filter: a delay for its share of requests, then an abort (answered by the proxy) for its share. */
+function withFault({ fault }: Route, forward: () => RouteOutcome, call: SidecarCall, random: () => number): RouteOutcome {
+  const delayMs = fault?.delay && random() * 100 < fault.delay.percent ? fault.delay.ms : 0;
+  const outcome = fault?.abort && random() * 100 < fault.abort.percent ? answer(fault.abort.status, call.service.fqdn) : forward();
+  return delayMs > 0 ? { ...outcome, delayMs } : outcome;
 }
 
 /** Where the client's sidecar sends `request` for `call`, by `snapshot`. */

@@ -73,6 +73,8 @@ export interface Route {
   name?: string;
   match: RouteMatch;
   action: Action;
+  /** Istio's VirtualService `fault`: delay first, then abort, each for `percent` of the requests. */
+  fault?: { abort?: { status: number; percent: number }; delay?: { ms: number; percent: number } };
 }
 
 export interface PathMatch {
