@@ -10,6 +10,15 @@ import { kubectl, type Sandbox } from '../sandbox/sandbox.ts';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from './simulator.ts';
 import { apply, deployment } from './split-probe.test-helpers.ts';
 
+/** Waits while `namespace` is still being deleted (by an earlier run's cleanup): nothing can be created in it meanwhile. */
+async function untilNotTerminating(sandbox: Sandbox, namespace: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while ((await kubectl(sandbox, ['get', 'namespace', namespace, '--ignore-not-found', '-o', 'jsonpath={.status.phase}'])).trim() === 'Terminating') {
+    if (Date.now() > deadline) throw new Error(`namespace ${namespace} is still terminating after 120 s`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 export function testbed(sandbox: Sandbox) {
   const scratch = mkdtempSync(join(tmpdir(), 'weir-sim-test-'));
   const namespaces: string[] = [];
@@ -24,6 +33,7 @@ export function testbed(sandbox: Sandbox) {
     /** A namespace with its Services and one-pod Deployments `hello-<version>`, rolled out. */
     async workloads(namespace: string, services: object[], versions: string[], extra: object[] = []): Promise<void> {
       namespaces.push(namespace);
+      await untilNotTerminating(sandbox, namespace);
       await apply(sandbox, scratch, namespace, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }, ...services, ...versions.map((v) => deployment(namespace, 'hello', v)), ...extra]);
       for (const version of versions) await kubectl(sandbox, ['rollout', 'status', '-n', namespace, `deployment/hello-${version}`, '--timeout=60s']);
     },
@@ -37,7 +47,7 @@ export function testbed(sandbox: Sandbox) {
 
     async cleanup(): Promise<void> {
       await Promise.all(simulators.map((simulator) => simulator.stop()));
-      for (const namespace of namespaces) await kubectl(sandbox, ['delete', 'namespace', namespace, '--wait=false']);
+      for (const namespace of namespaces) await kubectl(sandbox, ['delete', 'namespace', namespace, '--wait=false', '--ignore-not-found']);
       rmSync(scratch, { recursive: true, force: true });
     },
   };
