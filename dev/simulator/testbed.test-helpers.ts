@@ -46,9 +46,12 @@ export function testbed(sandbox: Sandbox) {
     },
 
     async cleanup(): Promise<void> {
-      await Promise.all(simulators.map((simulator) => simulator.stop()));
-      for (const namespace of namespaces) await kubectl(sandbox, ['delete', 'namespace', namespace, '--wait=false', '--ignore-not-found']);
-      rmSync(scratch, { recursive: true, force: true });
+      try {
+        await Promise.all(simulators.map((simulator) => simulator.stop()));
+        for (const namespace of namespaces) await kubectl(sandbox, ['delete', 'namespace', namespace, '--wait=false', '--ignore-not-found']);
+      } finally {
+        rmSync(scratch, { recursive: true, force: true });
+      }
     },
   };
 }
