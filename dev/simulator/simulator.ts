@@ -105,7 +105,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
 
   // Say once what the simulator cannot do or chose: mixing routing APIs on one Service is undefined in Istio.
   const reported = new Set<string>();
-  const reportOnce = (key: string, message: string) => !reported.has(key) && reported.add(key) && log(message);
+  const reportOnce = (key: string, message: string) => {
+    if (reported.has(key)) return;
+    reported.add(key);
+    log(message);
+  };
   let table: RoutingTable | undefined;
   let tableGeneration = -1;
   let targets: RoutedService[] = [];
