@@ -61,9 +61,11 @@ ensure_control_plane() {
 }
 
 # istiod (pilot-discovery) from the istio.io/istio Go module, built once and cached beside the control plane.
+# and the traffic simulator's xDS agent (it shares istiod's modules), so the simulator's first start does not compile.
 ensure_istiod() {
   WEIR_ISTIOD_BIN=$("$WEIR_ROOT/dev/istiod/build.sh" | tail -n 1) || die "building istiod failed"
   export WEIR_ISTIOD_BIN
+  "$WEIR_ROOT/dev/simulator/xds-agent/build.sh" >/dev/null || die "building the simulator's xDS agent failed"
 }
 
 ensure_all() {
