@@ -33,9 +33,13 @@ export function analysisOf(object: VirtualService | DestinationRule | undefined)
 
 /**
  * Istio's analysis messages on the objects a view is read from, as validations, except those a Weir check on
- * the same object already reports.
+ * the same object already reports and those `explained` knows to be the analyzer's blind spot.
  */
-export function istioAnalysis(objects: { kind: string; object: VirtualService | DestinationRule | undefined }[], weir: Validation[]): Validation[] {
+export function istioAnalysis(
+  objects: { kind: string; object: VirtualService | DestinationRule | undefined }[],
+  weir: Validation[],
+  explained: (code: string) => boolean = () => false,
+): Validation[] {
   const seen = new Set<string>();
   return objects.flatMap(({ kind, object }) =>
     analysisOf(object).flatMap((message): Validation[] => {
@@ -43,7 +47,7 @@ export function istioAnalysis(objects: { kind: string; object: VirtualService | 
       const name = object?.metadata?.name ?? '';
       const covered = (SAME_PROBLEM[code] ?? []).some((same) => weir.some((v) => v.code === same));
       const key = `${code}|${kind}|${name}`;
-      if (covered || seen.has(key)) return [];
+      if (covered || explained(code) || seen.has(key)) return [];
       seen.add(key);
       return [{ code: 'istio-analysis', severity: message.level === 'ERROR' ? 'error' : 'warning', subject: code, kind: `${kind} ${name}`, url: message.documentationUrl }];
     }),

@@ -222,3 +222,19 @@ describe('planRestoreSplit', () => {
     expect(error.fields).toEqual([{ field: 'rules.0.version', message: '"v3" has no ready endpoint' }]);
   });
 });
+
+describe('Istio’s analysis on the objects', () => {
+  it('shows what Weir has no check for, leaves out what Weir says itself and what is the analyzer’s blind spot (VMs)', () => {
+    const objects = reviewsObjects('virtual-service-reviews-80-20.yaml').map((object) =>
+      object.kind === 'VirtualService'
+        ? { ...object, status: { validationMessages: [{ level: 'WARNING', type: { code: 'IST0131' }, documentationUrl: 'https://istio.io/docs/ist0131/' }, { level: 'ERROR', type: { code: 'IST0101' } }] } }
+        : object,
+    );
+    const view = readRelease(objects);
+    expect(view.validations.filter((v) => v.code === 'istio-analysis')).toEqual([
+      { code: 'istio-analysis', severity: 'warning', subject: 'IST0131', kind: 'VirtualService reviews', url: 'https://istio.io/docs/ist0131/' },
+      // IST0101 is the same problem as Weir's route-to-missing-version, which Weir does not see here: shown too.
+      { code: 'istio-analysis', severity: 'error', subject: 'IST0101', kind: 'VirtualService reviews', url: undefined },
+    ]);
+  });
+});

@@ -175,7 +175,10 @@ export function readIstio(objects: IstioObjects): ReleaseView {
   if (vs && managedIndex === undefined) validations.push({ code: 'no-managed-route', severity: 'warning', subject: vs.metadata?.name ?? '', kind: 'VirtualService' });
   const total = [...weights.values()].reduce((sum, value) => sum + value, 0);
   if (managedRoute && total !== 100) validations.push({ code: 'weights-not-100', severity: 'error', subject: String(total) });
-  validations.push(...istioAnalysis([{ kind: 'VirtualService', object: vs }, { kind: 'DestinationRule', object: dr }], validations));
+  // Istio's subset analyzer counts pods only: a subset served by VMs (WorkloadEntries) alone is not a problem.
+  const vmOnly = versions.some((v) => v.workloads.length > 0 && v.workloads.every((w) => w.form === 'vm'));
+  const explained = (code: string) => code === 'IST0173' && vmOnly && !validations.some((v) => v.code === 'version-without-workload');
+  validations.push(...istioAnalysis([{ kind: 'VirtualService', object: vs }, { kind: 'DestinationRule', object: dr }], validations, explained));
 
   const discoveredVersions = [
     ...new Set(
