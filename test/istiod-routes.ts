@@ -57,7 +57,13 @@ export class SidecarView {
 
   private constructor(private readonly child: ChildProcess) {
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      const event = JSON.parse(line) as { event: string; snapshot?: SidecarSnapshot };
+      // A line cut short when the session is closed (the agent killed mid-write) is not an event.
+      let event: { event: string; snapshot?: SidecarSnapshot };
+      try {
+        event = JSON.parse(line) as typeof event;
+      } catch {
+        return;
+      }
       if (event.event === 'snapshot' && event.snapshot) {
         this.latest = event.snapshot;
         for (const wake of this.waiters) wake();

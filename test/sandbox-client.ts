@@ -25,7 +25,11 @@ export async function bookinfoNamespace(sandbox: Sandbox, namespace: string): Pr
   await kubectl(sandbox, ['wait', '-n', namespace, '--for=condition=Available', 'deployment', '--all', '--timeout=90s']);
 }
 
-/** resourceVersion of every object of the kinds the console writes (any provider's), in one namespace. */
+/**
+ * What a change made through the console would move, per object of the kinds it writes (any provider's), in one
+ * namespace: the spec's generation, or the resourceVersion of objects that have none. Status written by
+ * controllers (istiod's analysis, a Deployment's ready count) does not count: it is not a change of the user's.
+ */
 export async function resourceVersions(sandbox: Sandbox, namespace: string): Promise<Record<string, string>> {
   const api = adminApi(sandbox);
   const versions: Record<string, string> = {};
@@ -39,7 +43,10 @@ export async function resourceVersions(sandbox: Sandbox, namespace: string): Pro
     ['apps/v1', 'Deployment'],
   ] as const) {
     const list = await api.list<KubernetesObject>(apiVersion, kind, namespace);
-    for (const item of list.items) versions[`${kind}/${item.metadata?.name}`] = item.metadata?.resourceVersion ?? '';
+    for (const item of list.items) {
+      const { generation, resourceVersion, labels, annotations } = item.metadata ?? {};
+      versions[`${kind}/${item.metadata?.name}`] = generation ? `generation ${generation} ${JSON.stringify({ labels, annotations })}` : (resourceVersion ?? '');
+    }
   }
   return versions;
 }
