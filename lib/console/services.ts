@@ -2,56 +2,36 @@ import 'server-only';
 import { objectYaml } from '@/lib/changes/object-yaml';
 import { CORE_KINDS } from '@/lib/k8s/kinds';
 import { cachesInScope, type Scope } from '@/lib/k8s/scope';
-import { cachedSnapshots } from '@/lib/k8s/snapshots';
-import { clusterCache, type ClusterCache } from '@/lib/k8s/watch-cache';
-import { readService, routingProviders, serviceNames, type ServiceState } from '@/lib/mesh/registry';
+import { clusterCache } from '@/lib/k8s/watch-cache';
+import { routingProviders, type ServiceState } from '@/lib/mesh/registry';
+import { namespaceAccess, SERVICES } from '@/lib/auth/guard';
+import type { Session } from '@/lib/auth/session-store';
+import { serviceRows } from './service-rows';
 export { cachedServiceState } from '@/lib/changes/state';
 import type { ProviderInfo, ReleaseView } from '@/lib/mesh/types';
 import type { ReleasePermissions } from '@/lib/auth/guard';
 import { historyOf, type HistoryEntry } from '@/lib/release/history';
 import { stepWeightsOf, type ApprovalRequest, type ReleaseObject, type ReleaseSpec, type ReleaseStatus } from '@/lib/release/model';
 
-const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'weir-system', 'istio-system']);
+export type { ServiceSummary } from './service-rows';
 
-/** One row of the Services page. */
-export type ServiceSummary = Omit<ReleaseView, 'routes' | 'otherRoutes'> & { otherRouteCount: number };
-
-/** Rows already built for a cluster and scope, valid while the cache's change counter stays the same. */
-const memo = new WeakMap<ClusterCache, Map<string, { generation: number; rows: ServiceSummary[] }>>();
-
-/** Whether the list shows a service: it has routing objects, or workloads that carry version labels. */
-function listed(view: ReleaseView): boolean {
-  return view.objects.length > 0 || view.discoveredVersions.length > 0;
-}
-
-async function servicesOfCluster(cache: ClusterCache, namespace: string | undefined): Promise<ServiceSummary[]> {
-  const generation = cache.generation();
-  const key = namespace ?? '*';
-  const cached = memo.get(cache)?.get(key);
-  if (cached && cached.generation === generation) return cached.rows;
-
-  const rows: ServiceSummary[] = [];
-  for (const [ns, snapshot] of await cachedSnapshots(cache, namespace)) {
-    if (SYSTEM_NAMESPACES.has(ns)) continue;
-    for (const name of serviceNames(snapshot)) {
-      if (ns === 'default' && name === 'kubernetes') continue;
-      const { view } = readService(snapshot, name);
-      if (!listed(view)) continue;
-      const { routes: _routes, otherRoutes, ...summary } = view;
-      rows.push({ ...summary, otherRouteCount: otherRoutes.length });
-    }
-  }
-  if (!memo.has(cache)) memo.set(cache, new Map());
-  memo.get(cache)!.set(key, { generation, rows });
-  return rows;
-}
-
-/** Every mesh service in scope: those with routing, and those whose workloads carry version labels. */
-export async function listServices(scope: Scope): Promise<ServiceSummary[]> {
-  const perCluster = await Promise.all(cachesInScope(scope).map((cache) => servicesOfCluster(cache, scope.namespace)));
-  return perCluster
-    .flat()
-    .sort((a, b) => a.cluster.localeCompare(b.cluster) || a.namespace.localeCompare(b.namespace) || a.service.localeCompare(b.service));
+/**
+ * Every mesh service in scope the user may list Services in, as the JSON array GET /api/services serves: those
+ * with routing, and those whose workloads carry version labels; by cluster, namespace and name. Served from
+ * the kept rows (only namespaces changed since the last call are recomputed); access is asked per namespace.
+ */
+export async function listServicesJson(session: Session, scope: Scope): Promise<string> {
+  const caches = cachesInScope(scope).sort((a, b) => a.target.name.localeCompare(b.target.name));
+  const parts = await Promise.all(
+    caches.map(async (cache) => {
+      const rows = serviceRows(cache);
+      const [, allowed] = await Promise.all([rows.refresh(), namespaceAccess(session, cache.target.name, SERVICES)]);
+      const namespaces = scope.namespace ? [scope.namespace] : rows.namespaceNames();
+      const permitted = await Promise.all(namespaces.map((namespace) => allowed(namespace)));
+      return namespaces.filter((namespace, index) => permitted[index]).map((namespace) => rows.namespaceJson(namespace));
+    }),
+  );
+  return `[${parts.flat().filter(Boolean).join(',')}]`;
 }
 
 /** The YAML of one object the view is read from, as a person would commit it. */

@@ -4,10 +4,17 @@ import { z } from 'zod';
 import { HttpError, fieldErrors } from './errors';
 import { toErrorBody } from './error-body';
 
+/** A body that is JSON already (rows kept serialised): `respond` sends it as it is. */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 /** Runs a route's work and turns whatever it throws into a JSON error with the right status. */
 export async function respond<T>(work: () => Promise<T>, init?: ResponseInit): Promise<NextResponse> {
   try {
-    return NextResponse.json(await work(), init);
+    const result = await work();
+    if (result instanceof JsonText) return new NextResponse(result.text, { ...init, headers: { ...init?.headers, 'content-type': 'application/json' } });
+    return NextResponse.json(result, init);
   } catch (error) {
     const body = toErrorBody(error);
     return NextResponse.json(body, { status: body.error.status });

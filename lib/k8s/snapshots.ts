@@ -1,27 +1,42 @@
 import 'server-only';
 import { ApiException, type KubeConfig, type KubernetesObject, type KubernetesObjectApi } from '@kubernetes/client-node';
 import { notFound } from '@/lib/mesh/errors';
-import { crossNamespaceKinds, watchedKinds } from '@/lib/mesh/registry';
+import { crossNamespaceKinds, reachedNamespaces, watchedKinds } from '@/lib/mesh/registry';
 import { snapshotOf, type ClusterObjects, type NamespaceSnapshot } from '@/lib/mesh/snapshot';
 import { apiVersionOf, type KindInfo } from './kinds';
-import type { ClusterCache } from './watch-cache';
+import type { ObjectStore } from './watch-cache';
 import { objectApi } from './object-api';
 
 /** Kinds a namespace snapshot holds: everything watched but namespaces and Releases. */
-function snapshotKinds(): KindInfo[] {
+export function snapshotKinds(): KindInfo[] {
   return watchedKinds().filter((info) => info.namespaced && info.key !== 'releases');
 }
 
 /**
- * Every namespace's objects from the watch cache, one snapshot per namespace (pages read these). Each snapshot
- * holds every watched kind, so every provider can read it.
+ * Every namespace's objects of the kinds that route across namespaces (a VirtualService in one namespace can
+ * route another's host), as the cache holds them now. The same map is handed out until one of those kinds
+ * changes, so what providers derive from it across the cluster (`derivedAcrossCluster`) is built once per change.
  */
-export async function cachedSnapshots(cache: ClusterCache, namespace?: string): Promise<Map<string, NamespaceSnapshot>> {
+function crossNamespaceObjectsNow(cache: ObjectStore): ClusterObjects {
+  const keys = crossNamespaceKinds().map((info) => info.key);
+  const generation = cache.generation(keys);
+  const memo = everywhere.get(cache);
+  if (memo?.generation === generation) return memo.objects;
+  const objects: ClusterObjects = new Map(keys.map((key) => [key, cache.listNow(key)]));
+  everywhere.set(cache, { generation, objects });
+  return objects;
+}
+const everywhere = new WeakMap<ObjectStore, { generation: number; objects: ClusterObjects }>();
+
+/**
+ * Every namespace's objects from the watch cache as it is now (after `whenSynced`), one snapshot per namespace.
+ * Each snapshot holds every watched kind, so every provider can read it.
+ */
+export function snapshotsNow(cache: ObjectStore): Map<string, NamespaceSnapshot> {
   const kinds = snapshotKinds();
-  const lists = await Promise.all(kinds.map((info) => cache.list(info.key, namespace)));
   const byNamespace = new Map<string, Map<string, KubernetesObject[]>>();
-  kinds.forEach((info, index) => {
-    for (const object of lists[index]!) {
+  for (const info of kinds) {
+    for (const object of cache.listNow(info.key)) {
       const ns = object.metadata?.namespace ?? '';
       let perKind = byNamespace.get(ns);
       if (!perKind) byNamespace.set(ns, (perKind = new Map()));
@@ -29,29 +44,30 @@ export async function cachedSnapshots(cache: ClusterCache, namespace?: string): 
       if (!items) perKind.set(info.key, (items = []));
       items.push(object);
     }
-  });
-  if (namespace && !byNamespace.has(namespace)) byNamespace.set(namespace, new Map());
-  const everywhere = await crossNamespaceObjects(cache, namespace, kinds, lists);
+  }
+  const cluster = crossNamespaceObjectsNow(cache);
+  // A namespace with no objects of its own still has rows when another namespace's object names its hosts.
+  for (const [key, objects] of cluster) {
+    for (const object of objects) {
+      const reached = reachedNamespaces(key, object);
+      if (reached !== 'all') for (const ns of reached) if (!byNamespace.has(ns)) byNamespace.set(ns, new Map());
+    }
+  }
   return new Map(
-    [...byNamespace].map(([ns, perKind]) => [ns, snapshotOf(cache.target.name, ns, kinds.map((info) => ({ info, items: perKind.get(info.key) ?? [] })), everywhere)]),
+    [...byNamespace].map(([ns, perKind]) => [ns, snapshotOf(cache.target.name, ns, kinds.map((info) => ({ info, items: perKind.get(info.key) ?? [] })), cluster)]),
   );
 }
 
-/**
- * Every namespace's objects of the kinds that route across namespaces (a VirtualService in one namespace can
- * route another's host): the lists already read when all namespaces were, else those kinds listed again.
- */
-async function crossNamespaceObjects(cache: ClusterCache, namespace: string | undefined, kinds: KindInfo[], lists: KubernetesObject[][]): Promise<ClusterObjects> {
-  const keys = crossNamespaceKinds().map((info) => info.key);
-  const entries = await Promise.all(
-    keys.map(async (key): Promise<[string, KubernetesObject[]]> => [key, namespace === undefined ? lists[kinds.findIndex((info) => info.key === key)] ?? [] : await cache.list(key)]),
-  );
-  return new Map(entries);
+/** One namespace's objects from the watch cache as it is now (after `whenSynced`): reads that namespace only. */
+export function namespaceSnapshotNow(cache: ObjectStore, namespace: string): NamespaceSnapshot {
+  const kinds = snapshotKinds();
+  return snapshotOf(cache.target.name, namespace, kinds.map((info) => ({ info, items: cache.listNow(info.key, namespace) })), crossNamespaceObjectsNow(cache));
 }
 
-/** One namespace's objects from the watch cache. */
-export async function cachedSnapshot(cache: ClusterCache, namespace: string): Promise<NamespaceSnapshot> {
-  return (await cachedSnapshots(cache, namespace)).get(namespace)!;
+/** One namespace's objects from the watch cache (pages and the controller read these). */
+export async function cachedSnapshot(cache: ObjectStore, namespace: string): Promise<NamespaceSnapshot> {
+  await cache.whenSynced();
+  return namespaceSnapshotNow(cache, namespace);
 }
 
 /** Lists in a missing namespace answer empty; a write there deserves a plain 404 instead. */

@@ -104,8 +104,17 @@ function describeError(error: unknown): string {
   return String(error);
 }
 
+/** What readers of a watch cache need: the objects as they are now, change counters, and changes as they come. */
+export interface ObjectStore {
+  readonly target: { readonly name: string };
+  whenSynced(): Promise<void>;
+  listNow<T extends KubernetesObject = KubernetesObject>(key: KindKey, namespace?: string): T[];
+  generation(keys?: readonly KindKey[]): number;
+  subscribe(listener: (change: CacheChange) => void): () => void;
+}
+
 /** The in-memory index of one cluster: one list+watch per kind, started together. */
-export class ClusterCache {
+export class ClusterCache implements ObjectStore {
   private readonly kinds = new Map<KindKey, KindCache>();
   private readonly listeners = new Set<(change: CacheChange) => void>();
 
@@ -132,6 +141,19 @@ export class ClusterCache {
     return cache.list(namespace) as T[];
   }
 
+  /** Waits (briefly, as `list` does) until every kind's first list has landed, so `listNow` answers from all of them. */
+  async whenSynced(): Promise<void> {
+    await Promise.all([...this.kinds.values()].map((cache) => cache.synced(10_000)));
+  }
+
+  /**
+   * Objects of a kind as the cache holds them at this instant (after `whenSynced`): no await, so a caller that
+   * reads several kinds in one go sees them at the same moment, between two watch events.
+   */
+  listNow<T extends KubernetesObject = KubernetesObject>(key: KindKey, namespace?: string): T[] {
+    return this.kind(key).list(namespace) as T[];
+  }
+
   async get<T extends KubernetesObject = KubernetesObject>(key: KindKey, name: string, namespace?: string): Promise<T | undefined> {
     const cache = this.kind(key);
     await cache.synced(10_000);
@@ -142,10 +164,10 @@ export class ClusterCache {
     return [...this.kinds.values()].map((cache) => cache.health);
   }
 
-  /** Sum of all kinds' change counters: equal values mean nothing changed in between. */
-  generation(): number {
+  /** Sum of the change counters of these kinds (all by default): equal values mean nothing changed in between. */
+  generation(keys?: readonly KindKey[]): number {
     let total = 0;
-    for (const cache of this.kinds.values()) total += cache.generation;
+    for (const key of keys ?? this.kinds.keys()) total += this.kind(key).generation;
     return total;
   }
 

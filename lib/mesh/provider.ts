@@ -36,6 +36,11 @@ export interface MeshProvider<Index = unknown, Objects extends ServiceObjects = 
   readonly routeKinds: readonly KindInfo[];
   /** Kinds whose objects in one namespace can route another's hosts; snapshots then carry every namespace's (`elsewhere`). */
   readonly crossNamespaceKinds?: readonly KindInfo[];
+  /**
+   * For an object of one of `crossNamespaceKinds`: the namespaces, besides its own, whose services' views it can
+   * change (those of the hosts it names), or `all` when it names a wildcard host. Incremental views recompute those.
+   */
+  reaches?(object: KubernetesObject): readonly string[] | 'all';
   readonly capabilities: ProviderCapabilities;
   /** Whether "create routing" can set this provider's objects up for a Service that has none. */
   readonly canCreateRouting: boolean;

@@ -41,6 +41,16 @@ export function crossNamespaceKinds(): KindInfo[] {
   return PROVIDERS.flatMap((provider) => provider.crossNamespaceKinds ?? []);
 }
 
+/**
+ * The namespaces whose services' views a change to this object can change besides its own: `all`, some, or none
+ * (objects of kinds that do not route across namespaces change only their own namespace's views).
+ */
+export function reachedNamespaces(key: string, object: KubernetesObject): readonly string[] | 'all' {
+  const provider = PROVIDERS.find((candidate) => candidate.crossNamespaceKinds?.some((info) => info.key === key));
+  if (!provider?.reaches) return [];
+  return provider.reaches(object);
+}
+
 /** The kind registered under a key (`virtualservices`, `httproutes`, `services`, ...). */
 export function kindByKey(key: string): KindInfo | undefined {
   return watchedKinds().find((info) => info.key === key) ?? Object.values(CORE_KINDS).find((info) => info.key === key);

@@ -59,6 +59,12 @@ export const istioProvider: MeshProvider<IstioIndex, IstioObjects> = {
   routeKinds: [VIRTUAL_SERVICES],
   // A VirtualService in one namespace routes another's host when it names it by FQDN (and exports it there).
   crossNamespaceKinds: [VIRTUAL_SERVICES],
+  reaches(object) {
+    const vs = object as VirtualService;
+    const hosts = (vs.spec?.hosts ?? []).map((host) => qualifyHost(host, vs.metadata?.namespace ?? ''));
+    if (hosts.some((host) => host.includes('*'))) return 'all';
+    return [...new Set(hosts.flatMap((host) => serviceOfHost(host, vs.metadata?.namespace ?? '')?.namespace ?? []))];
+  },
   capabilities: ISTIO_CAPABILITIES,
   canCreateRouting: true,
 
