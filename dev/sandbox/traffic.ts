@@ -14,7 +14,7 @@ import type { Sandbox } from './sandbox.ts';
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const PROMETHEUS_BIN = process.env.WEIR_PROMETHEUS_BIN ?? '/usr/bin/prometheus';
 /** Must match scrape_interval in dev/prometheus/prometheus.yml. */
-export const SCRAPE_INTERVAL = '5s';
+export const SCRAPE_INTERVAL = '2s';
 
 export interface Traffic {
   prometheusUrl: string;

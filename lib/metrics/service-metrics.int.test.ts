@@ -43,7 +43,7 @@ describe(`traffic metrics from the sandbox's Prometheus (${sandbox.prometheusUrl
   it('reads the nginx split: all of it on v1, healthy, shares summing to one', async () => {
     const metrics = await metricsWhenOk();
     expect(metrics.status).toBe('ok');
-    expect(metrics).toMatchObject({ rangeMinutes: 5, window: '20s', step: '5s' });
+    expect(metrics).toMatchObject({ rangeMinutes: 5, window: '20s', step: '2s', recentWindow: '8s', scrapeInterval: SCRAPE_INTERVAL });
     const latest = metrics.series.findLast((point) => Object.keys(point.share).length > 0)!;
     const total = Object.values(latest.share).reduce((sum, share) => sum + share, 0);
     expect(total).toBeCloseTo(1, 6);
@@ -51,6 +51,21 @@ describe(`traffic metrics from the sandbox's Prometheus (${sandbox.prometheusUrl
     expect(metrics.perVersion.v1!.rps).toBeGreaterThan(0);
     expect(metrics.perVersion.v1!.successRate).toBe(1);
     expect(metrics.perVersion.v1!.p99).toBeGreaterThan(metrics.perVersion.v1!.p50!);
+  });
+
+  it('dates the newest point at the latest scrape, after every history point on the step grid', async () => {
+    const metrics = await metricsWhenOk();
+    const newest = metrics.series.at(-1)!;
+    const history = metrics.series.slice(0, -1);
+    expect(history.length).toBeGreaterThan(1);
+    for (const point of history) expect(point.t % 2_000).toBe(0);
+    expect(newest.t).toBeGreaterThan(history.at(-1)!.t);
+    // Prometheus scrapes every 2 s: the latest scrape is at most one interval (and its own duration) old.
+    expect(metrics.now - newest.t).toBeGreaterThanOrEqual(0);
+    expect(metrics.now - newest.t).toBeLessThan(2 * 2_000);
+    expect(newest.share.v1).toBeCloseTo(1, 6);
+    // The rate over the last 8 s is the service's rate (the simulator's round robin gives it a steady share).
+    expect(newest.rps.v1).toBeGreaterThan(metrics.perVersion.v1!.rps * 0.5);
   });
 
   it('says "unavailable" when Prometheus is down, while the service page still answers', { timeout: 90_000 }, async () => {

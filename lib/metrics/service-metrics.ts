@@ -1,15 +1,7 @@
 import 'server-only';
 import { weirEnv } from '@/lib/config/env';
 import { MetricsUnavailable, queryInstant, queryRange, type InstantSample, type UnavailableReason } from './prometheus';
-import {
-  latencyQuantilePerVersion,
-  parseDuration,
-  promDuration,
-  queryTiming,
-  requestsPerVersion,
-  successRatePerVersion,
-  type ServiceSelector,
-} from './promql';
+import { parseDuration, promDuration, queryTiming, requestsPerVersion, serviceSnapshotQuery, type ServiceSelector, type SnapshotStat } from './promql';
 
 /** One moment of the chart: requests per second and share of requests (0..1) per version. */
 export interface TrafficPoint {
@@ -38,9 +30,19 @@ export interface ServiceMetrics {
   reason?: 'not-configured' | UnavailableReason;
   message?: string;
   rangeMinutes: number;
-  /** Rate window and step as PromQL durations (`20s`). */
+  /** Rate window (of the history) and step as PromQL durations (`20s`). */
   window: string;
   step: string;
+  /** The newest point's rate window (`8s`): the last few scrapes, so it follows a weight change quickly. */
+  recentWindow: string;
+  /** How often Prometheus scrapes (`2s`), as configured; how often a refresh can bring a new point. */
+  scrapeInterval: string;
+  /** The server's clock when it answered (Unix ms), so the page can say how old the newest point is. */
+  now: number;
+  /**
+   * Points in time order: on multiples of the step over the smoothing window, then the newest point, at the
+   * time of Prometheus' latest scrape, over the recent window.
+   */
   series: TrafficPoint[];
   perVersion: Record<string, VersionMetrics>;
 }
@@ -56,44 +58,67 @@ function finite(value: string | undefined): number | null {
   return Number.isFinite(parsed) ? parsed : null;
 }
 
-function byVersion(samples: InstantSample[]): Map<string, number | null> {
-  return new Map(samples.map((sample) => [sample.metric.destination_version ?? 'unknown', finite(sample.value[1])]));
+/** The snapshot query's series of one stat, by version. */
+function statByVersion(samples: InstantSample[], stat: SnapshotStat): Map<string, number | null> {
+  return new Map(samples.filter((sample) => sample.metric.stat === stat).map((sample) => [sample.metric.destination_version ?? 'unknown', finite(sample.value[1])]));
+}
+
+/** The newest point: the recent window's rate per version, dated at the latest scrape. */
+function newestPoint(snapshot: InstantSample[]): TrafficPoint | undefined {
+  const scraped = finite(snapshot.find((sample) => sample.metric.stat === 'scraped')?.value[1]);
+  if (scraped === null) return undefined;
+  const rps = Object.fromEntries([...statByVersion(snapshot, 'recent')].map(([version, value]) => [version, value ?? 0]));
+  return { t: Math.round(scraped * 1000), rps, share: {} };
+}
+
+function withShares(points: TrafficPoint[]): TrafficPoint[] {
+  for (const point of points) {
+    const total = Object.values(point.rps).reduce((sum, value) => sum + value, 0);
+    point.share = {};
+    if (total > 0) for (const [version, value] of Object.entries(point.rps)) point.share[version] = value / total;
+  }
+  return points;
 }
 
 /**
- * Share, rate, success rate and latency per version of one service over the last `rangeMinutes`, in four
- * Prometheus queries. Prometheus down or failing gives status `unavailable`, never an exception, so the
- * service page keeps working without its charts.
+ * Share, rate, success rate and latency per version of one service over the last `rangeMinutes`, in two
+ * Prometheus queries (the history as a range query, everything else as one tagged instant query).
+ * Prometheus down or failing gives status `unavailable`, never an exception, so the service page keeps
+ * working without its charts.
  */
 export async function serviceMetrics(cluster: string, selector: ServiceSelector, rangeMinutes: number): Promise<ServiceMetrics> {
-  const timing = queryTiming(parseDuration(weirEnv().WEIR_PROMETHEUS_SCRAPE_INTERVAL), rangeMinutes);
+  const scrapeInterval = weirEnv().WEIR_PROMETHEUS_SCRAPE_INTERVAL;
+  const timing = queryTiming(parseDuration(scrapeInterval), rangeMinutes);
+  const now = Date.now();
   const result: ServiceMetrics = {
     status: 'unavailable',
     rangeMinutes,
     window: promDuration(timing.window),
     step: promDuration(timing.step),
+    recentWindow: promDuration(timing.recentWindow),
+    scrapeInterval,
+    now,
     series: [],
     perVersion: {},
   };
   const baseUrl = prometheusUrlFor(cluster);
   if (!baseUrl) return { ...result, reason: 'not-configured', message: `No Prometheus is configured for cluster ${cluster}` };
 
-  // Points on multiples of the step, so successive refreshes plot the same instants and the chart does not wobble.
-  const end = Math.floor(Date.now() / 1000 / timing.step) * timing.step;
+  // History on multiples of the step, so successive refreshes plot the same instants and the chart does not
+  // wobble; the newest point, evaluated now, is what moves.
+  const end = Math.floor(now / 1000 / timing.step) * timing.step;
   const range = { start: end - rangeMinutes * 60, end, step: timing.step };
   let answers;
   try {
     answers = await Promise.all([
       queryRange(baseUrl, requestsPerVersion(selector, timing.window), range),
-      queryInstant(baseUrl, successRatePerVersion(selector, timing.window), end),
-      queryInstant(baseUrl, latencyQuantilePerVersion(selector, timing.window, 0.5), end),
-      queryInstant(baseUrl, latencyQuantilePerVersion(selector, timing.window, 0.99), end),
+      queryInstant(baseUrl, serviceSnapshotQuery(selector, timing.window, timing.recentWindow), now / 1000),
     ]);
   } catch (error) {
     if (error instanceof MetricsUnavailable) return { ...result, reason: error.reason, message: error.message };
     throw error;
   }
-  const [rates, success, p50, p99] = answers;
+  const [rates, snapshot] = answers;
 
   const points = new Map<number, TrafficPoint>();
   for (const series of rates) {
@@ -104,28 +129,30 @@ export async function serviceMetrics(cluster: string, selector: ServiceSelector,
       point.rps[version] = finite(value) ?? 0;
     }
   }
-  const series = [...points.values()].sort((a, b) => a.t - b.t);
-  for (const point of series) {
-    const total = Object.values(point.rps).reduce((sum, value) => sum + value, 0);
-    if (total > 0) for (const [version, value] of Object.entries(point.rps)) point.share[version] = value / total;
-  }
+  const newest = newestPoint(snapshot);
+  // A history point at or after the latest scrape holds no newer samples than the newest point itself.
+  const history = [...points.values()].filter((point) => !newest || point.t < newest.t).sort((a, b) => a.t - b.t);
+  const series = withShares(newest ? [...history, newest] : history);
   if (!series.some((point) => Object.keys(point.share).length > 0)) return { ...result, status: 'no-data' };
 
-  const successByVersion = byVersion(success);
-  const p50ByVersion = byVersion(p50);
-  const p99ByVersion = byVersion(p99);
-  const latest = series.at(-1)!;
-  const versions = [...new Set(rates.map((s) => s.metric.destination_version ?? 'unknown'))].sort();
+  const requests = statByVersion(snapshot, 'requests');
+  const ok = statByVersion(snapshot, 'ok');
+  const p50 = statByVersion(snapshot, 'p50');
+  const p99 = statByVersion(snapshot, 'p99');
+  const versions = [...new Set([...rates.map((s) => s.metric.destination_version ?? 'unknown'), ...requests.keys()])].sort();
   const perVersion = Object.fromEntries(
-    versions.map((version): [string, VersionMetrics] => [
-      version,
-      {
-        rps: latest.rps[version] ?? 0,
-        successRate: successByVersion.get(version) ?? null,
-        p50: p50ByVersion.get(version) ?? null,
-        p99: p99ByVersion.get(version) ?? null,
-      },
-    ]),
+    versions.map((version): [string, VersionMetrics] => {
+      const rps = requests.get(version) ?? null;
+      return [
+        version,
+        {
+          rps: rps ?? 0,
+          successRate: rps ? (ok.get(version) ?? 0) / rps : null,
+          p50: p50.get(version) ?? null,
+          p99: p99.get(version) ?? null,
+        },
+      ];
+    }),
   );
   return { ...result, status: 'ok', series, perVersion };
 }
