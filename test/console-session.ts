@@ -32,3 +32,22 @@ export async function signIn(user: string): Promise<SignedIn> {
   const session = (await (await GET(new Request(`${ORIGIN}/api/auth/session`, { headers: { cookie } }))).json()) as { csrfToken: string };
   return { user, read: { cookie }, write: { cookie, origin: ORIGIN, host: 'weir.test', 'x-csrf-token': session.csrfToken, 'content-type': 'application/json' } };
 }
+
+/**
+ * Signs in with the bearer token of a new ServiceAccount that may view only `namespace` (a RoleBinding to
+ * weir-viewer there, no ClusterRoleBinding): a namespace-scoped user, as the API server sees them.
+ */
+export async function signInNamespaceViewer(namespace: string, name = 'viewer'): Promise<SignedIn> {
+  const sandbox = inject('sandbox');
+  const { kubectl } = await import('../dev/sandbox/sandbox.ts');
+  await kubectl(sandbox, ['-n', namespace, 'create', 'serviceaccount', name]);
+  await kubectl(sandbox, ['-n', namespace, 'create', 'rolebinding', name, '--clusterrole=weir-viewer', `--serviceaccount=${namespace}:${name}`]);
+  const token = (await kubectl(sandbox, ['-n', namespace, 'create', 'token', name, '--duration=1h'])).trim();
+  const { POST } = await import('@/app/api/auth/login/route');
+  const response = await POST(
+    new Request(`${ORIGIN}/api/auth/login`, { method: 'POST', headers: { origin: ORIGIN, host: 'weir.test' }, body: JSON.stringify({ strategy: 'token', token }) }),
+  );
+  if (response.status !== 200) throw new Error(`token login of ${namespace}:${name} answered ${response.status}: ${await response.text()}`);
+  const cookie = response.headers.get('set-cookie')!.split(';')[0]!;
+  return { user: `system:serviceaccount:${namespace}:${name}`, read: { cookie }, write: { cookie } };
+}

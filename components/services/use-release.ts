@@ -15,12 +15,17 @@ export function servicePath({ cluster, namespace, name }: ServiceRef): string {
   return `/api/services/${encodeURIComponent(cluster)}/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
 }
 
-/** Every mesh service in scope, refreshed on a timer and by the change stream. */
+/**
+ * Every mesh service in scope. The change stream patches its rows as they change (ChangeStreamListener), so the
+ * whole list is fetched once, again after the stream reconnects, and every few minutes as a safety net.
+ */
 export function useServices(cluster?: string, namespace?: string) {
   return useQuery({
     queryKey: queryKeys.list('services', cluster, namespace),
     queryFn: () => fetchJson<ServiceSummary[]>(`/api/services?${scopeQuery(cluster, namespace)}`),
-    refetchInterval: 30_000,
+    staleTime: 5 * 60_000,
+    refetchInterval: 5 * 60_000,
+    refetchOnWindowFocus: false,
   });
 }
 

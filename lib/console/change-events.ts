@@ -1,13 +1,15 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { CacheChange } from '@/lib/k8s/watch-cache';
 import type { KindKey } from '@/lib/k8s/kinds';
-import { affectsServices, routeKindProvider } from '@/lib/mesh/registry';
+import { affectsServices, kindByKey, routeKindProvider } from '@/lib/mesh/registry';
 import type { RouteObjectSummary } from '@/lib/mesh/types';
 
 /** What the browser receives for one change: enough to patch lists by uid or to refetch a view. */
 export interface ChangeEvent {
   cluster: string;
   kind: KindKey;
+  /** The object's kind as views name it (`VirtualService`), so a service page can tell it shows this object. */
+  objectKind: string;
   type: CacheChange['type'];
   uid: string;
   namespace?: string;
@@ -24,6 +26,7 @@ export function toChangeEvent(change: CacheChange): ChangeEvent {
   return {
     cluster: change.cluster,
     kind: change.kind,
+    objectKind: change.object.kind ?? kindByKey(change.kind)?.kind ?? '',
     type: change.type,
     uid: metadata.uid ?? '',
     namespace: metadata.namespace,

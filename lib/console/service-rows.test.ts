@@ -2,9 +2,8 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { CORE_KINDS, apiVersionOf, type KindInfo, type KindKey } from '@/lib/k8s/kinds';
 import type { CacheChange, ObjectStore } from '@/lib/k8s/watch-cache';
-import { HTTP_ROUTES } from '@/lib/providers/gateway-api/kinds';
-import { DESTINATION_RULES, VIRTUAL_SERVICES, WORKLOAD_ENTRIES } from '@/lib/providers/istio/kinds';
-import { TRAFFIC_SPLITS } from '@/lib/providers/smi/kinds';
+import { VIRTUAL_SERVICES } from '@/lib/providers/istio/kinds';
+import { makers, random, randomChange } from '../../test/random-mesh.ts';
 import { rebuiltRows, ServiceRows, type RowChange, type ServiceSummary } from './service-rows';
 
 /*
@@ -66,150 +65,11 @@ class MemoryStore implements ObjectStore {
   }
 }
 
-/** A small seeded generator (mulberry32), so a failing sequence can be replayed from its seed. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (max: number) => Math.floor(next() * max),
-    pick: <T,>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
-    chance: (p: number) => next() < p,
-  };
-}
-type Random = ReturnType<typeof random>;
-
 const NAMESPACES = ['alpha', 'beta', 'gamma', 'default'];
-const APPS = ['web', 'api', 'db'];
-const VERSIONS = ['v1', 'v2', 'v3'];
+const MAKERS = makers(NAMESPACES);
 
-function meta(namespace: string, name: string, extra: Record<string, unknown> = {}) {
-  return { name, namespace, creationTimestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, name.length)), ...extra };
-}
-
-/** A host as people write them: short, `name.namespace`, FQDN of another namespace, or now and then a wildcard. */
-function host(r: Random, app: string, namespace: string): string {
-  const roll = r.int(10);
-  if (roll < 5) return app;
-  if (roll < 7) return `${app}.${r.pick(NAMESPACES)}.svc.cluster.local`;
-  if (roll < 9) return `${app}.${namespace}`;
-  return r.pick(['*', `*.${r.pick(NAMESPACES)}.svc.cluster.local`]);
-}
-
-function weights(r: Random, count: number): number[] {
-  const first = r.int(101);
-  return count === 1 ? [100] : [first, 100 - first, ...Array.from({ length: count - 2 }, () => 0)];
-}
-
-/** One random object of one kind in one namespace, named from a small pool so that updates and deletes hit. */
-const makers: { info: KindInfo; make: (r: Random, namespace: string) => KubernetesObject }[] = [
-  {
-    info: CORE_KINDS.services,
-    make: (r, namespace) => {
-      const app = r.pick(APPS);
-      const version = r.chance(0.3) ? r.pick(VERSIONS) : undefined;
-      const name = version ? `${app}-${version}` : app;
-      const selector = r.chance(0.1) ? undefined : { app, ...(version ? { version } : {}) };
-      return { apiVersion: 'v1', kind: 'Service', metadata: meta(namespace, name, { labels: r.chance(0.3) ? { touch: String(r.int(5)) } : undefined }), spec: { selector, ports: [{ port: 80 }] } } as KubernetesObject;
-    },
-  },
-  {
-    info: CORE_KINDS.deployments,
-    make: (r, namespace) => {
-      const app = r.pick(APPS);
-      const version = r.pick(VERSIONS);
-      const replicas = r.int(3);
-      const labels = r.chance(0.85) ? { app, version } : { app };
-      return {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: meta(namespace, `${app}-${version}`),
-        spec: { replicas, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: app, image: `${app}:${version}` }] } } },
-        status: { replicas, readyReplicas: r.int(replicas + 1), availableReplicas: r.int(replicas + 1), observedGeneration: 1 },
-      } as KubernetesObject;
-    },
-  },
-  {
-    info: DESTINATION_RULES,
-    make: (r, namespace) => {
-      const app = r.pick(APPS);
-      const subsets = VERSIONS.filter(() => r.chance(0.7)).map((name) => ({ name, labels: { version: name } }));
-      return { apiVersion: apiVersionOf(DESTINATION_RULES), kind: 'DestinationRule', metadata: meta(namespace, app), spec: { host: r.chance(0.8) ? app : host(r, app, namespace), subsets } } as KubernetesObject;
-    },
-  },
-  {
-    info: VIRTUAL_SERVICES,
-    make: (r, namespace) => {
-      const app = r.pick(APPS);
-      const name = r.chance(0.7) ? app : `${app}-${r.pick(['team', 'edge'])}`;
-      const hosts = r.chance(0.85) ? [host(r, app, namespace)] : [host(r, app, namespace), host(r, r.pick(APPS), namespace)];
-      const versions = VERSIONS.filter(() => r.chance(0.6));
-      const split = weights(r, Math.max(versions.length, 1));
-      const route = (versions.length ? versions : ['v1']).map((subset, index) => ({ destination: { host: hosts[0], subset }, weight: split[index] }));
-      const http = [
-        ...(r.chance(0.3) ? [{ match: [{ headers: { 'x-canary': { exact: 'true' } } }], route: [{ destination: { host: hosts[0], subset: r.pick(VERSIONS) } }] }] : []),
-        { route },
-      ];
-      const spec: Record<string, unknown> = { hosts, http };
-      if (r.chance(0.2)) spec.exportTo = [r.pick(['.', '*', r.pick(NAMESPACES)])];
-      if (r.chance(0.1)) spec.gateways = [r.pick(['mesh', 'istio-system/ingress'])];
-      return { apiVersion: apiVersionOf(VIRTUAL_SERVICES), kind: 'VirtualService', metadata: meta(namespace, name), spec } as KubernetesObject;
-    },
-  },
-  {
-    info: WORKLOAD_ENTRIES,
-    make: (r, namespace) => {
-      const app = r.pick(APPS);
-      const version = r.pick(VERSIONS);
-      return { apiVersion: apiVersionOf(WORKLOAD_ENTRIES), kind: 'WorkloadEntry', metadata: meta(namespace, `${app}-${version}-vm`), spec: { address: '10.0.0.1', labels: { app, version } } } as KubernetesObject;
-    },
-  },
-  {
-    info: HTTP_ROUTES,
-    make: (r, namespace) => {
-      const app = r.pick(APPS);
-      const versions = VERSIONS.filter(() => r.chance(0.6));
-      const split = weights(r, Math.max(versions.length, 1));
-      const parentRefs = r.chance(0.8) ? [{ group: '', kind: 'Service', name: app, port: 80 }] : [{ name: 'gateway', namespace: 'istio-system' }];
-      return {
-        apiVersion: apiVersionOf(HTTP_ROUTES),
-        kind: 'HTTPRoute',
-        metadata: meta(namespace, app),
-        spec: { parentRefs, rules: [{ backendRefs: (versions.length ? versions : ['v1']).map((version, index) => ({ name: `${app}-${version}`, port: 80, weight: split[index] })) }] },
-      } as KubernetesObject;
-    },
-  },
-  {
-    info: TRAFFIC_SPLITS,
-    make: (r, namespace) => {
-      const app = r.pick(APPS);
-      const versions = VERSIONS.filter(() => r.chance(0.6));
-      const split = weights(r, Math.max(versions.length, 1));
-      return {
-        apiVersion: apiVersionOf(TRAFFIC_SPLITS),
-        kind: 'TrafficSplit',
-        metadata: meta(namespace, app),
-        spec: { service: app, backends: (versions.length ? versions : ['v1']).map((version, index) => ({ service: `${app}-${version}`, weight: split[index] })) },
-      } as KubernetesObject;
-    },
-  },
-];
-
-/** One random change: mostly creates and updates, some deletes of what exists. */
-function change(r: Random, store: MemoryStore): void {
-  const { info, make } = r.pick(makers);
-  const existing = store.existing(info.key);
-  if (existing.length > 0 && r.chance(0.25)) {
-    store.remove(info, r.pick(existing));
-    return;
-  }
-  store.put(info, make(r, r.pick(NAMESPACES)));
+function meta(namespace: string, name: string) {
+  return { name, namespace, creationTimestamp: new Date(Date.UTC(2026, 0, 1)) };
 }
 
 /** The rows a browser holds after applying every patch it was sent, by namespace, sorted as the server sorts. */
@@ -237,9 +97,15 @@ describe('the kept service rows', () => {
       const rows = new ServiceRows(store);
       const mirror = new Map<string, ServiceSummary>();
       rows.subscribe((changes) => applyPatches(mirror, changes));
+      // As a browser does: the list first (everything, no patches), then patches for what changes.
+      await rows.refresh();
       for (let round = 0; round < 12; round += 1) {
         const count = 1 + r.int(6);
-        for (let step = 0; step < count; step += 1) change(r, store);
+        for (let step = 0; step < count; step += 1) {
+          const { info, object, deleted } = randomChange(r, MAKERS, NAMESPACES, (kind) => store.existing(kind.key));
+          if (deleted) store.remove(info, object);
+          else store.put(info, object);
+        }
         await rows.refresh();
         const rebuilt = served(Object.fromEntries(rebuiltRows(store)));
         expect(Object.fromEntries(keptRows(rows)), `seed ${seed}, round ${round}`).toEqual(rebuilt);
@@ -254,7 +120,7 @@ describe('the kept service rows', () => {
     const store = new MemoryStore();
     const rows = new ServiceRows(store);
     const r = random(7);
-    for (const namespace of NAMESPACES) for (let index = 0; index < 20; index += 1) store.put(makers[0]!.info, makers[0]!.make(r, namespace));
+    for (const namespace of NAMESPACES) for (let index = 0; index < 20; index += 1) store.put(MAKERS[0]!.info, MAKERS[0]!.make(r, namespace));
     store.put(VIRTUAL_SERVICES, { apiVersion: apiVersionOf(VIRTUAL_SERVICES), kind: 'VirtualService', metadata: meta('alpha', 'web'), spec: { hosts: ['web'], http: [{ route: [{ destination: { host: 'web', subset: 'v1' } }] }] } } as KubernetesObject);
     await rows.refresh();
 

@@ -77,6 +77,8 @@ export class ServiceRows {
   private readonly reached = new Map<string, readonly string[] | 'all'>();
   private readonly listeners = new Set<(changes: RowChange[]) => void>();
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Whether rows were read once: the first read is everything, not news for open streams. */
+  private built = false;
 
   constructor(private readonly cache: ObjectStore) {
     cache.subscribe((change) => this.changed(change));
@@ -126,7 +128,9 @@ export class ServiceRows {
       const snapshot = snapshots.get(namespace);
       this.replace(namespace, snapshot ? rowsOfSnapshot(snapshot) : [], changes);
     }
-    if (changes.length > 0) for (const listener of this.listeners) listener(changes);
+    const news = this.built;
+    this.built = true;
+    if (news && changes.length > 0) for (const listener of this.listeners) listener(changes);
     return changes;
   }
 

@@ -1,0 +1,222 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { kubectl } from '../../dev/sandbox/sandbox.ts';
+import { signIn, signInNamespaceViewer, type SignedIn } from '../../test/console-session.ts';
+import { makers, random, randomChange } from '../../test/random-mesh.ts';
+import { adminApi } from '../../test/sandbox-client.ts';
+import { apiVersionOf, type KindInfo } from '@/lib/k8s/kinds';
+import type { ServiceSummary } from './service-rows';
+
+/*
+ * The Services list's kept rows on the real API server and its watches: after random writes across every kind a
+ * view reads, the rows equal a rebuild from scratch, and the `rows` events an open stream received rebuild the
+ * list a browser holds. A namespace-scoped user gets only their namespace's rows, in the list and on the stream.
+ */
+
+const sandbox = inject('sandbox');
+process.env.WEIR_KUBECONFIG = sandbox.consoleKubeconfig;
+process.env.WEIR_SANDBOX = 'true';
+process.env.WEIR_DEV_KUBECONFIG = sandbox.kubeconfig;
+const { clusterCache } = await import('@/lib/k8s/watch-cache');
+const { rebuiltRows, serviceRows } = await import('./service-rows');
+const servicesRoute = await import('@/app/api/services/route');
+const eventsRoute = await import('@/app/api/events/route');
+
+const ORIGIN = 'http://weir.test';
+const NAMESPACES = ['rows-a', 'rows-b', 'rows-c'];
+const MAKERS = makers(NAMESPACES);
+const api = adminApi(sandbox);
+const cache = clusterCache('sandbox')!;
+
+interface RowPatch {
+  cluster: string;
+  namespace: string;
+  service: string;
+  row: ServiceSummary | null;
+}
+
+/** An open /api/events stream as a browser holds it: every `rows` event received so far. */
+class Stream {
+  readonly patches: RowPatch[] = [];
+  private readonly abort = new AbortController();
+  private ready!: Promise<void>;
+
+  static async open(caller: SignedIn): Promise<Stream> {
+    const stream = new Stream();
+    const response = eventsRoute.GET(new Request(`${ORIGIN}/api/events`, { headers: caller.read, signal: stream.abort.signal }));
+    expect(response.status).toBe(200);
+    stream.ready = stream.read(response.body!.getReader());
+    await stream.ready;
+    return stream;
+  }
+
+  /** Reads events in the background; resolves once the stream said `ready`. */
+  private read(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    return new Promise((resolve) => {
+      const pump = async () => {
+        for (;;) {
+          const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true as const }));
+          if (done) return;
+          buffer += decoder.decode(value, { stream: true });
+          let end: number;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const type = /^event: (.*)$/m.exec(block)?.[1];
+            const data = /^data: (.*)$/m.exec(block)?.[1];
+            if (type === 'ready') resolve();
+            if (type === 'rows' && data) this.patches.push(...(JSON.parse(data) as RowPatch[]));
+          }
+        }
+      };
+      void pump();
+    });
+  }
+
+  close(): void {
+    this.abort.abort();
+  }
+}
+
+async function list(caller: SignedIn): Promise<ServiceSummary[]> {
+  const response = await servicesRoute.GET(new Request(`${ORIGIN}/api/services?cluster=sandbox`, { headers: caller.read }));
+  expect(response.status).toBe(200);
+  return (await response.json()) as ServiceSummary[];
+}
+
+const keyOf = (row: { namespace: string; service: string }) => `${row.namespace}/${row.service}`;
+
+/** What a browser holds after applying the patches to the list it fetched. */
+function patched(start: ServiceSummary[], patches: RowPatch[]): Map<string, ServiceSummary> {
+  const rows = new Map(start.map((row) => [keyOf(row), row]));
+  for (const patch of patches) {
+    if (patch.row) rows.set(keyOf(patch), patch.row);
+    else rows.delete(keyOf(patch));
+  }
+  return rows;
+}
+
+/** Writes an object as a person with kubectl would: create, or replace what is there at its resourceVersion. */
+async function put(object: KubernetesObject): Promise<string> {
+  try {
+    return (await api.create(object)).metadata!.resourceVersion!;
+  } catch (error) {
+    if ((error as { code?: number }).code !== 409) throw error;
+    const current = await api.read(object as KubernetesObject & { metadata: { name: string; namespace: string } });
+    const { creationTimestamp: _created, ...metadata } = object.metadata!;
+    return (await api.replace({ ...object, metadata: { ...metadata, resourceVersion: current.metadata!.resourceVersion } })).metadata!.resourceVersion!;
+  }
+}
+
+async function remove(info: KindInfo, object: KubernetesObject): Promise<void> {
+  await api.delete({ apiVersion: apiVersionOf(info), kind: info.kind, metadata: { name: object.metadata!.name!, namespace: object.metadata!.namespace! } }).catch((error: { code?: number }) => {
+    if (error.code !== 404) throw error;
+  });
+}
+
+/** Waits until the console's watch cache holds what was written: each object at its resourceVersion or later, or gone. */
+async function cacheHolds(written: Map<string, { info: KindInfo; namespace: string; name: string; resourceVersion?: string }>): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const behind = [...written.values()].filter(({ info, namespace, name, resourceVersion }) => {
+      const cached = cache.listNow(info.key, namespace).find((object) => object.metadata?.name === name);
+      // Controllers write status after us (a Deployment's ready count, istiod's route status): at least ours will do.
+      // resourceVersions are etcd revisions here; comparing them is fine in a test of one API server.
+      return resourceVersion ? !cached || BigInt(cached.metadata?.resourceVersion ?? 0) < BigInt(resourceVersion) : cached !== undefined;
+    });
+    if (behind.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`the watch cache never caught up with ${behind.map((entry) => `${entry.info.kind} ${entry.namespace}/${entry.name}`).join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Polls until `check` passes (the stream's patches are sent a few milliseconds after the rows change). */
+async function eventually(check: () => Promise<void> | void, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+let admin: SignedIn;
+
+beforeAll(async () => {
+  admin = await signIn('admin');
+  for (const namespace of NAMESPACES) await kubectl(sandbox, ['create', 'namespace', namespace]);
+});
+
+afterAll(async () => {
+  // Wildcard hosts route every namespace's traffic through istiod: those go before the rest is left to the namespace controller.
+  for (const namespace of NAMESPACES) await kubectl(sandbox, ['-n', namespace, 'delete', 'virtualservices', '--all', '--ignore-not-found']);
+  await kubectl(sandbox, ['delete', 'namespace', ...NAMESPACES, '--wait=false', '--ignore-not-found']);
+});
+
+describe('the Services list on the real API server', () => {
+  it('keeps rows equal to a rebuild from scratch through random writes, and its stream patches rebuild the list a browser holds', async () => {
+    const stream = await Stream.open(admin);
+    const start = await list(admin);
+    const written = new Map<string, { info: KindInfo; namespace: string; name: string; resourceVersion?: string }>();
+    for (let seed = 1; seed <= 3; seed += 1) {
+      const r = random(seed);
+      for (let round = 0; round < 6; round += 1) {
+        const count = 1 + r.int(5);
+        for (let step = 0; step < count; step += 1) {
+          const { info, object, deleted } = randomChange(r, MAKERS, NAMESPACES, (kind) => NAMESPACES.flatMap((namespace) => cache.listNow(kind.key, namespace)));
+          const entry = { info, namespace: object.metadata!.namespace!, name: object.metadata!.name! };
+          if (deleted) {
+            await remove(info, object);
+            written.set(`${info.key}/${entry.namespace}/${entry.name}`, entry);
+          } else {
+            written.set(`${info.key}/${entry.namespace}/${entry.name}`, { ...entry, resourceVersion: await put(object) });
+          }
+        }
+        await cacheHolds(written);
+        await serviceRows(cache).refresh();
+        // No await between these two: the kept rows and the rebuild read the cache at the same instant.
+        const kept = Object.fromEntries(serviceRows(cache).namespaceNames().map((namespace) => [namespace, serviceRows(cache).namespaceRows(namespace)]));
+        const rebuilt = JSON.parse(JSON.stringify(Object.fromEntries(rebuiltRows(cache)))) as Record<string, ServiceSummary[]>;
+        expect(kept, `seed ${seed}, round ${round}`).toEqual(rebuilt);
+        expect(NAMESPACES.some((namespace) => (rebuilt[namespace] ?? []).length > 0), 'the random writes produced rows').toBe(true);
+      }
+    }
+    await eventually(async () => {
+      const now = await list(admin);
+      expect(Object.fromEntries(patched(start, stream.patches))).toEqual(Object.fromEntries(now.map((row) => [keyOf(row), row])));
+    });
+    expect(stream.patches.filter((patch) => NAMESPACES.includes(patch.namespace)).length).toBeGreaterThan(0);
+    stream.close();
+  });
+
+  it('gives a namespace-scoped user only their namespace, in the list and on the stream', async () => {
+    const viewer = await signInNamespaceViewer('rows-a');
+    const make = (namespace: string, weight: number): KubernetesObject =>
+      ({
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'VirtualService',
+        metadata: { name: 'scoped', namespace },
+        spec: { hosts: ['scoped'], http: [{ route: [{ destination: { host: 'scoped', subset: 'v1' }, weight }, { destination: { host: 'scoped', subset: 'v2' }, weight: 100 - weight }] }] },
+      }) as KubernetesObject;
+    await Promise.all(NAMESPACES.map((namespace) => put(make(namespace, 100))));
+    await eventually(async () => expect((await list(admin)).filter((row) => row.service === 'scoped').map((row) => row.namespace)).toEqual(NAMESPACES));
+
+    const rows = await list(viewer);
+    expect(rows.length).toBeGreaterThan(0);
+    expect([...new Set(rows.map((row) => row.namespace))]).toEqual(['rows-a']);
+
+    const stream = await Stream.open(viewer);
+    await Promise.all(NAMESPACES.map((namespace) => put(make(namespace, 40))));
+    await eventually(() => expect(stream.patches.some((patch) => patch.namespace === 'rows-a' && patch.service === 'scoped' && patch.row?.versions.some((v) => v.weight === 40))).toBe(true));
+    // The other namespaces changed too (an admin's stream would carry them); this user's carries none of them.
+    await eventually(async () => expect((await list(admin)).filter((row) => row.service === 'scoped' && row.versions.some((v) => v.weight === 40)).length).toBe(3));
+    expect(stream.patches.filter((patch) => patch.namespace !== 'rows-a')).toEqual([]);
+    stream.close();
+  });
+});
