@@ -4,6 +4,7 @@ import { useMemo, useState } from 'react';
 import { useI18n } from '@/components/i18n/i18n-provider';
 import { StatusBadge } from '@/components/ui/status-badge';
 import type { TrafficPoint } from '@/lib/metrics/service-metrics';
+import { NewestPointAge } from './newest-point-age';
 import { ShareChart } from './share-chart';
 import { useConfiguredHistory } from './use-configured-history';
 import { METRIC_RANGES, useServiceMetrics, type MetricRange } from './use-service-metrics';
@@ -30,8 +31,8 @@ function shareAttribute(share: Record<string, number>): string {
 
 /**
  * Observed share of requests per version over the last 5 / 15 / 60 minutes against the configured weights,
- * with success rate and latency per version; refreshed every 5 s from Prometheus. When Prometheus is down or
- * has nothing yet, it says so and the rest of the page is unaffected.
+ * with success rate and latency per version; refreshed about every scrape from Prometheus, saying how old its
+ * newest point is. When Prometheus is down or has nothing yet, it says so and the rest of the page is unaffected.
  */
 export function TrafficSplitChart({ cluster, namespace, service, configured }: TrafficSplitChartProps) {
   const { t } = useI18n();
@@ -100,7 +101,10 @@ export function TrafficSplitChart({ cluster, namespace, service, configured }: T
         {status === 'ok' && metrics && (
           <>
             <ShareChart versions={versions} series={metrics.series} history={history} rangeMinutes={metrics.rangeMinutes} />
-            <p className="mt-1 text-xs text-slate-500">{t('metrics.legend', { window: metrics.window })}</p>
+            <div className="mt-1 flex flex-wrap items-baseline justify-between gap-x-4">
+              <p className="text-xs text-slate-500">{t('metrics.legend', { window: metrics.window, recentWindow: metrics.recentWindow })}</p>
+              <NewestPointAge metrics={metrics} receivedAt={query.dataUpdatedAt} />
+            </div>
             <VersionHealthTable versions={versions} configured={configured} latestShare={share} perVersion={metrics.perVersion} />
           </>
         )}

@@ -2,9 +2,9 @@
 
 import { useI18n } from '@/components/i18n/i18n-provider';
 import { StatusBadge } from '@/components/ui/status-badge';
-import type { MessageKey } from '@/lib/i18n/messages';
 import type { VersionMetrics } from '@/lib/metrics/service-metrics';
 import { formatNumber, formatShare } from './format';
+import { successHealth } from './success-health';
 import { versionColor } from './version-colors';
 
 interface VersionHealthTableProps {
@@ -12,14 +12,6 @@ interface VersionHealthTableProps {
   configured: Record<string, number>;
   latestShare: Record<string, number>;
   perVersion: Record<string, VersionMetrics>;
-}
-
-/** Success-rate bands; a gray version below 95% is what a rollback decision looks at. */
-function healthOf(successRate: number | null): { tone: 'ok' | 'warn' | 'error' | 'neutral'; label: MessageKey } {
-  if (successRate === null) return { tone: 'neutral', label: 'metrics.health.idle' };
-  if (successRate >= 0.99) return { tone: 'ok', label: 'metrics.health.ok' };
-  if (successRate >= 0.95) return { tone: 'warn', label: 'metrics.health.degraded' };
-  return { tone: 'error', label: 'metrics.health.failing' };
 }
 
 /** Per version: observed share against configured weight, requests/s, success rate and latency. */
@@ -43,7 +35,7 @@ export function VersionHealthTable({ versions, configured, latestShare, perVersi
       <tbody className="divide-y divide-slate-100">
         {versions.map((version, index) => {
           const metrics = perVersion[version];
-          const health = healthOf(metrics?.successRate ?? null);
+          const health = successHealth(metrics?.successRate ?? null);
           return (
             <tr key={version} data-version={version}>
               <td className="py-1.5 pr-3 font-medium">

@@ -5,6 +5,8 @@ import { useSearchParams } from 'next/navigation';
 import { useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { SplitBar } from '@/components/charts/split-bar';
+import { SuccessCell } from '@/components/charts/success-cell';
+import { useServicesSuccess } from '@/components/charts/use-services-success';
 import { useI18n } from '@/components/i18n/i18n-provider';
 import { useScope } from '@/components/layout/use-scope';
 import { ErrorPanel } from '@/components/ui/error-panel';
@@ -33,7 +35,7 @@ const SORTERS: Record<SortKey, (a: ServiceSummary, b: ServiceSummary) => number>
   problems: (a, b) => problemCount(b) - problemCount(a) || a.service.localeCompare(b.service),
 };
 
-const GRID = 'grid grid-cols-[minmax(12rem,1.4fr)_minmax(7rem,0.6fr)_minmax(6rem,0.5fr)_minmax(14rem,2fr)_minmax(8rem,1fr)_minmax(9rem,1fr)] items-center gap-3';
+const GRID = 'grid grid-cols-[minmax(12rem,1.4fr)_minmax(7rem,0.6fr)_minmax(6rem,0.5fr)_minmax(14rem,2fr)_minmax(8rem,1fr)_minmax(5rem,0.4fr)_minmax(9rem,1fr)] items-center gap-3';
 
 export function ServiceList() {
   const { t } = useI18n();
@@ -45,6 +47,8 @@ export function ServiceList() {
   const rows = useMemo(() => (data ?? []).filter((row) => matches(row, filter)).sort(SORTERS[sort]), [data, filter, sort]);
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => 64, overscan: 12 });
+  // Success rates only for the rows rendered now (the virtual window and its overscan): one query for them all.
+  const successOf = useServicesSuccess(virtualizer.getVirtualItems().flatMap((item) => rows[item.index] ?? []));
 
   if (isPending) return <TableSkeleton />;
   if (error) return <ErrorPanel message={error.message} onRetry={() => void refetch()} />;
@@ -82,6 +86,7 @@ export function ServiceList() {
           <span role="columnheader">{t('services.column.provider')}</span>
           <span role="columnheader">{t('services.column.versions')}</span>
           <span role="columnheader">{t('services.column.split')}</span>
+          <span role="columnheader">{t('services.column.success')}</span>
           <span role="columnheader">{t('services.column.status')}</span>
         </div>
         {rows.length === 0 ? (
@@ -119,6 +124,9 @@ export function ServiceList() {
                     </span>
                     <span role="cell">
                       <SplitBar versions={row.versions.map((v) => ({ name: v.name, weight: v.weight }))} />
+                    </span>
+                    <span role="cell" className="text-sm">
+                      <SuccessCell success={successOf(row)} />
                     </span>
                     <span role="cell" className="flex flex-wrap gap-1">
                       <ServiceStatus row={row} />
