@@ -38,7 +38,8 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'bench',
-          include: ['bench/**/*.bench.ts'],
+          // Server figures only; bench/browser/*.bench.ts are Playwright's (bench/playwright.config.ts).
+          include: ['bench/*.bench.ts'],
           environment: 'node',
           globalSetup: ['test/sandbox-setup.ts'],
           fileParallelism: false,

@@ -1,111 +1,190 @@
 /**
- * Services list at scale. Creates N services (Service + DestinationRule + VirtualService) in the sandbox, then
- * compares, in the same run, the console's GET /api/services (served from the watch caches) with the raw
- * API server list of VirtualServices it replaces. Prints ratios, not absolute timings: machines are shared.
+ * P1 and P5 of issue 16: the services list at scale, and the console's memory.
  *
- *   npm run bench            (N defaults to 1000; WEIR_BENCH_SERVICES=3000 for more)
+ * N services (WEIR_BENCH_SERVICES, default 2,000) over WEIR_BENCH_NAMESPACES (default 1,000) namespaces,
+ * seeded by bench/support/seed.ts (a mix of Istio, Gateway API and SMI services). Against the production
+ * console over HTTP, in the same run and interleaved:
+ *   - baseline: the raw API server LIST of VirtualServices (cluster-wide, admin), to its last byte;
+ *   - GET /api/services after a change: one VirtualService's weights patched, the change seen on the console's
+ *     change stream and the cluster quiet again (istiod writes its analysis status), then the list;
+ *   - GET /api/services with nothing changed (memoised or maintained rows: whatever the console does);
+ *   - P5: the console process's RSS once its caches hold the N services and nothing was served, and after the
+ *     list has been served, against the kube-apiserver's RSS (which holds the same objects in its own cache).
+ * WEIR_BENCH_CPU_PROFILE=1 adds a CPU profile of the console during "after a change" requests.
+ *
+ *   npm run bench                                     (all benches, one sandbox)
+ *   npx vitest run --project bench bench/services-list.bench.ts   (this one; its own sandbox and console)
  */
-import { KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, inject, it } from 'vitest';
-import { adminConfig } from '../test/sandbox-client.ts';
-import { signIn } from '../test/console-session.ts';
+import { sandboxAdmin } from './support/api-server.ts';
+import { benchConsole, benchScale } from './support/bench-console.ts';
+import { openChangeStream } from './support/change-stream.ts';
+import { BENCH_CACHE, childPids, consoleGet, processMemory, signIn } from './support/console.ts';
+import { profileDuring, reportProfile } from './support/cpu-profile.ts';
+import { median, ratio, writeFigures, type Figure } from './support/figures.ts';
+import { istioRoute, seedServices, type BenchService } from './support/seed.ts';
+import { benchRowCount, LIST_PATH, plainIstioServices, rowsOf, rowWeight, waitForSeeded } from './support/services.ts';
 
 const sandbox = inject('sandbox');
-process.env.WEIR_KUBECONFIG = sandbox.consoleKubeconfig;
-const { GET } = await import('@/app/api/services/route');
-const admin = await signIn('admin');
+const { services: N, namespaces: NAMESPACES } = benchScale();
+const RUNS = Number(process.env.WEIR_BENCH_RUNS ?? 7);
+const RAW_LIST = '/apis/networking.istio.io/v1/virtualservices';
+const scale = `${N.toLocaleString('en-US')} services over ${NAMESPACES.toLocaleString('en-US')} namespaces`;
 
-const N = Number(process.env.WEIR_BENCH_SERVICES ?? 1000);
-const NAMESPACE = 'bench';
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
-function objectsFor(index: number): KubernetesObject[] {
-  const name = `svc-${index}`;
-  const metadata = { name, namespace: NAMESPACE };
-  return [
-    { apiVersion: 'v1', kind: 'Service', metadata, spec: { selector: { app: name }, ports: [{ port: 80 }] } } as KubernetesObject,
-    { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata, spec: { host: name, subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }] } } as KubernetesObject,
-    {
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'VirtualService',
-      metadata,
-      spec: { hosts: [name], http: [{ route: [{ destination: { host: name, subset: 'v1' }, weight: 90 }, { destination: { host: name, subset: 'v2' }, weight: 10 }] }] },
-    } as KubernetesObject,
-  ];
+function sandboxPid(name: string): number {
+  const line = readFileSync(join(sandbox.dir, 'pids'), 'utf8')
+    .split('\n')
+    .find((entry) => entry.startsWith(`${name} `));
+  return Number(line?.split(' ')[1]);
 }
 
-/** Creates an object; one that exists already (a re-run) is fine, anything else fails the bench. */
-async function createOnce(api: KubernetesObjectApi, object: KubernetesObject): Promise<void> {
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      await api.create(object);
-      return;
-    } catch (error) {
-      const code = (error as { code?: number }).code;
-      if (code === 409) return;
-      if (code === 429 && attempt < 10) {
-        await new Promise((resolve) => setTimeout(resolve, 200 * (attempt + 1)));
-        continue;
-      }
-      throw error;
+/** The console's RSS with any child processes it forked. */
+function consoleMemory(pid: number): { rssMb: number; peakMb: number } {
+  return [pid, ...childPids(pid)].map(processMemory).reduce((sum, memory) => ({ rssMb: sum.rssMb + memory.rssMb, peakMb: sum.peakMb + memory.peakMb }));
+}
+
+it(`services list with ${scale}`, async () => {
+  const admin = sandboxAdmin(sandbox.kubeconfig);
+  const figures: Figure[] = [];
+  const seed = await seedServices(admin, N, NAMESPACES);
+  if (seed.created > 0) {
+    figures.push({ id: 'S', name: `seeding ${seed.created.toLocaleString('en-US')} services (${seed.objects.toLocaleString('en-US')} objects)`, value: seed.seconds, unit: 's', note: `${(seed.objects / seed.seconds).toFixed(0)} objects/s, ${seed.retries} retries` });
+  }
+
+  const console_ = await benchConsole(sandbox, `services-list-${N}`);
+  try {
+    const session = await signIn(console_.url, { user: 'admin' });
+    await waitForSeeded(console_.url, session, N, NAMESPACES);
+    const stream = await openChangeStream(console_.url, session);
+    await stream.quiet(2_000, 60_000);
+    const idle = consoleMemory(console_.pid);
+    const apiServerMb = processMemory(sandboxPid('kube-apiserver')).rssMb;
+
+    const first = await consoleGet(console_.url, LIST_PATH, session);
+    expect(first.status, first.body.slice(0, 300)).toBe(200);
+    const listed = benchRowCount(rowsOf(first.body));
+    expect(listed, 'bench services the console lists').toBeGreaterThanOrEqual(N);
+
+    const plain = plainIstioServices(N, NAMESPACES, RUNS + 4);
+    let round = 0;
+    /** Patches one service's weights and waits until the console has seen it and the cluster is quiet again. */
+    const change = async (): Promise<{ service: BenchService; weight: number; writeMs: number }> => {
+      const service = plain[round % plain.length]!;
+      const weight = 5 + ((service.grayWeight + 7 * (round + 1)) % 90);
+      round += 1;
+      const seen = stream.next(`"${service.name}"`);
+      const write = await admin.send(
+        'PATCH',
+        `/apis/networking.istio.io/v1/namespaces/${service.namespace}/virtualservices/${service.name}`,
+        { spec: { http: [{ route: istioRoute(service, weight) }] } },
+        { 'content-type': 'application/merge-patch+json' },
+      );
+      expect(write.status, write.body.slice(0, 300)).toBe(200);
+      await seen;
+      await stream.quiet(1_000, 30_000);
+      return { service, weight, writeMs: write.ms };
+    };
+
+    const baseline: number[] = [];
+    const afterChange: number[] = [];
+    const memoised: number[] = [];
+    let stale = 0;
+    let listBytes = 0;
+    let rawBytes = 0;
+    for (let run = 0; run < RUNS; run += 1) {
+      const raw = await admin.send('GET', RAW_LIST);
+      expect(raw.status).toBe(200);
+      baseline.push(raw.ms);
+      rawBytes = raw.body.length;
+
+      const { service, weight } = await change();
+      const after = await consoleGet(console_.url, LIST_PATH, session);
+      afterChange.push(after.ms);
+      listBytes = after.body.length;
+      if (rowWeight(rowsOf(after.body), service, 'v2') !== weight) stale += 1;
+
+      const events = stream.received;
+      const unchanged: number[] = [];
+      for (let again = 0; again < 3; again += 1) unchanged.push((await consoleGet(console_.url, LIST_PATH, session)).ms);
+      // A change that arrived meanwhile would make these rebuilds: keep only clean samples.
+      if (stream.received === events) memoised.push(median(unchanged));
     }
-  }
-}
+    await sleep(2_000);
+    const served = consoleMemory(console_.pid);
 
-async function median(runs: number, work: () => Promise<unknown>): Promise<number> {
-  const times: number[] = [];
-  for (let run = 0; run < runs; run += 1) {
-    const started = performance.now();
-    await work();
-    times.push(performance.now() - started);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
-}
+    if (process.env.WEIR_BENCH_CPU_PROFILE === '1' && console_.inspectPort) {
+      const profile = await profileDuring(console_.inspectPort, async () => {
+        for (let run = 0; run < 3; run += 1) {
+          await change();
+          await consoleGet(console_.url, LIST_PATH, session);
+        }
+      });
+      reportProfile(profile, join(BENCH_CACHE, 'profiles', `services-list-${N}.cpuprofile`), `the console serving GET /api/services after a change (${scale})`);
+    }
+    stream.close();
 
-it(`lists ${N} services from the watch cache`, async () => {
-  const api = adminConfig(sandbox).makeApiClient(KubernetesObjectApi);
-  await api.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } }).catch(() => undefined);
-  const started = performance.now();
-  for (let index = 0; index < N; index += 20) {
-    await Promise.all(
-      Array.from({ length: Math.min(20, N - index) }, (_, offset) => objectsFor(index + offset)).flat().map((object) => createOnce(api, object)),
+    const rawMs = median(baseline);
+    const afterMs = median(afterChange);
+    const memoMs = memoised.length > 0 ? median(memoised) : NaN;
+    const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+    const atTarget = N >= 10_000;
+    figures.push(
+      {
+        id: 'P1',
+        name: `GET /api/services after a change (${scale}) / raw LIST of VirtualServices`,
+        value: afterMs,
+        unit: 'ms',
+        baseline: rawMs,
+        ratio: ratio(afterMs, rawMs),
+        target: '≤ 0.25×',
+        note: `median of ${RUNS}; list ${mb(listBytes)}, raw LIST ${mb(rawBytes)}${stale ? `; ${stale} answers did not yet show the change` : ''}`,
+      },
+      {
+        id: 'P1',
+        name: `GET /api/services, nothing changed (${scale}) / raw LIST`,
+        value: memoMs,
+        unit: 'ms',
+        baseline: rawMs,
+        ratio: ratio(memoMs, rawMs),
+        target: '≤ 0.1×',
+        note: `median of ${memoised.length} runs of 3`,
+      },
+      {
+        id: 'P1',
+        name: `first GET /api/services after the console started (${scale}) / raw LIST`,
+        value: first.ms,
+        unit: 'ms',
+        baseline: rawMs,
+        ratio: ratio(first.ms, rawMs),
+      },
+      {
+        id: 'P5',
+        name: `console RSS idle, caches synced (${scale}) / kube-apiserver RSS`,
+        value: idle.rssMb,
+        unit: 'MB',
+        baseline: apiServerMb,
+        ratio: ratio(idle.rssMb, apiServerMb),
+        ...(atTarget ? { target: '≤ 400 MB' } : {}),
+        note: console_.owned ? 'console started by this bench' : 'console started fresh for this phase',
+      },
+      {
+        id: 'P5',
+        name: `console RSS after the list was served ${RUNS * 4 + 1} times (${scale}) / kube-apiserver RSS`,
+        value: served.rssMb,
+        unit: 'MB',
+        baseline: apiServerMb,
+        ratio: ratio(served.rssMb, apiServerMb),
+        ...(atTarget ? { target: '≤ 400 MB' } : {}),
+        note: `peak ${served.peakMb.toFixed(0)} MB`,
+      },
     );
+    writeFigures(`services-list-${N}`, figures);
+  } finally {
+    if (console_.owned) await console_.stop();
+    admin.close();
   }
-  console.log(`created ${N * 3} objects in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-
-  const request = () => GET(new Request('http://weir.test/api/services?cluster=sandbox', { headers: admin.read }));
-  // Wait until the caches have caught up with every object.
-  for (let tries = 0; tries < 100; tries += 1) {
-    const rows = (await (await request()).json()) as unknown[];
-    if (rows.length >= N) break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-
-  const baseline = await median(9, () => api.list('networking.istio.io/v1', 'VirtualService'));
-  // Warm: nothing changed since the last call, rows come from the memo.
-  const warm = await median(9, async () => (await request()).json());
-  // Cold: one object changed just before, so every view is rebuilt from the caches.
-  let touch = 0;
-  const coldTimes: number[] = [];
-  for (let run = 0; run < 9; run += 1) {
-    touch += 1;
-    await api.patch(
-      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'svc-0', namespace: NAMESPACE, labels: { touch: String(touch) } } },
-      undefined, undefined, undefined, undefined, PatchStrategy.MergePatch,
-    );
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    coldTimes.push(await median(1, async () => (await request()).json()));
-  }
-  const consoleList = coldTimes.sort((a, b) => a - b)[4]!;
-  const rows = (await (await request()).json()) as unknown[];
-  expect(rows.length).toBeGreaterThanOrEqual(N);
-  console.log(
-    [
-      `services: ${rows.length}`,
-      `raw API server list of VirtualServices (baseline): ${baseline.toFixed(1)} ms`,
-      `console GET /api/services after a change (every view rebuilt from the caches): ${consoleList.toFixed(1)} ms`,
-      `console GET /api/services, nothing changed (memoised): ${warm.toFixed(1)} ms`,
-      `ratio console (rebuilt) / baseline: ${(consoleList / baseline).toFixed(2)}`,
-      `ratio console (memoised) / baseline: ${(warm / baseline).toFixed(2)}`,
-    ].join('\n'),
-  );
-}, 600_000);
+}, 1_200_000);
