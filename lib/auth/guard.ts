@@ -3,7 +3,9 @@ import { HttpError } from '@/lib/http/errors';
 import type { Intent } from '@/lib/mesh/intents';
 import type { AccessNeed } from '@/lib/mesh/provider';
 import { accessNeeds, type ServiceState } from '@/lib/mesh/registry';
+import { clusterCache } from '@/lib/k8s/watch-cache';
 import { canI } from './access';
+import { namespacesBindingUser } from './bindings';
 import type { Session } from './session-store';
 import { sessionKubeConfig } from './user-client';
 
@@ -17,13 +19,19 @@ export const RELEASES: ResourceRef = { group: 'weir.dev', resource: 'releases' }
 
 /**
  * A check "may this user `verb` these resources in namespace N", asked once cluster-wide and, only when that
- * is refused, per namespace: watch caches hold everything, each user sees what RBAC lets them list.
+ * is refused, per namespace: watch caches hold everything, each user sees what RBAC lets them list. Namespaces
+ * where no RoleBinding names the user are refused without asking (lib/auth/bindings), so a user of a few
+ * namespaces among a thousand costs a few access reviews, not a thousand.
  */
 export async function namespaceAccess(session: Session, cluster: string, ref: ResourceRef, verb = 'list'): Promise<(namespace: string) => Promise<boolean>> {
   const kubeConfig = sessionKubeConfig(session, cluster);
   if (await canI(session, cluster, kubeConfig, { verb, ...ref })) return async () => true;
+  const cache = clusterCache(cluster);
+  if (cache) await cache.whenSynced();
+  const candidates = cache && namespacesBindingUser(cache, session.user);
   const memo = new Map<string, Promise<boolean>>();
   return (namespace) => {
+    if (candidates && !candidates.has(namespace)) return Promise.resolve(false);
     if (!memo.has(namespace)) memo.set(namespace, canI(session, cluster, kubeConfig, { verb, ...ref, namespace }));
     return memo.get(namespace)!;
   };

@@ -82,6 +82,7 @@ const envSchema = z.object({
   /** How often the controller looks at progressive Releases. */
   WEIR_CONTROLLER_TICK_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   /** impersonate: the console acts as the user with its own credentials; bearer: the API server trusts the issuer's ID token. */
+  WEIR_ACCESS_CANDIDATES: z.enum(['rolebindings', 'all'], { error: 'must be rolebindings or all' }).default('rolebindings'),
   WEIR_OIDC_MODE: z.enum(['impersonate', 'bearer'], { error: 'must be impersonate or bearer' }).default('impersonate'),
 });
 

@@ -4,10 +4,12 @@ import { clusterCache, type CacheChange } from '@/lib/k8s/watch-cache';
 import { toChangeEvent } from './change-events';
 import { namespaceAccess, SERVICES } from '@/lib/auth/guard';
 import type { Session } from '@/lib/auth/session-store';
-import { kindByKey } from '@/lib/mesh/registry';
+import { watchedKinds } from '@/lib/mesh/registry';
 import { serviceRows, type RowChange } from './service-rows';
 
 const KEEP_ALIVE_MS = 15_000;
+/** The kinds whose changes browsers get (the caches also watch RoleBindings, for access checks only). */
+const STREAMED = new Map(watchedKinds().map((info) => [info.key, info]));
 
 /** A row patch as the browser receives it: the row's JSON as GET /api/services serves it, or null once removed. */
 function rowPatchJson(change: RowChange): string {
@@ -39,7 +41,7 @@ export function changeStream(session: Session, signal: AbortSignal): ReadableStr
         queue = queue.then(work).catch(() => undefined);
       };
       const onChange = (cluster: string, change: CacheChange) => {
-        const info = kindByKey(change.kind);
+        const info = STREAMED.get(change.kind);
         if (!info) return;
         const namespace = change.object.metadata?.namespace ?? '';
         inOrder(async () => {

@@ -219,4 +219,36 @@ describe('the Services list on the real API server', () => {
     expect(stream.patches.filter((patch) => patch.namespace !== 'rows-a')).toEqual([]);
     stream.close();
   });
+
+  it('asks the API server about a namespace-scoped user only in the namespaces where a RoleBinding names them', async () => {
+    const many = Array.from({ length: 25 }, (_, index) => `rows-many-${index}`);
+    const vs = (namespace: string): KubernetesObject =>
+      ({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'many', namespace }, spec: { hosts: ['many'], http: [{ route: [{ destination: { host: 'many' } }] }] } }) as KubernetesObject;
+    for (const namespace of many) await kubectl(sandbox, ['create', 'namespace', namespace]);
+    await Promise.all([...many, 'rows-a'].map((namespace) => put(vs(namespace))));
+    // The viewer of rows-a (a ServiceAccount there) is also a viewer in rows-many-3, through its ServiceAccount group.
+    await kubectl(sandbox, ['-n', 'rows-many-3', 'create', 'rolebinding', 'rows-a-viewers', '--clusterrole=weir-viewer', '--group=system:serviceaccounts:rows-a']);
+    const viewer = await signInNamespaceViewer('rows-a', 'many-viewer');
+    await eventually(async () => expect((await list(admin)).filter((row) => row.service === 'many').length).toBe(many.length + 1));
+    await eventually(() => expect(cache.listNow('rolebindings', 'rows-many-3').length).toBe(1));
+
+    const reviewsBefore = await accessReviewsServed();
+    const rows = await list(viewer);
+    const reviews = (await accessReviewsServed()) - reviewsBefore;
+
+    expect([...new Set(rows.map((row) => row.namespace))]).toEqual(['rows-a', 'rows-many-3']);
+    // One cluster-wide question, then one per namespace a RoleBinding names the viewer in; not one per namespace with rows (27).
+    expect(reviews).toBeLessThanOrEqual(3);
+    for (const namespace of many) await kubectl(sandbox, ['-n', namespace, 'delete', 'virtualservices', '--all']);
+    await kubectl(sandbox, ['delete', 'namespace', ...many, '--wait=false']);
+  });
 });
+
+/** SelfSubjectAccessReviews the API server has answered so far (its own request counter). */
+async function accessReviewsServed(): Promise<number> {
+  const metrics = await kubectl(sandbox, ['get', '--raw', '/metrics']);
+  return metrics
+    .split('\n')
+    .filter((line) => line.startsWith('apiserver_request_total{') && line.includes('resource="selfsubjectaccessreviews"'))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+}

@@ -21,6 +21,7 @@ export const CORE_KINDS = {
   pods: { key: 'pods', group: '', version: 'v1', plural: 'pods', kind: 'Pod', namespaced: true },
   deployments: { key: 'deployments', group: 'apps', version: 'v1', plural: 'deployments', kind: 'Deployment', namespaced: true },
   releases: { key: 'releases', group: 'weir.dev', version: 'v1alpha1', plural: 'releases', kind: 'Release', namespaced: true },
+  roleBindings: { key: 'rolebindings', group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'rolebindings', kind: 'RoleBinding', namespaced: true },
 } as const satisfies Record<string, KindInfo>;
 
 /** `apiVersion` as written in an object: `v1` for the core group, `group/version` otherwise. */

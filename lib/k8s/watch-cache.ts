@@ -1,7 +1,7 @@
 import 'server-only';
 import { KubernetesObjectApi, makeInformer, type Informer, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
 import { watchedKinds } from '@/lib/mesh/registry';
-import { apiVersionOf, collectionPath, type KindInfo, type KindKey } from './kinds';
+import { CORE_KINDS, apiVersionOf, collectionPath, type KindInfo, type KindKey } from './kinds';
 import { clusterTarget, type ClusterTarget } from './clusters';
 
 export type ChangeType = 'added' | 'modified' | 'deleted';
@@ -119,9 +119,10 @@ export class ClusterCache implements ObjectStore {
   private readonly listeners = new Set<(change: CacheChange) => void>();
 
   constructor(readonly target: ClusterTarget) {
-    // Core kinds, Weir's Release and every provider's kinds (lib/mesh/registry). Pods are left out: views read
-    // readiness from Deployments.
-    for (const info of watchedKinds()) {
+    // Core kinds, Weir's Release and every provider's kinds (lib/mesh/registry), and RoleBindings, which tell
+    // which namespaces to ask the API server about for a user without cluster-wide access (lib/auth/bindings).
+    // Pods are left out: views read readiness from Deployments.
+    for (const info of [...watchedKinds(), CORE_KINDS.roleBindings]) {
       const cache = new KindCache(target, info, (change) => this.listeners.forEach((listener) => listener(change)));
       this.kinds.set(info.key, cache);
       void cache.start();
@@ -158,6 +159,11 @@ export class ClusterCache implements ObjectStore {
     const cache = this.kind(key);
     await cache.synced(10_000);
     return cache.get(name, namespace) as T | undefined;
+  }
+
+  /** Whether a kind's first list has landed (a kind the console may not list never does). */
+  isSynced(key: KindKey): boolean {
+    return this.kind(key).health.synced;
   }
 
   health(): KindHealth[] {
