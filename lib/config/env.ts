@@ -81,8 +81,12 @@ const envSchema = z.object({
   WEIR_LEASE_SECONDS: z.coerce.number().int().min(2).max(300).default(15),
   /** How often the controller looks at progressive Releases. */
   WEIR_CONTROLLER_TICK_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
-  /** impersonate: the console acts as the user with its own credentials; bearer: the API server trusts the issuer's ID token. */
+  /**
+   * Where to ask the API server about a user without cluster-wide access: namespaces where a RoleBinding names
+   * them (rolebindings), or every namespace (all: for a webhook authorizer that grants without RoleBindings).
+   */
   WEIR_ACCESS_CANDIDATES: z.enum(['rolebindings', 'all'], { error: 'must be rolebindings or all' }).default('rolebindings'),
+  /** impersonate: the console acts as the user with its own credentials; bearer: the API server trusts the issuer's ID token. */
   WEIR_OIDC_MODE: z.enum(['impersonate', 'bearer'], { error: 'must be impersonate or bearer' }).default('impersonate'),
 });
 
