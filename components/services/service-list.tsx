@@ -152,7 +152,7 @@ function ServiceStatus({ row }: { row: ServiceSummary }) {
       {errors > 0 && <StatusBadge tone="error">{t('services.status.errors', { count: errors })}</StatusBadge>}
       {warnings > 0 && <StatusBadge tone="warn">{t('services.status.warnings', { count: warnings })}</StatusBadge>}
       {errors + warnings === 0 && <StatusBadge tone="ok">{t('services.status.healthy')}</StatusBadge>}
-      {row.versions.some((v) => v.rules.length > 0) && <StatusBadge tone="info">{t('services.status.contentRules')}</StatusBadge>}
+      {row.versions.some((v) => v.ruleCount > 0) && <StatusBadge tone="info">{t('services.status.contentRules')}</StatusBadge>}
     </>
   );
 }

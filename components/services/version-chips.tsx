@@ -1,15 +1,15 @@
 'use client';
 
 import { useI18n } from '@/components/i18n/i18n-provider';
-import type { VersionView } from '@/lib/mesh/types';
+import type { VersionSummary } from '@/lib/console/service-rows';
 
 /** Versions of a service as compact chips: name, weight, role, ready / desired. */
-export function VersionChips({ versions }: { versions: Pick<VersionView, 'name' | 'weight' | 'role' | 'ready' | 'desired' | 'rules'>[] }) {
+export function VersionChips({ versions }: { versions: VersionSummary[] }) {
   const { t } = useI18n();
   return (
     <div className="flex flex-wrap gap-1.5">
       {versions.map((version) => {
-        const unhealthy = (version.weight > 0 || version.rules.length > 0) && version.ready === 0;
+        const unhealthy = (version.weight > 0 || version.ruleCount > 0) && version.ready === 0;
         return (
           <span
             key={version.name}
@@ -20,7 +20,7 @@ export function VersionChips({ versions }: { versions: Pick<VersionView, 'name' 
           >
             <span className="font-semibold">{version.name}</span>
             <span>{version.weight}%</span>
-            {version.rules.length > 0 && <span title={t('versions.hasRules')}>+{t('versions.rulesShort')}</span>}
+            {version.ruleCount > 0 && <span title={t('versions.hasRules')}>+{t('versions.rulesShort')}</span>}
             <span className={unhealthy ? 'font-semibold text-red-700' : 'text-slate-500'} title={t('versions.readyTitle')}>
               {version.ready}/{version.desired}
             </span>

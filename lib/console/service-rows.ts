@@ -3,12 +3,38 @@ import { namespaceSnapshotNow, snapshotKinds, snapshotsNow } from '@/lib/k8s/sna
 import type { CacheChange, ObjectStore } from '@/lib/k8s/watch-cache';
 import { crossNamespaceKinds, reachedNamespaces, readService, serviceNames } from '@/lib/mesh/registry';
 import type { NamespaceSnapshot } from '@/lib/mesh/snapshot';
-import type { ReleaseView } from '@/lib/mesh/types';
+import type { ProviderInfo, ReleaseView, VersionView } from '@/lib/mesh/types';
 
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'weir-system', 'istio-system']);
 
-/** One row of the Services page. */
-export type ServiceSummary = Omit<ReleaseView, 'routes' | 'otherRoutes'> & { otherRouteCount: number };
+/** A version as the Services page shows it: share, role, ready / desired endpoints, and whether content rules send to it. */
+export type VersionSummary = Pick<VersionView, 'name' | 'weight' | 'role' | 'ready' | 'desired'> & { ruleCount: number };
+
+/**
+ * One row of the Services page: what the list shows, filters and sorts by, and the destination Services its
+ * traffic metrics are summed over. The whole view (rules, objects, workloads) is the service page's.
+ */
+export interface ServiceSummary extends Pick<ReleaseView, 'cluster' | 'namespace' | 'service' | 'host' | 'routed' | 'validations' | 'gitOps' | 'trafficServices'> {
+  provider: ProviderInfo;
+  versions: VersionSummary[];
+  otherRouteCount: number;
+}
+
+function summaryOf(view: ReleaseView): ServiceSummary {
+  return {
+    cluster: view.cluster,
+    namespace: view.namespace,
+    service: view.service,
+    host: view.host,
+    routed: view.routed,
+    provider: { id: view.provider.id, name: view.provider.name },
+    versions: view.versions.map(({ name, weight, role, ready, desired, rules }) => ({ name, weight, role, ready, desired, ruleCount: rules.length })),
+    validations: view.validations,
+    gitOps: view.gitOps,
+    trafficServices: view.trafficServices,
+    otherRouteCount: view.otherRoutes.length,
+  };
+}
 
 /** A row that changed: its new value, or none when the service left the list. */
 export interface RowChange {
@@ -33,9 +59,7 @@ export function rowsOfSnapshot(snapshot: NamespaceSnapshot): ServiceSummary[] {
   for (const name of serviceNames(snapshot).sort(byName)) {
     if (snapshot.namespace === 'default' && name === 'kubernetes') continue;
     const { view } = readService(snapshot, name);
-    if (!listed(view)) continue;
-    const { routes: _routes, otherRoutes, ...summary } = view;
-    rows.push({ ...summary, otherRouteCount: otherRoutes.length });
+    if (listed(view)) rows.push(summaryOf(view));
   }
   return rows;
 }
