@@ -14,26 +14,9 @@ import { FilterInput } from '@/components/ui/filter-input';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { TableSkeleton } from '@/components/ui/table-skeleton';
 import type { ServiceSummary } from '@/lib/console/services';
+import { SORT_KEYS, orderRows, type SortKey } from '@/lib/console/service-order';
 import { useServices } from './use-release';
 import { VersionChips } from './version-chips';
-
-type SortKey = 'name' | 'namespace' | 'problems';
-
-function matches(row: ServiceSummary, filter: string): boolean {
-  const needle = filter.trim().toLowerCase();
-  if (!needle) return true;
-  return [row.service, row.namespace, row.host, row.routed ? row.provider.name : '', ...row.versions.map((v) => v.name)].some((text) => text.toLowerCase().includes(needle));
-}
-
-function problemCount(row: ServiceSummary): number {
-  return row.validations.filter((v) => v.severity === 'error').length * 100 + row.validations.length;
-}
-
-const SORTERS: Record<SortKey, (a: ServiceSummary, b: ServiceSummary) => number> = {
-  name: (a, b) => a.service.localeCompare(b.service) || a.namespace.localeCompare(b.namespace),
-  namespace: (a, b) => a.namespace.localeCompare(b.namespace) || a.service.localeCompare(b.service),
-  problems: (a, b) => problemCount(b) - problemCount(a) || a.service.localeCompare(b.service),
-};
 
 const GRID = 'grid grid-cols-[minmax(12rem,1.4fr)_minmax(7rem,0.6fr)_minmax(6rem,0.5fr)_minmax(14rem,2fr)_minmax(8rem,1fr)_minmax(5rem,0.4fr)_minmax(9rem,1fr)] items-center gap-3';
 
@@ -42,15 +25,18 @@ export function ServiceList() {
   const [scope, setScope] = useScope();
   const params = useSearchParams();
   const filter = params.get('q') ?? '';
-  const sort = (['name', 'namespace', 'problems'].includes(params.get('sort') ?? '') ? params.get('sort') : 'name') as SortKey;
-  const { data, error, isPending, refetch } = useServices(scope.cluster, scope.namespace);
-  const rows = useMemo(() => (data ?? []).filter((row) => matches(row, filter)).sort(SORTERS[sort]), [data, filter, sort]);
+  const sort = ((SORT_KEYS as readonly string[]).includes(params.get('sort') ?? '') ? params.get('sort') : 'name') as SortKey;
+  const { all, first } = useServices(scope.cluster, scope.namespace, { sort, filter });
+  const { data, error, refetch } = all;
+  // The whole list once it is here; until then the first screen the server sorted and filtered the same way.
+  const rows = useMemo(() => (data ? orderRows(data, sort, filter) : (first?.rows ?? [])), [data, first, filter, sort]);
+  const total = data ? rows.length : (first?.total ?? 0);
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => 64, overscan: 12 });
   // Success rates only for the rows rendered now (the virtual window and its overscan): one query for them all.
   const successOf = useServicesSuccess(virtualizer.getVirtualItems().flatMap((item) => rows[item.index] ?? []));
 
-  if (isPending) return <TableSkeleton />;
+  if (!data && !first && !error) return <TableSkeleton />;
   if (error) return <ErrorPanel message={error.message} onRetry={() => void refetch()} />;
 
   return (
@@ -77,7 +63,7 @@ export function ServiceList() {
         </div>
       </div>
       <p className="mt-4 text-xs text-slate-500" data-testid="service-count">
-        {t('services.count', { count: rows.length })}
+        {t('services.count', { count: total })}
       </p>
       <div role="table" aria-label={t('services.title')} className="mt-2 flex min-h-0 flex-1 flex-col overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
         <div role="row" className={`${GRID} border-b border-slate-200 bg-slate-50 px-4 py-2 text-xs font-medium uppercase tracking-wide text-slate-500`}>
@@ -90,7 +76,7 @@ export function ServiceList() {
           <span role="columnheader">{t('services.column.status')}</span>
         </div>
         {rows.length === 0 ? (
-          <p className="p-8 text-center text-sm text-slate-500">{data.length === 0 ? t('services.empty') : t('services.noMatch', { filter })}</p>
+          <p className="p-8 text-center text-sm text-slate-500">{filter.trim() ? t('services.noMatch', { filter }) : t('services.empty')}</p>
         ) : (
           <div ref={scroller} className="min-h-0 flex-1 overflow-auto" style={{ maxHeight: 'calc(100vh - 15rem)' }}>
             <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>

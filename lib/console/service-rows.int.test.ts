@@ -5,6 +5,7 @@ import { signIn, signInNamespaceViewer, type SignedIn } from '../../test/console
 import { makers, random, randomChange } from '../../test/random-mesh.ts';
 import { adminApi } from '../../test/sandbox-client.ts';
 import { apiVersionOf, type KindInfo } from '@/lib/k8s/kinds';
+import { orderRows } from './service-order';
 import type { ServiceSummary } from './service-rows';
 
 /*
@@ -193,6 +194,22 @@ describe('the Services list on the real API server', () => {
     });
     expect(stream.patches.filter((patch) => NAMESPACES.includes(patch.namespace)).length).toBeGreaterThan(0);
     stream.close();
+  });
+
+  it('serves the first screen in the order and filter the page applies to the whole list', async () => {
+    const all = await list(admin);
+    expect(all.length).toBeGreaterThan(10);
+    for (const [sort, filter] of [['name', ''], ['namespace', ''], ['problems', ''], ['name', 'V2'], ['problems', 'rows-'], ['name', 'no-such-service-anywhere']] as const) {
+      const response = await servicesRoute.GET(new Request(`${ORIGIN}/api/services?cluster=sandbox&first=7&sort=${sort}&q=${filter}`, { headers: admin.read }));
+      expect(response.status).toBe(200);
+      const first = (await response.json()) as { total: number; rows: ServiceSummary[] };
+      const expected = orderRows(all, sort, filter);
+      expect(first.total, `${sort} "${filter}"`).toBe(expected.length);
+      expect(first.rows.map(keyOf), `${sort} "${filter}"`).toEqual(expected.slice(0, 7).map(keyOf));
+    }
+    const bad = await servicesRoute.GET(new Request(`${ORIGIN}/api/services?first=0&sort=size`, { headers: admin.read }));
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { fields: { field: string }[] } }).error.fields.map((f) => f.field).sort()).toEqual(['query.first', 'query.sort']);
   });
 
   it('gives a namespace-scoped user only their namespace, in the list and on the stream', async () => {

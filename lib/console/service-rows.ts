@@ -4,6 +4,7 @@ import type { CacheChange, ObjectStore } from '@/lib/k8s/watch-cache';
 import { crossNamespaceKinds, reachedNamespaces, readService, serviceNames } from '@/lib/mesh/registry';
 import type { NamespaceSnapshot } from '@/lib/mesh/snapshot';
 import type { ProviderInfo, ReleaseView, VersionView } from '@/lib/mesh/types';
+import { orderKeyOf, searchTextOf, type OrderKey } from './service-order';
 
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'weir-system', 'istio-system']);
 
@@ -74,10 +75,16 @@ export function rebuiltRows(cache: ObjectStore): Map<string, ServiceSummary[]> {
   return rows;
 }
 
-/** One namespace's rows, sorted by service, each with its JSON; `json` is all of them joined, ready to serve. */
+/** A kept row: its JSON as served, and what the first screen of the page is filtered and sorted by. */
+export interface KeptRow {
+  json: string;
+  key: OrderKey;
+  searchText: string;
+}
+
+/** One namespace's rows by service, in service order; `json` is all of them joined, ready to serve. */
 interface NamespaceRows {
-  services: string[];
-  rowJson: Map<string, string>;
+  rows: Map<string, KeptRow>;
   json: string;
 }
 
@@ -170,20 +177,27 @@ export class ServiceRows {
   }
 
   private replace(namespace: string, rows: ServiceSummary[], changes: RowChange[]): void {
-    const before = this.namespaces.get(namespace);
-    const rowJson = new Map(rows.map((row) => [row.service, JSON.stringify(row)]));
+    const before = this.namespaces.get(namespace)?.rows;
+    const kept = new Map<string, KeptRow>();
     const cluster = this.cache.target.name;
-    for (const [service, json] of rowJson) {
-      if (before?.rowJson.get(service) !== json) changes.push({ cluster, namespace, service, json });
+    for (const row of rows) {
+      const json = JSON.stringify(row);
+      const previous = before?.get(row.service);
+      if (previous?.json === json) {
+        kept.set(row.service, previous);
+        continue;
+      }
+      kept.set(row.service, { json, key: orderKeyOf(row), searchText: searchTextOf(row) });
+      changes.push({ cluster, namespace, service: row.service, json });
     }
-    for (const service of before?.services ?? []) if (!rowJson.has(service)) changes.push({ cluster, namespace, service });
+    for (const service of before?.keys() ?? []) if (!kept.has(service)) changes.push({ cluster, namespace, service });
     if (rows.length === 0) {
       if (before) this.sorted = undefined;
       this.namespaces.delete(namespace);
       return;
     }
     if (!before) this.sorted = undefined;
-    this.namespaces.set(namespace, { services: rows.map((row) => row.service), rowJson, json: [...rowJson.values()].join(',') });
+    this.namespaces.set(namespace, { rows: kept, json: [...kept.values()].map((row) => row.json).join(',') });
   }
 
   /** Namespaces that have rows, sorted. */
@@ -195,6 +209,11 @@ export class ServiceRows {
   /** The rows of one namespace as JSON joined by commas ('' when it has none), as of the last refresh. */
   namespaceJson(namespace: string): string {
     return this.namespaces.get(namespace)?.json ?? '';
+  }
+
+  /** The kept rows of one namespace, in service order. */
+  namespaceKeptRows(namespace: string): Iterable<KeptRow> {
+    return this.namespaces.get(namespace)?.rows.values() ?? [];
   }
 
   /** The rows of one namespace, parsed (tests and the controller-free readers use this). */

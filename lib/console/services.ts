@@ -6,7 +6,8 @@ import { clusterCache } from '@/lib/k8s/watch-cache';
 import { routingProviders, type ServiceState } from '@/lib/mesh/registry';
 import { namespaceAccess, SERVICES } from '@/lib/auth/guard';
 import type { Session } from '@/lib/auth/session-store';
-import { serviceRows } from './service-rows';
+import { COMPARE, matchesFilter, type SortKey } from './service-order';
+import { serviceRows, type KeptRow, type ServiceRows, type ServiceSummary } from './service-rows';
 export { cachedServiceState } from '@/lib/changes/state';
 import type { ProviderInfo, ReleaseView } from '@/lib/mesh/types';
 import type { ReleasePermissions } from '@/lib/auth/guard';
@@ -21,17 +22,40 @@ export type { ServiceSummary } from './service-rows';
  * the kept rows (only namespaces changed since the last call are recomputed); access is asked per namespace.
  */
 export async function listServicesJson(session: Session, scope: Scope): Promise<string> {
+  const parts = (await visibleNamespaces(session, scope)).map(({ rows, namespace }) => rows.namespaceJson(namespace));
+  return `[${parts.filter(Boolean).join(',')}]`;
+}
+
+/** The kept rows of each cluster and namespace in scope that the user may list Services in, in the list's order. */
+async function visibleNamespaces(session: Session, scope: Scope): Promise<{ rows: ServiceRows; namespace: string }[]> {
   const caches = cachesInScope(scope).sort((a, b) => a.target.name.localeCompare(b.target.name));
-  const parts = await Promise.all(
+  const perCluster = await Promise.all(
     caches.map(async (cache) => {
       const rows = serviceRows(cache);
       const [, allowed] = await Promise.all([rows.refresh(), namespaceAccess(session, cache.target.name, SERVICES)]);
       const namespaces = scope.namespace ? [scope.namespace] : rows.namespaceNames();
       const permitted = await Promise.all(namespaces.map((namespace) => allowed(namespace)));
-      return namespaces.filter((namespace, index) => permitted[index]).map((namespace) => rows.namespaceJson(namespace));
+      return namespaces.filter((_, index) => permitted[index]).map((namespace) => ({ rows, namespace }));
     }),
   );
-  return `[${parts.flat().filter(Boolean).join(',')}]`;
+  return perCluster.flat();
+}
+
+/** The first screen of the Services page as it filters and sorts: shown before the whole list has arrived. */
+export interface FirstRows {
+  /** How many rows the whole list has with this filter. */
+  total: number;
+  rows: ServiceSummary[];
+}
+
+/** The first `limit` rows of the list in the page's order and filter, and how many there are in all, as JSON. */
+export async function firstServicesJson(session: Session, scope: Scope, order: { limit: number; sort: SortKey; filter: string }): Promise<string> {
+  const matching: KeptRow[] = [];
+  for (const { rows, namespace } of await visibleNamespaces(session, scope)) {
+    for (const row of rows.namespaceKeptRows(namespace)) if (matchesFilter(row.searchText, order.filter)) matching.push(row);
+  }
+  const first = matching.sort((a, b) => COMPARE[order.sort](a.key, b.key)).slice(0, order.limit);
+  return `{"total":${matching.length},"rows":[${first.map((row) => row.json).join(',')}]}`;
 }
 
 /** The YAML of one object the view is read from, as a person would commit it. */

@@ -1,0 +1,48 @@
+import type { ServiceSummary } from './service-rows';
+
+/*
+ * How the Services page filters and sorts its rows, shared by the browser (the whole list) and the server (the
+ * first screen of rows, sent before the whole list has arrived), so both show the same rows in the same order.
+ */
+
+export const SORT_KEYS = ['name', 'namespace', 'problems'] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+
+/** What a row is sorted by. */
+export interface OrderKey {
+  service: string;
+  namespace: string;
+  /** Errors weigh a hundred warnings. */
+  problems: number;
+}
+
+export function orderKeyOf(row: ServiceSummary): OrderKey {
+  const errors = row.validations.filter((v) => v.severity === 'error').length;
+  return { service: row.service, namespace: row.namespace, problems: errors * 100 + row.validations.length };
+}
+
+export const COMPARE: Record<SortKey, (a: OrderKey, b: OrderKey) => number> = {
+  name: (a, b) => a.service.localeCompare(b.service) || a.namespace.localeCompare(b.namespace),
+  namespace: (a, b) => a.namespace.localeCompare(b.namespace) || a.service.localeCompare(b.service),
+  problems: (a, b) => b.problems - a.problems || a.service.localeCompare(b.service) || a.namespace.localeCompare(b.namespace),
+};
+
+/** The text the filter box searches in: name, namespace, host, provider and version names, in lower case. */
+export function searchTextOf(row: ServiceSummary): string {
+  return [row.service, row.namespace, row.host, row.routed ? row.provider.name : '', ...row.versions.map((v) => v.name)].join('\u0000').toLowerCase();
+}
+
+/** Whether a row's search text matches what was typed in the filter box (anything, when it is empty). */
+export function matchesFilter(searchText: string, filter: string): boolean {
+  const needle = filter.trim().toLowerCase();
+  return !needle || searchText.includes(needle);
+}
+
+/** Rows filtered and sorted as the page shows them. */
+export function orderRows(rows: readonly ServiceSummary[], sort: SortKey, filter: string): ServiceSummary[] {
+  return rows
+    .filter((row) => matchesFilter(searchTextOf(row), filter))
+    .map((row) => ({ row, key: orderKeyOf(row) }))
+    .sort((a, b) => COMPARE[sort](a.key, b.key))
+    .map(({ row }) => row);
+}
