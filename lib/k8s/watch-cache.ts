@@ -40,11 +40,13 @@ class KindCache {
     this.health = { kind: info.key, synced: false, restarts: 0 };
     this.syncedOnce = new Promise((resolve) => (this.markSynced = resolve));
     const api = target.kubeConfig.makeApiClient(KubernetesObjectApi);
-    this.informer = makeInformer(target.kubeConfig, collectionPath(info), () =>
-      api.list(apiVersionOf(info), info.kind),
-    );
-    this.informer.on('add', (object) => this.changed('added', object));
-    this.informer.on('update', (object) => this.changed('modified', object));
+    this.informer = makeInformer(target.kubeConfig, collectionPath(info), async () => {
+      const list = await api.list(apiVersionOf(info), info.kind);
+      list.items.forEach(withoutManagedFields);
+      return list;
+    });
+    this.informer.on('add', (object) => this.changed('added', withoutManagedFields(object)));
+    this.informer.on('update', (object) => this.changed('modified', withoutManagedFields(object)));
     this.informer.on('delete', (object) => this.changed('deleted', object));
     this.informer.on('connect', () => {
       this.health = { ...this.health, error: undefined };
@@ -93,6 +95,16 @@ class KindCache {
   async stop(): Promise<void> {
     await this.informer.stop();
   }
+}
+
+/**
+ * Drops the server-side-apply bookkeeping from an object the cache keeps (in place: the informer stores this very
+ * object): often the largest part of an object, and nothing Weir reads. A write of a cached object leaves it out,
+ * which the API server reads as "keep what is there"; YAML shown to people leaves it out anyway.
+ */
+function withoutManagedFields(object: KubernetesObject): KubernetesObject {
+  if (object.metadata?.managedFields) delete object.metadata.managedFields;
+  return object;
 }
 
 function describeError(error: unknown): string {

@@ -1,0 +1,46 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { kubectl } from '../../dev/sandbox/sandbox.ts';
+import { adminApi } from '../../test/sandbox-client.ts';
+
+const sandbox = inject('sandbox');
+process.env.WEIR_KUBECONFIG = sandbox.consoleKubeconfig;
+const { clusterCache } = await import('./watch-cache');
+
+const NAMESPACE = 'watch-cache';
+const api = adminApi(sandbox);
+
+async function cached(name: string): Promise<KubernetesObject> {
+  const cache = clusterCache('sandbox')!;
+  await cache.whenSynced();
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const object = cache.listNow('virtualservices', NAMESPACE).find((candidate) => candidate.metadata?.name === name);
+    if (object) return object;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`VirtualService ${name} never reached the watch cache`);
+}
+
+beforeAll(async () => {
+  await kubectl(sandbox, ['create', 'namespace', NAMESPACE]);
+});
+
+afterAll(async () => {
+  await kubectl(sandbox, ['delete', 'namespace', NAMESPACE, '--wait=false']);
+});
+
+describe('the watch cache on the real API server', () => {
+  it('keeps objects without managedFields, and writing a cached object back keeps what the API server manages', async () => {
+    const vs = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'kept', namespace: NAMESPACE }, spec: { hosts: ['kept'], http: [{ route: [{ destination: { host: 'kept' } }] }] } };
+    const created = await api.create(vs);
+    expect(created.metadata?.managedFields?.length).toBeGreaterThan(0);
+
+    const fromCache = await cached('kept');
+    expect(fromCache.metadata?.managedFields).toBeUndefined();
+    // What the progressive controller does: plan from the cached object, write it with its resourceVersion.
+    await api.replace({ ...fromCache, apiVersion: vs.apiVersion, kind: vs.kind, spec: { ...vs.spec, http: [{ route: [{ destination: { host: 'kept' }, weight: 100 }] }] } } as KubernetesObject);
+    const after = await api.read({ apiVersion: vs.apiVersion, kind: vs.kind, metadata: { name: 'kept', namespace: NAMESPACE } });
+    expect(after.metadata?.managedFields?.map((entry) => entry.manager).length).toBeGreaterThan(0);
+    expect((after as unknown as { spec: typeof vs.spec }).spec.http[0]!.route[0]).toEqual({ destination: { host: 'kept' }, weight: 100 });
+  });
+});
