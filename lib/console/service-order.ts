@@ -38,11 +38,16 @@ export function matchesFilter(searchText: string, filter: string): boolean {
   return !needle || searchText.includes(needle);
 }
 
-/** Rows filtered and sorted as the page shows them. */
+/** Each row's search text and order key, computed once per row object (a patch replaces the object). */
+const derived = new WeakMap<ServiceSummary, { text: string; key: OrderKey }>();
+
+function derive(row: ServiceSummary): { text: string; key: OrderKey } {
+  let value = derived.get(row);
+  if (!value) derived.set(row, (value = { text: searchTextOf(row), key: orderKeyOf(row) }));
+  return value;
+}
+
+/** Rows filtered and sorted as the page shows them: each keystroke in the filter costs one pass, not a rebuild. */
 export function orderRows(rows: readonly ServiceSummary[], sort: SortKey, filter: string): ServiceSummary[] {
-  return rows
-    .filter((row) => matchesFilter(searchTextOf(row), filter))
-    .map((row) => ({ row, key: orderKeyOf(row) }))
-    .sort((a, b) => COMPARE[sort](a.key, b.key))
-    .map(({ row }) => row);
+  return rows.filter((row) => matchesFilter(derive(row).text, filter)).sort((a, b) => COMPARE[sort](derive(a).key, derive(b).key));
 }
