@@ -32,7 +32,7 @@ afterAll(async () => {
 describe('the watch cache on the real API server', () => {
   it('keeps objects without managedFields, and writing a cached object back keeps what the API server manages', async () => {
     const vs = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'kept', namespace: NAMESPACE }, spec: { hosts: ['kept'], http: [{ route: [{ destination: { host: 'kept' } }] }] } };
-    const created = await api.create(vs);
+    const created: KubernetesObject = await api.create(vs);
     expect(created.metadata?.managedFields?.length).toBeGreaterThan(0);
 
     const fromCache = await cached('kept');
