@@ -90,6 +90,9 @@ const envSchema = z.object({
   WEIR_OIDC_MODE: z.enum(['impersonate', 'bearer'], { error: 'must be impersonate or bearer' }).default('impersonate'),
 });
 
+/** Every setting Weir reads (README's configuration table and .env.example list each). */
+export const ENV_KEYS = Object.keys(envSchema.shape);
+
 /** The console's configuration, parsed once from the environment; a bad setting names itself. */
 export type WeirEnv = z.infer<typeof envSchema>;
 
