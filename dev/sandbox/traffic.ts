@@ -163,6 +163,9 @@ export async function startTraffic(sandbox: Pick<Sandbox, 'dir' | 'kubeconfig'>)
     `--kubeconfig=${sandbox.kubeconfig}`,
     '--context=admin',
     `--port=${simulatorPort}`,
+    // 600 requests/s over the scenarios' services (about 65/s each): the chart's newest point, a rate over the
+    // last four 2 s scrapes, then counts some 500 requests, close enough to the weights to follow a change within seconds.
+    '--rate=600',
     // A sandbox folder removed without down.sh must not leave the simulator running.
     `--stop-when-missing=${join(sandbox.dir, '.weir-sandbox')}`,
   ]);
