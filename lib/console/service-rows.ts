@@ -216,6 +216,12 @@ export class ServiceRows {
     return this.namespaces.get(namespace)?.rows.values() ?? [];
   }
 
+  /** One row, parsed, as of the last refresh; undefined when the list has no such service. */
+  row(namespace: string, service: string): ServiceSummary | undefined {
+    const kept = this.namespaces.get(namespace)?.rows.get(service);
+    return kept && (JSON.parse(kept.json) as ServiceSummary);
+  }
+
   /** The rows of one namespace, parsed (tests and the controller-free readers use this). */
   namespaceRows(namespace: string): ServiceSummary[] {
     const json = this.namespaceJson(namespace);

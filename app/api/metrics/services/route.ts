@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseQuery, respond } from '@/lib/http/handler';
 import { HttpError } from '@/lib/http/errors';
-import { cachedServiceState } from '@/lib/console/services';
+import { serviceRows } from '@/lib/console/service-rows';
 import { dns1123Label } from '@/lib/k8s/scope';
 import { clusterCache } from '@/lib/k8s/watch-cache';
 import { MAX_LISTED_SERVICES, servicesSuccess, type ListedService } from '@/lib/metrics/services-success';
@@ -38,20 +38,17 @@ export function GET(request: Request) {
   return respond(async () => {
     const session = requireSession(request);
     const { cluster, services } = parseQuery(request, servicesQuery);
-    if (!clusterCache(cluster)) throw new HttpError(404, 'NotFound', `Cluster "${cluster}" is not configured`, [{ field: 'query.cluster', message: `unknown cluster "${cluster}"` }]);
+    const cache = clusterCache(cluster);
+    if (!cache) throw new HttpError(404, 'NotFound', `Cluster "${cluster}" is not configured`, [{ field: 'query.cluster', message: `unknown cluster "${cluster}"` }]);
     const distinct = [...new Map(services.map((ref) => [`${ref.namespace}/${ref.name}`, { cluster, ...ref }])).values()];
     const allowed = await filterByAccess(session, distinct, SERVICES);
-    const found = await Promise.all(
-      allowed.map(({ namespace, name }) =>
-        cachedServiceState(cluster, namespace, name).then(
-          ({ view }): ListedService => ({ namespace, service: name, trafficServices: view.trafficServices }),
-          (error: unknown) => {
-            if (error instanceof HttpError && error.status === 404) return undefined;
-            throw error;
-          },
-        ),
-      ),
-    );
-    return servicesSuccess(cluster, found.filter((row) => row !== undefined));
+    // The Services list's own rows: each knows the destination Services its traffic is counted under.
+    const rows = serviceRows(cache);
+    await rows.refresh();
+    const found = allowed.flatMap(({ namespace, name }): ListedService[] => {
+      const row = rows.row(namespace, name);
+      return row ? [{ namespace, service: name, trafficServices: row.trafficServices }] : [];
+    });
+    return servicesSuccess(cluster, found);
   });
 }
