@@ -51,6 +51,9 @@ const SURFACES: Surface[] = [
 async function measure(page: Page, admin: ApiServer, surface: Surface, service: BenchService): Promise<{ visible: number[]; writes: number[] }> {
   await page.goto(surface.path(service));
   await surface.ready(page, service);
+  // The page's own first requests (metrics, history) finish before the first change.
+  await page.waitForLoadState('networkidle').catch(() => undefined);
+  await sleep(1_000);
   const visible: number[] = [];
   const writes: number[] = [];
   for (let change = 0; change < CHANGES; change += 1) {

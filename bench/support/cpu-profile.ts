@@ -99,6 +99,7 @@ function shortPath(path: string): string {
 }
 
 export interface ProfileSummary {
+  /** Busy time sampled (idle left out); shares are of it. */
   totalMs: number;
   /** Time in the function itself. */
   self: { name: string; ms: number; share: number }[];
@@ -130,13 +131,17 @@ export function summarize(profile: CpuProfile, top = 15): ProfileSummary {
       total.set(name, (total.get(name) ?? 0) + ms);
     }
   });
-  const rank = (entries: Map<string, number>) =>
+  // Shares are of the time the process was busy: idle samples are left out.
+  const busyMs = totalMs - [...self].filter(([name]) => /^\((root|idle)\)/.test(name)).reduce((sum, [, ms]) => sum + ms, 0);
+  const rank = (entries: Map<string, number>, generic: boolean) =>
     [...entries]
-      .filter(([name]) => !/^\((root|program|idle)\)/.test(name))
+      .filter(([name]) => !/^\((root|idle)\)/.test(name))
+      // By total time, the event loop's own frames (microtasks, timers) and nameless frames say nothing.
+      .filter(([name]) => generic || !/^(processTicksAndRejections|runMicrotasks|listOnTimeout|processTimers|emit|\(anonymous\)) /.test(`${name} `))
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
-      .map(([name, ms]) => ({ name, ms, share: ms / totalMs }));
-  return { totalMs, self: rank(self), total: rank(total) };
+      .map(([name, ms]) => ({ name, ms, share: ms / busyMs }));
+  return { totalMs: busyMs, self: rank(self, true), total: rank(total, false) };
 }
 
 /** Saves the profile (open it in Chrome DevTools) and prints its summary. */
@@ -146,7 +151,7 @@ export function reportProfile(profile: CpuProfile, file: string, title: string):
   const summary = summarize(profile);
   const lines = (entries: ProfileSummary['self']) => entries.map((entry) => `  ${(entry.share * 100).toFixed(1).padStart(5)} %  ${entry.ms.toFixed(0).padStart(6)} ms  ${entry.name}`);
   console.log(
-    [`CPU profile of ${title}: ${summary.totalMs.toFixed(0)} ms sampled (${relative(REPO_ROOT, file)})`, ' by self time:', ...lines(summary.self), ' by total time:', ...lines(summary.total)].join('\n'),
+    [`CPU profile of ${title}: ${summary.totalMs.toFixed(0)} ms busy (${relative(REPO_ROOT, file)})`, ' by self time:', ...lines(summary.self), ' by total time:', ...lines(summary.total)].join('\n'),
   );
   return summary;
 }
