@@ -13,26 +13,29 @@ import { ErrorPanel } from '@/components/ui/error-panel';
 import { FilterInput } from '@/components/ui/filter-input';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { TableSkeleton } from '@/components/ui/table-skeleton';
-import type { ServiceSummary } from '@/lib/console/services';
+import type { FirstScreen, ServiceSummary } from '@/lib/console/services';
 import { SORT_KEYS, orderRows, type SortKey } from '@/lib/console/service-order';
 import { useServices } from './use-release';
 import { VersionChips } from './version-chips';
 
 const GRID = 'grid grid-cols-[minmax(12rem,1.4fr)_minmax(7rem,0.6fr)_minmax(6rem,0.5fr)_minmax(14rem,2fr)_minmax(8rem,1fr)_minmax(5rem,0.4fr)_minmax(9rem,1fr)] items-center gap-3';
 
-export function ServiceList() {
+/** The scroller's size before it is measured (on the server, and in the browser's first render): a tall window. */
+const FIRST_RECT = { width: 1280, height: 900 };
+
+export function ServiceList({ initial }: { initial?: FirstScreen }) {
   const { t } = useI18n();
   const [scope, setScope] = useScope();
   const params = useSearchParams();
   const filter = params.get('q') ?? '';
   const sort = ((SORT_KEYS as readonly string[]).includes(params.get('sort') ?? '') ? params.get('sort') : 'name') as SortKey;
-  const { all, first } = useServices(scope.cluster, scope.namespace, { sort, filter });
+  const { all, first } = useServices(scope.cluster, scope.namespace, { sort, filter }, initial);
   const { data, error, refetch } = all;
   // The whole list once it is here; until then the first screen the server sorted and filtered the same way.
   const rows = useMemo(() => (data ? orderRows(data, sort, filter) : (first?.rows ?? [])), [data, first, filter, sort]);
   const total = data ? rows.length : (first?.total ?? 0);
   const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => 64, overscan: 12 });
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => 64, overscan: 12, initialRect: FIRST_RECT });
   // Success rates only for the rows rendered now (the virtual window and its overscan): one query for them all.
   const successOf = useServicesSuccess(virtualizer.getVirtualItems().flatMap((item) => rows[item.index] ?? []));
 

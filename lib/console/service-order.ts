@@ -5,6 +5,9 @@ import type { ServiceSummary } from './service-rows';
  * first screen of rows, sent before the whole list has arrived), so both show the same rows in the same order.
  */
 
+/** How many rows the first screen holds: a tall window's worth, and the virtual list's overscan. */
+export const FIRST_SCREEN_ROWS = 60;
+
 export const SORT_KEYS = ['name', 'namespace', 'problems'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 

@@ -1,11 +1,21 @@
+import { cookies } from 'next/headers';
 import { Suspense } from 'react';
 import { ServiceList } from '@/components/services/service-list';
 import { TableSkeleton } from '@/components/ui/table-skeleton';
+import { SESSION_COOKIE } from '@/lib/auth/request';
+import { findSession } from '@/lib/auth/session-store';
+import { FIRST_SCREEN_ROWS } from '@/lib/console/service-order';
+import { firstScreen } from '@/lib/console/services';
 
-export default function ServicesPage() {
+export const dynamic = 'force-dynamic';
+
+/** The count and the first screen of rows come in the HTML; the whole list follows from the browser. */
+export default async function ServicesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const session = findSession((await cookies()).get(SESSION_COOKIE)?.value);
+  const initial = session ? await firstScreen(session, await searchParams, FIRST_SCREEN_ROWS) : undefined;
   return (
     <Suspense fallback={<TableSkeleton />}>
-      <ServiceList />
+      <ServiceList initial={initial} />
     </Suspense>
   );
 }
