@@ -110,6 +110,12 @@ export class ServiceRows {
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** Whether rows were read once: the first read is everything, not news for open streams. */
   private built = false;
+  /** Counts the refreshes that changed a row: equal versions serve equal lists. */
+  version = 0;
+
+  get cluster(): string {
+    return this.cache.target.name;
+  }
 
   constructor(private readonly cache: ObjectStore) {
     cache.subscribe((change) => this.changed(change));
@@ -161,6 +167,7 @@ export class ServiceRows {
     }
     const news = this.built;
     this.built = true;
+    if (changes.length > 0) this.version += 1;
     if (news && changes.length > 0) for (const listener of this.listeners) listener(changes);
     return changes;
   }

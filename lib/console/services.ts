@@ -1,12 +1,13 @@
 import 'server-only';
+import { z } from 'zod';
 import { objectYaml } from '@/lib/changes/object-yaml';
 import { CORE_KINDS } from '@/lib/k8s/kinds';
-import { cachesInScope, type Scope } from '@/lib/k8s/scope';
+import { cachesInScope, scopeQuery, type Scope } from '@/lib/k8s/scope';
 import { clusterCache } from '@/lib/k8s/watch-cache';
 import { routingProviders, type ServiceState } from '@/lib/mesh/registry';
 import { namespaceAccess, SERVICES } from '@/lib/auth/guard';
 import type { Session } from '@/lib/auth/session-store';
-import { COMPARE, matchesFilter, type SortKey } from './service-order';
+import { COMPARE, matchesFilter, SORT_KEYS, type SortKey } from './service-order';
 import { serviceRows, type KeptRow, type ServiceRows, type ServiceSummary } from './service-rows';
 export { cachedServiceState } from '@/lib/changes/state';
 import type { ProviderInfo, ReleaseView } from '@/lib/mesh/types';
@@ -21,10 +22,24 @@ export type { ServiceSummary } from './service-rows';
  * with routing, and those whose workloads carry version labels; by cluster, namespace and name. Served from
  * the kept rows (only namespaces changed since the last call are recomputed); access is asked per namespace.
  */
-export async function listServicesJson(session: Session, scope: Scope): Promise<string> {
-  const parts = (await visibleNamespaces(session, scope)).map(({ rows, namespace }) => rows.namespaceJson(namespace));
-  return `[${parts.filter(Boolean).join(',')}]`;
+export async function listServicesJson(session: Session, scope: Scope): Promise<Uint8Array<ArrayBuffer>> {
+  const visible = await visibleNamespaces(session, scope);
+  // The same rows for the same namespaces are the same bytes: users with the same access share one encoding.
+  const versions = new Map(visible.map(({ rows }) => [rows, rows.version]));
+  const key = `${[...versions.values()].join(',')}|${visible.map(({ rows, namespace }) => `${rows.cluster}/${namespace}`).join(' ')}`;
+  const kept = listBodies.get(key);
+  if (kept && [...versions].every(([rows]) => kept.rows.has(rows))) return kept.bytes;
+  const parts = visible.map(({ rows, namespace }) => rows.namespaceJson(namespace));
+  const bytes = new Uint8Array(Buffer.from(`[${parts.filter(Boolean).join(',')}]`));
+  listBodies.delete(key);
+  listBodies.set(key, { rows: new Set(versions.keys()), bytes });
+  if (listBodies.size > LIST_BODIES) listBodies.delete(listBodies.keys().next().value!);
+  return bytes;
 }
+
+/** The last lists served, encoded, by rows versions and visible namespaces; a few users' worth (each ≤ ~10 MB at 10,000 services). */
+const listBodies = new Map<string, { rows: Set<ServiceRows>; bytes: Uint8Array<ArrayBuffer> }>();
+const LIST_BODIES = 4;
 
 /** The kept rows of each cluster and namespace in scope that the user may list Services in, in the list's order. */
 async function visibleNamespaces(session: Session, scope: Scope): Promise<{ rows: ServiceRows; namespace: string }[]> {
@@ -46,6 +61,41 @@ export interface FirstRows {
   /** How many rows the whole list has with this filter. */
   total: number;
   rows: ServiceSummary[];
+}
+
+/** GET /api/services's query, and the Services page's URL: scope, order and filter. */
+export const servicesQuery = scopeQuery.extend({
+  /** Only the first N rows in the page's order and filter, with the total: `{ total, rows }`. */
+  first: z.coerce.number().int().min(1).max(500).optional(),
+  sort: z.enum(SORT_KEYS).default('name'),
+  q: z.string().max(200).default(''),
+});
+
+/** The first screen the Services page renders on the server, and the URL it was rendered for. */
+export interface FirstScreen {
+  cluster?: string;
+  namespace?: string;
+  sort: SortKey;
+  filter: string;
+  first: FirstRows;
+}
+
+/**
+ * The Services page's first screen for its URL's scope, order and filter, rendered into the HTML so the count
+ * and the first rows show before any script has run. Undefined when the URL does not parse or the list cannot
+ * be read: the page then asks the API itself and shows the error as it says it.
+ */
+export async function firstScreen(session: Session, params: Record<string, string | string[] | undefined>, limit: number): Promise<FirstScreen | undefined> {
+  const single = Object.fromEntries(Object.entries(params).flatMap(([key, value]) => (typeof value === 'string' && value !== '' ? [[key, value]] : [])));
+  const parsed = servicesQuery.safeParse(single);
+  if (!parsed.success) return undefined;
+  const { sort, q: filter, cluster, namespace } = parsed.data;
+  try {
+    const first = JSON.parse(await firstServicesJson(session, { cluster, namespace }, { limit, sort, filter })) as FirstRows;
+    return { cluster, namespace, sort, filter, first };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The first `limit` rows of the list in the page's order and filter, and how many there are in all, as JSON. */

@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { HttpError, fieldErrors } from './errors';
 import { toErrorBody } from './error-body';
 
-/** A body that is JSON already (rows kept serialised): `respond` sends it as it is. */
+/** A body that is JSON already (rows kept serialised, or their bytes kept encoded): `respond` sends it as it is. */
 export class JsonText {
-  constructor(readonly text: string) {}
+  constructor(readonly text: string | Uint8Array<ArrayBuffer>) {}
 }
 
 /** Runs a route's work and turns whatever it throws into a JSON error with the right status. */
