@@ -1,5 +1,5 @@
 import 'server-only';
-import { KubernetesObjectApi, makeInformer, type Informer, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
+import { KubernetesObjectApi, makeInformer, type Informer, type KubernetesListObject, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
 import { watchedKinds } from '@/lib/mesh/registry';
 import { CORE_KINDS, apiVersionOf, collectionPath, type KindInfo, type KindKey } from './kinds';
 import { clusterTarget, type ClusterTarget } from './clusters';
@@ -23,6 +23,8 @@ export interface KindHealth {
 }
 
 const MAX_BACKOFF_MS = 30_000;
+/** Objects per page of a watch's first list. */
+const LIST_PAGE = 500;
 
 class KindCache {
   private informer: Informer<KubernetesObject> & ObjectCache<KubernetesObject>;
@@ -41,9 +43,17 @@ class KindCache {
     this.syncedOnce = new Promise((resolve) => (this.markSynced = resolve));
     const api = target.kubeConfig.makeApiClient(KubernetesObjectApi);
     this.informer = makeInformer(target.kubeConfig, collectionPath(info), async () => {
-      const list = await api.list(apiVersionOf(info), info.kind);
-      list.items.forEach(withoutManagedFields);
-      return list;
+      // In pages: the first sync of 10,000 objects never holds one 10 MB answer and its parse at once. Every page
+      // comes from the first one's snapshot, so the last page's resourceVersion is the whole list's.
+      const items: KubernetesObject[] = [];
+      let page: KubernetesListObject<KubernetesObject>;
+      let continueToken: string | undefined;
+      do {
+        page = await api.list(apiVersionOf(info), info.kind, undefined, undefined, undefined, undefined, undefined, undefined, LIST_PAGE, continueToken);
+        for (const item of page.items) items.push(withoutManagedFields(item));
+        continueToken = page.metadata?._continue || undefined;
+      } while (continueToken);
+      return { ...page, items };
     });
     this.informer.on('add', (object) => this.changed('added', withoutManagedFields(object)));
     this.informer.on('update', (object) => this.changed('modified', withoutManagedFields(object)));
