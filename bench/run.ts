@@ -76,6 +76,29 @@ async function buildIfStale(): Promise<void> {
   if ((await run('flock', [LOCK, 'npx', 'next', 'build'])) !== 0) fail('next build failed');
 }
 
+/** Stops (SIGSTOP) or continues the sandbox's traffic simulator and the processes it started. */
+function pauseTraffic(sandbox: Sandbox, pause: boolean): void {
+  const pidsFile = join(sandbox.dir, 'pids');
+  if (!existsSync(pidsFile)) return;
+  const line = readFileSync(pidsFile, 'utf8').split('\n').find((entry) => entry.startsWith('simulator '));
+  const pid = Number(line?.split(' ')[1]);
+  if (!pid) return;
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    // gone already
+  }
+  for (const target of [pid, ...children]) {
+    try {
+      process.kill(target, pause ? 'SIGSTOP' : 'SIGCONT');
+    } catch {
+      // gone already
+    }
+  }
+  if (pause) log(`traffic simulator paused for the scale benches (pid ${pid}${children.length ? ` and ${children.join(', ')}` : ''})`);
+}
+
 interface Phase {
   name: string;
   status: number;
@@ -166,6 +189,7 @@ async function main(): Promise<void> {
     log(`sandbox ready: ${sandbox.dir}`);
   }
   const stopAll = async () => {
+    pauseTraffic(sandbox, false);
     await console_?.stop().catch(() => undefined);
     if (!reuse) await stopSandbox(sandbox).catch(() => undefined);
   };
@@ -184,6 +208,9 @@ async function main(): Promise<void> {
       .filter((file) => !SCALE_BENCHES.includes(file));
     if (others.length > 0) await phase(`benches without scale (${others.map((file) => relative('bench', file)).join(', ')})`, () => vitest(others, shared));
 
+    // The scale benches need no traffic: the simulator (about half a core at 600 requests/s) pauses, so their
+    // figures measure the console and the API server, not the load generator beside them.
+    pauseTraffic(sandbox, true);
     const admin = sandboxAdmin(sandbox.kubeconfig);
     for (const [index, scale] of scales.entries()) {
       const last = index === scales.length - 1;

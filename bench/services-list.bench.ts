@@ -92,6 +92,7 @@ it(`services list with ${scale}`, async () => {
     const baseline: number[] = [];
     const afterChange: number[] = [];
     const memoised: number[] = [];
+    const floor: number[] = [];
     let stale = 0;
     let listBytes = 0;
     let rawBytes = 0;
@@ -112,6 +113,8 @@ it(`services list with ${scale}`, async () => {
       for (let again = 0; again < 3; again += 1) unchanged.push((await consoleGet(console_.url, LIST_PATH, session)).ms);
       // A change that arrived meanwhile would make these rebuilds: keep only clean samples.
       if (stream.received === events) memoised.push(median(unchanged));
+      // The floor under any answer: a console route that reads nothing (the session, 155 bytes).
+      floor.push((await consoleGet(console_.url, '/api/auth/session', session)).ms);
     }
     await sleep(2_000);
     const served = consoleMemory(console_.pid);
@@ -152,6 +155,15 @@ it(`services list with ${scale}`, async () => {
         ratio: ratio(memoMs, rawMs),
         target: '≤ 0.1×',
         note: `median of ${memoised.length} runs of 3`,
+      },
+      {
+        id: 'P1-floor',
+        name: `GET /api/auth/session, the fixed cost of any console route (${scale}) / raw LIST`,
+        value: median(floor),
+        unit: 'ms',
+        baseline: rawMs,
+        ratio: ratio(median(floor), rawMs),
+        note: 'what a list answer costs before its rows: the Next.js route, the session lookup, the HTTP round trip',
       },
       {
         id: 'P1',

@@ -45,6 +45,8 @@ export async function startCountingProxy(kubeconfig: string, dir: string): Promi
       { host: target.hostname, port: target.port, method: incoming.method, path: incoming.url, headers: { ...incoming.headers, host: target.host }, ca: upstream.ca },
       (answer) => {
         outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+        // A watch may send nothing for a long time: its headers must not wait for a first chunk.
+        outgoing.flushHeaders();
         answer.pipe(outgoing);
       },
     );
