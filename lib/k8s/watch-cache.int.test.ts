@@ -5,7 +5,8 @@ import { adminApi } from '../../test/sandbox-client.ts';
 
 const sandbox = inject('sandbox');
 process.env.WEIR_KUBECONFIG = sandbox.consoleKubeconfig;
-const { clusterCache } = await import('./watch-cache');
+const { clusterCache, ClusterCache } = await import('./watch-cache');
+const { clusterTarget } = await import('./clusters');
 
 const NAMESPACE = 'watch-cache';
 const api = adminApi(sandbox);
@@ -42,5 +43,28 @@ describe('the watch cache on the real API server', () => {
     const after = await api.read({ apiVersion: vs.apiVersion, kind: vs.kind, metadata: { name: 'kept', namespace: NAMESPACE } });
     expect(after.metadata?.managedFields?.map((entry) => entry.manager).length).toBeGreaterThan(0);
     expect((after as unknown as { spec: typeof vs.spec }).spec.http[0]!.route[0]).toEqual({ destination: { host: 'kept' }, weight: 100 });
+  });
+
+  it('reads every page of its first list, for built-in kinds and custom resources alike', async () => {
+    const names = ['paged-a', 'paged-b', 'paged-c', 'paged-d', 'paged-e'];
+    for (const name of names) {
+      await api.create({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: NAMESPACE }, spec: { ports: [{ port: 80 }] } } as KubernetesObject);
+      await api.create({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name, namespace: NAMESPACE }, spec: { hosts: [name], http: [{ route: [{ destination: { host: name } }] }] } } as KubernetesObject);
+    }
+    // Two objects a page: every kind's list takes several pages, each continued from the last.
+    const paged = new ClusterCache(clusterTarget('sandbox')!, { listPage: 2 });
+    try {
+      await paged.whenSynced();
+      for (const [key, kind] of [
+        ['services', 'Service'],
+        ['virtualservices', 'VirtualService'],
+      ] as const) {
+        // The cluster's other objects come first in the list (by namespace): these five are on its later pages.
+        expect(paged.listNow(key).length, `${kind}s in the watch cache`).toBeGreaterThan(names.length);
+        expect(paged.listNow(key, NAMESPACE).map((object) => object.metadata?.name).sort(), `${kind}s of ${NAMESPACE}`).toEqual(expect.arrayContaining(names));
+      }
+    } finally {
+      await paged.stop();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import 'server-only';
-import { KubernetesObjectApi, makeInformer, type Informer, type KubernetesListObject, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
+import { CustomObjectsApi, KubernetesObjectApi, makeInformer, type Informer, type KubernetesListObject, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
 import { watchedKinds } from '@/lib/mesh/registry';
 import { CORE_KINDS, apiVersionOf, collectionPath, type KindInfo, type KindKey } from './kinds';
 import { clusterTarget, type ClusterTarget } from './clusters';
@@ -38,23 +38,11 @@ class KindCache {
     private readonly target: ClusterTarget,
     private readonly info: KindInfo,
     private readonly emit: (change: CacheChange) => void,
+    listPage: number,
   ) {
     this.health = { kind: info.key, synced: false, restarts: 0 };
     this.syncedOnce = new Promise((resolve) => (this.markSynced = resolve));
-    const api = target.kubeConfig.makeApiClient(KubernetesObjectApi);
-    this.informer = makeInformer(target.kubeConfig, collectionPath(info), async () => {
-      // In pages: the first sync of 10,000 objects never holds one 10 MB answer and its parse at once. Every page
-      // comes from the first one's snapshot, so the last page's resourceVersion is the whole list's.
-      const items: KubernetesObject[] = [];
-      let page: KubernetesListObject<KubernetesObject>;
-      let continueToken: string | undefined;
-      do {
-        page = await api.list(apiVersionOf(info), info.kind, undefined, undefined, undefined, undefined, undefined, undefined, LIST_PAGE, continueToken);
-        for (const item of page.items) items.push(withoutManagedFields(item));
-        continueToken = page.metadata?._continue || undefined;
-      } while (continueToken);
-      return { ...page, items };
-    });
+    this.informer = makeInformer(target.kubeConfig, collectionPath(info), () => listInPages(target, info, listPage));
     this.informer.on('add', (object) => this.changed('added', withoutManagedFields(object)));
     this.informer.on('update', (object) => this.changed('modified', withoutManagedFields(object)));
     this.informer.on('delete', (object) => this.changed('deleted', object));
@@ -108,6 +96,29 @@ class KindCache {
 }
 
 /**
+ * A kind's whole list, read in pages: the first sync of 10,000 objects never holds one 10 MB answer and its parse
+ * at once. Every page comes from the first one's snapshot, so the last page's resourceVersion is the whole list's.
+ * Built-in core kinds go through the typed client; every other group as raw JSON (CustomObjectsApi), because the
+ * typed client drops a custom resource list's `continue` token (it reads its metadata as an object's).
+ */
+async function listInPages(target: ClusterTarget, info: KindInfo, listPage: number): Promise<KubernetesListObject<KubernetesObject>> {
+  const items: KubernetesObject[] = [];
+  let page: KubernetesListObject<KubernetesObject>;
+  let continueToken: string | undefined;
+  const core = info.group === '' ? target.kubeConfig.makeApiClient(KubernetesObjectApi) : undefined;
+  const custom = info.group === '' ? undefined : target.kubeConfig.makeApiClient(CustomObjectsApi);
+  do {
+    page = core
+      ? await core.list(apiVersionOf(info), info.kind, undefined, undefined, undefined, undefined, undefined, undefined, listPage, continueToken)
+      : ((await custom!.listClusterCustomObject({ group: info.group, version: info.version, plural: info.plural, limit: listPage, _continue: continueToken })) as KubernetesListObject<KubernetesObject>);
+    for (const item of page.items) items.push(withoutManagedFields(item));
+    const metadata = page.metadata as { _continue?: string; continue?: string } | undefined;
+    continueToken = metadata?._continue || metadata?.continue || undefined;
+  } while (continueToken);
+  return { ...page, items };
+}
+
+/**
  * Drops the server-side-apply bookkeeping from an object the cache keeps (in place: the informer stores this very
  * object): often the largest part of an object, and nothing Weir reads. A write of a cached object leaves it out,
  * which the API server reads as "keep what is there"; YAML shown to people leaves it out anyway.
@@ -140,12 +151,16 @@ export class ClusterCache implements ObjectStore {
   private readonly kinds = new Map<KindKey, KindCache>();
   private readonly listeners = new Set<(change: CacheChange) => void>();
 
-  constructor(readonly target: ClusterTarget) {
+  /** `listPage`: objects per page of each kind's first list (tests make it small to see every page read). */
+  constructor(
+    readonly target: ClusterTarget,
+    { listPage = LIST_PAGE }: { listPage?: number } = {},
+  ) {
     // Core kinds, Weir's Release and every provider's kinds (lib/mesh/registry), and RoleBindings, which tell
     // which namespaces to ask the API server about for a user without cluster-wide access (lib/auth/bindings).
     // Pods are left out: views read readiness from Deployments.
     for (const info of [...watchedKinds(), CORE_KINDS.roleBindings]) {
-      const cache = new KindCache(target, info, (change) => this.listeners.forEach((listener) => listener(change)));
+      const cache = new KindCache(target, info, (change) => this.listeners.forEach((listener) => listener(change)), listPage);
       this.kinds.set(info.key, cache);
       void cache.start();
     }
