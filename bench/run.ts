@@ -76,27 +76,33 @@ async function buildIfStale(): Promise<void> {
   if ((await run('flock', [LOCK, 'npx', 'next', 'build'])) !== 0) fail('next build failed');
 }
 
-/** Stops (SIGSTOP) or continues the sandbox's traffic simulator and the processes it started. */
-function pauseTraffic(sandbox: Sandbox, pause: boolean): void {
+/** Pids of a sandbox process (by its name in DIR/pids) and of the processes it started. */
+function sandboxProcess(sandbox: Sandbox, name: string): number[] {
   const pidsFile = join(sandbox.dir, 'pids');
-  if (!existsSync(pidsFile)) return;
-  const line = readFileSync(pidsFile, 'utf8').split('\n').find((entry) => entry.startsWith('simulator '));
+  if (!existsSync(pidsFile)) return [];
+  const line = readFileSync(pidsFile, 'utf8').split('\n').find((entry) => entry.startsWith(`${name} `));
   const pid = Number(line?.split(' ')[1]);
-  if (!pid) return;
-  let children: number[] = [];
+  if (!pid) return [];
   try {
-    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    return [pid, ...readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number)];
   } catch {
-    // gone already
+    return [pid];
   }
-  for (const target of [pid, ...children]) {
-    try {
-      process.kill(target, pause ? 'SIGSTOP' : 'SIGCONT');
-    } catch {
-      // gone already
+}
+
+/** Stops (SIGSTOP) or continues sandbox processes and the processes they started. */
+function pause(sandbox: Sandbox, names: string[], paused: boolean): void {
+  for (const name of names) {
+    const pids = sandboxProcess(sandbox, name);
+    for (const pid of pids) {
+      try {
+        process.kill(pid, paused ? 'SIGSTOP' : 'SIGCONT');
+      } catch {
+        // gone already
+      }
     }
+    if (pids.length > 0) log(`${name} ${paused ? 'paused' : 'continued'} (pid ${pids.join(', ')})`);
   }
-  if (pause) log(`traffic simulator paused for the scale benches (pid ${pid}${children.length ? ` and ${children.join(', ')}` : ''})`);
 }
 
 interface Phase {
@@ -189,7 +195,7 @@ async function main(): Promise<void> {
     log(`sandbox ready: ${sandbox.dir}`);
   }
   const stopAll = async () => {
-    pauseTraffic(sandbox, false);
+    pause(sandbox, ['istiod', 'simulator'], false);
     await console_?.stop().catch(() => undefined);
     if (!reuse) await stopSandbox(sandbox).catch(() => undefined);
   };
@@ -210,14 +216,17 @@ async function main(): Promise<void> {
 
     // The scale benches need no traffic: the simulator (about half a core at 600 requests/s) pauses, so their
     // figures measure the console and the API server, not the load generator beside them.
-    pauseTraffic(sandbox, true);
+    pause(sandbox, ['simulator'], true);
     const admin = sandboxAdmin(sandbox.kubeconfig);
     for (const [index, scale] of scales.entries()) {
       const last = index === scales.length - 1;
       const label = `${scale.toLocaleString('en-US')} services`;
       const env = { ...shared, WEIR_BENCH_SERVICES: String(scale) };
       await phase(`seeding up to ${label} over ${namespaces.toLocaleString('en-US')} namespaces`, async () => {
-        const seed = await seedServices(admin, scale, namespaces);
+        // istiod would push every created object to the simulator's sidecars one by one (a full push each time,
+        // O(services)): paused, it reads the seeded cluster once when it continues.
+        pause(sandbox, ['istiod'], true);
+        const seed = await seedServices(admin, scale, namespaces).finally(() => pause(sandbox, ['istiod'], false));
         const figure: Figure = {
           id: 'S',
           name: `seeding up to ${label}: ${seed.created.toLocaleString('en-US')} services created (${seed.objects.toLocaleString('en-US')} objects, ${seed.namespacesCreated} namespaces)`,
