@@ -57,6 +57,14 @@ const envSchema = z.object({
   WEIR_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   WEIR_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   WEIR_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(12),
+  /** Sign-in attempts (token / dev login, OIDC starts, proxy logins) one client address may make per minute. */
+  WEIR_LOGIN_RATE_PER_ADDRESS: z.coerce.number({ error: 'must be a number of attempts per minute' }).int().min(1).max(100_000).default(30),
+  /** Sign-in attempts all clients together may make per minute: bounds the SelfSubjectReviews and pending sign-ins. */
+  WEIR_LOGIN_RATE_GLOBAL: z.coerce.number({ error: 'must be a number of attempts per minute' }).int().min(1).max(1_000_000).default(300),
+  /** Change streams (browser tabs) one session may hold open at once; one more is answered 429. */
+  WEIR_STREAMS_PER_SESSION: z.coerce.number().int().min(1).max(1000).default(8),
+  /** How often an open change stream sends a keep-alive and re-checks its session (ends it after logout or expiry). */
+  WEIR_STREAM_KEEPALIVE_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
   /** For the oidc strategy: the OpenID Connect issuer (https; http only on localhost). */
   WEIR_OIDC_ISSUER: z.preprocess((value) => value || undefined, httpUrl.optional()),
   WEIR_OIDC_CLIENT_ID: z.string().min(1).optional(),

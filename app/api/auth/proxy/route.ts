@@ -1,4 +1,5 @@
 import { NextResponse } from 'next/server';
+import { loginRateLimited } from '@/lib/auth/rate-limit';
 import { audit } from '@/lib/auth/audit';
 import { safeNextPath } from '@/lib/auth/oidc';
 import { proxySession } from '@/lib/auth/proxy';
@@ -10,6 +11,8 @@ export const dynamic = 'force-dynamic';
 
 /** Signs in the user a trusted auth proxy names, then goes on to `next` (same site, so a redirect keeps the cookie). */
 export function GET(request: Request) {
+  const limited = loginRateLimited(request);
+  if (limited) return limited;
   try {
     const session = proxySession(request);
     audit({ session, action: 'login', result: 'succeeded', status: 302 });
