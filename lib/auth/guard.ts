@@ -7,7 +7,7 @@ import { clusterCache } from '@/lib/k8s/watch-cache';
 import { canI } from './access';
 import { namespacesBindingUser } from './bindings';
 import type { Session } from './session-store';
-import { sessionKubeConfig } from './user-client';
+import { sessionKubeConfig, sessionMayUse, sessionUserIn } from './user-client';
 
 export interface ResourceRef {
   group: string;
@@ -24,11 +24,13 @@ export const RELEASES: ResourceRef = { group: 'weir.dev', resource: 'releases' }
  * namespaces among a thousand costs a few access reviews, not a thousand.
  */
 export async function namespaceAccess(session: Session, cluster: string, ref: ResourceRef, verb = 'list'): Promise<(namespace: string) => Promise<boolean>> {
+  // A cluster that did not accept the user's token is left out of every list, without asking it.
+  if (!sessionMayUse(session, cluster)) return async () => false;
   const kubeConfig = sessionKubeConfig(session, cluster);
   if (await canI(session, cluster, kubeConfig, { verb, ...ref })) return async () => true;
   const cache = clusterCache(cluster);
   if (cache) await cache.whenSynced();
-  const candidates = cache && namespacesBindingUser(cache, session.user);
+  const candidates = cache && namespacesBindingUser(cache, sessionUserIn(session, cluster));
   const memo = new Map<string, Promise<boolean>>();
   return (namespace) => {
     if (candidates && !candidates.has(namespace)) return Promise.resolve(false);

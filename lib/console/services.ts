@@ -6,6 +6,7 @@ import { clusterCache } from '@/lib/k8s/watch-cache';
 import { routingProviders, type ServiceState } from '@/lib/mesh/registry';
 import { namespaceAccess, SERVICES } from '@/lib/auth/guard';
 import type { Session } from '@/lib/auth/session-store';
+import { requireSessionCluster } from '@/lib/auth/user-client';
 import { COMPARE, matchesFilter, type SortKey } from './service-order';
 import { serviceRows, type KeptRow, type ServiceRows, type ServiceSummary } from './service-rows';
 export { cachedServiceState } from '@/lib/changes/state';
@@ -28,6 +29,7 @@ export async function listServicesJson(session: Session, scope: Scope): Promise<
 
 /** The kept rows of each cluster and namespace in scope that the user may list Services in, in the list's order. */
 async function visibleNamespaces(session: Session, scope: Scope): Promise<{ rows: ServiceRows; namespace: string }[]> {
+  if (scope.cluster) requireSessionCluster(session, scope.cluster);
   const caches = cachesInScope(scope).sort((a, b) => a.target.name.localeCompare(b.target.name));
   const perCluster = await Promise.all(
     caches.map(async (cache) => {
