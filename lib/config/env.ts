@@ -1,10 +1,20 @@
 import 'server-only';
 import { z } from 'zod';
+import { prefixProblem } from '@/lib/auth/identity';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', ''])
   .optional()
   .transform((value) => value === 'true' || value === '1');
+
+/** A prefix for impersonated names: no whitespace or invisible characters, and never a system: name. */
+const identityPrefix = z
+  .string()
+  .default('')
+  .superRefine((value, context) => {
+    const problem = prefixProblem(value);
+    if (problem) context.addIssue({ code: 'custom', message: problem });
+  });
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
@@ -51,6 +61,9 @@ const envSchema = z.object({
     .transform((value) => (value ? value.split(',').map((item) => item.trim().replace(/^::ffff:/, '')).filter(Boolean) : [])),
   WEIR_PROXY_USER_HEADER: z.string().min(1).default('x-forwarded-user'),
   WEIR_PROXY_GROUPS_HEADER: z.string().min(1).default('x-forwarded-groups'),
+  /** Put before the proxy's user / group names when the console impersonates them (`proxy:` makes `proxy:alice`). */
+  WEIR_PROXY_USERNAME_PREFIX: identityPrefix,
+  WEIR_PROXY_GROUPS_PREFIX: identityPrefix,
   /** For the dev strategy: a kubeconfig whose contexts are the sandbox users (their tokens stay on the server). */
   WEIR_DEV_KUBECONFIG: z.string().min(1).optional(),
   /** Key for encrypting credentials held in sessions (32+ characters); random per process when unset. */
@@ -76,6 +89,9 @@ const envSchema = z.object({
   /** ID token claims naming the user and their groups, like kube-apiserver's --oidc-username-claim / --oidc-groups-claim. */
   WEIR_OIDC_USERNAME_CLAIM: z.string().min(1).default('email'),
   WEIR_OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
+  /** Impersonate mode: put before the claimed user / group names, like kube-apiserver's --oidc-username-prefix / --oidc-groups-prefix. */
+  WEIR_OIDC_USERNAME_PREFIX: identityPrefix,
+  WEIR_OIDC_GROUPS_PREFIX: identityPrefix,
   /** Run the progressive-delivery controller in this process (one replica leads, elected through a Lease). */
   WEIR_CONTROLLER: z
     .enum(['true', 'false', '1', '0', ''])
