@@ -111,3 +111,46 @@ export async function requireIntentAccess(session: Session, cluster: string, nam
   const refused = await firstRefused(session, cluster, namespace, accessNeeds(state, intent));
   if (refused) throw new HttpError(403, 'Forbidden', `${session.user.username} may not ${describeNeed(refused)} in namespace ${namespace}`);
 }
+
+/** What the progressive controller will do to a service for whoever hands its split over: the release's settings that matter. */
+export interface ControllerPlan {
+  stableVersion: string;
+  grayVersion: string;
+  deleteOldVersion: boolean;
+}
+
+/**
+ * The intents the controller runs, as the console, during a progressive release: step the weights, let the gray
+ * (or, on rollback, the stable) version take over, scale the gray version to 0 on rollback, and delete the old
+ * version when the settings ask.
+ */
+function controllerIntents(state: Pick<ServiceState, 'provider' | 'view'>, plan: ControllerPlan): Intent[] {
+  const expected = state.view.splitEtag;
+  return [
+    { type: 'set-weights', expected, weights: { [plan.stableVersion]: 50, [plan.grayVersion]: 50 } },
+    { type: 'take-over', expected, version: plan.grayVersion },
+    { type: 'take-over', expected, version: plan.stableVersion },
+    { type: 'scale-version', expected, version: plan.grayVersion, replicas: 0 },
+    ...(plan.deleteOldVersion ? [{ type: 'delete-version' as const, expected, version: plan.stableVersion, keepWorkload: false }] : []),
+  ];
+}
+
+/**
+ * The controller changes routing and workloads with the console's identity, not the user's: so starting (or
+ * resuming, promoting, aborting) a progressive release requires every right the controller will use on the
+ * user's behalf, asked of the API server as the user (403 naming the first refused). Without this, `update` on
+ * releases.weir.dev would be a way around RBAC on VirtualServices and Deployments.
+ */
+export async function requireControllerAccess(session: Session, cluster: string, namespace: string, state: Pick<ServiceState, 'provider' | 'view'>, plan: ControllerPlan): Promise<void> {
+  const needs = controllerIntents(state, plan).flatMap((intent) => accessNeeds(state, intent));
+  const unique = [...new Map(needs.map((need) => [`${need.verb} ${need.group}/${need.resource}`, need])).values()];
+  const refused = await firstRefused(session, cluster, namespace, unique);
+  if (refused) {
+    throw new HttpError(403, 'Forbidden', `${session.user.username} may not ${describeNeed(refused)} in namespace ${namespace}, which the progressive release would do on their behalf`);
+  }
+}
+
+/** Whether the user may `verb` `ref` in `namespace` (SelfSubjectAccessReview, cached briefly). */
+export async function mayAccess(session: Session, cluster: string, namespace: string, ref: ResourceRef, verb: string): Promise<boolean> {
+  return canI(session, cluster, sessionKubeConfig(session, cluster), { verb, ...ref, namespace });
+}
