@@ -2,7 +2,7 @@ import 'server-only';
 import { NextResponse } from 'next/server';
 import { weirEnv } from '@/lib/config/env';
 import { HttpError } from '@/lib/http/errors';
-import { PEER_HEADER } from './proxy';
+import { frontServerPeer } from './front-server';
 
 /** A token bucket: `capacity` attempts at once, refilled at `capacity` per minute. */
 interface Bucket {
@@ -55,7 +55,7 @@ function secondsUntilOne(entry: Bucket, perMinute: number): number {
  * second global one.
  */
 function clientAddress(request: Request): string {
-  return request.headers.get(PEER_HEADER) || 'unknown';
+  return frontServerPeer(request.headers) || 'unknown';
 }
 
 /**
