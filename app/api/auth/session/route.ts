@@ -9,7 +9,10 @@ export function GET(request: Request) {
   return respond(async () => {
     const session = requireSession(request);
     // The clusters the console acts in for this user: a pasted token only where it was accepted at sign-in.
-    const clusters = session.credential.kind === 'token' ? Object.keys(session.credential.clusters) : [...clusterTargets().keys()];
+    const clusters =
+      session.credential.kind === 'token'
+        ? Object.entries(session.credential.clusters).map(([name, identity]) => ({ name, username: identity.username }))
+        : [...clusterTargets().keys()].map((name) => ({ name, username: session.user.username }));
     return { user: session.user, csrfToken: session.csrfToken, clusters };
   });
 }
