@@ -3,12 +3,13 @@ import { randomBytes } from 'node:crypto';
 import * as client from 'openid-client';
 import { authStrategies, weirEnv } from '@/lib/config/env';
 import { HttpError } from '@/lib/http/errors';
+import { readCookie, setCookie } from './cookies';
 import { impersonatedIdentity } from './identity';
 import { createImpersonatedSession, createSession, type Session } from './session-store';
 import { safeReturnPath } from './return-path';
 import { reviewToken } from './user-client';
 
-/** The cookie that ties the provider's redirect back to the sign-in this browser started. */
+/** The cookie that ties the provider's redirect back to the sign-in this browser started (base name, see lib/auth/cookies). */
 export const OIDC_COOKIE = 'weir_oidc';
 /** How long a started sign-in may take at the provider. */
 export const OIDC_PENDING_SECONDS = 600;
@@ -192,17 +193,15 @@ export async function finishOidcLogin(pendingId: string | undefined, callbackUrl
   return { session: createImpersonatedSession({ ...identity, strategy: 'oidc' }), next: login.next };
 }
 
-/** The pending-sign-in cookie: SameSite=Lax, because the provider sends the browser back from its own site. */
+/**
+ * The pending-sign-in cookie: SameSite=Lax, because the provider sends the browser back from its own site;
+ * `__Host-weir_oidc` (Secure, Path=/) outside the sandbox, so a sibling subdomain cannot plant its own.
+ */
 export function oidcCookie(id: string, request: Request, maxAgeSeconds: number): string {
-  const secure = new URL(request.url).protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https';
-  return `${OIDC_COOKIE}=${id}; Path=/api/auth/oidc; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`;
+  return setCookie(OIDC_COOKIE, id, request, { maxAgeSeconds, sameSite: 'Lax', path: '/api/auth/oidc' });
 }
 
 /** The pending-sign-in id a callback request carries. */
 export function oidcCookieValue(request: Request): string | undefined {
-  for (const part of (request.headers.get('cookie') ?? '').split(';')) {
-    const [name, ...rest] = part.trim().split('=');
-    if (name === OIDC_COOKIE) return rest.join('=');
-  }
-  return undefined;
+  return readCookie(request.headers.get('cookie'), OIDC_COOKIE);
 }
