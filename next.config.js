@@ -7,6 +7,9 @@ const nextConfig = {
   // client-node is ESM-only and talks to the API server: keep it out of the bundle, on the server.
   serverExternalPackages: ['@kubernetes/client-node'],
   poweredByHeader: false,
+  // proxy.ts runs for pages, and Next.js buffers a request body for it (10 MB by default) before a page is
+  // even chosen; no page reads a body, and API routes, outside proxy.ts, count theirs (lib/http/body-limit.ts).
+  experimental: { proxyClientMaxBodySize: 64 * 1024 },
   reactStrictMode: true,
   async headers() {
     return [
