@@ -69,6 +69,8 @@ class KindCache {
     const restarts = this.health.restarts + 1;
     this.health = { ...this.health, error: describeError(error), restarts };
     const delay = Math.min(500 * 2 ** Math.min(restarts, 6), MAX_BACKOFF_MS);
+    // The error may name the API server's address: it goes to the operator's log; the browser sees only the kind.
+    console.error(`[weir] watch of ${this.info.key} on cluster ${this.target.name} failed (restart ${restarts} in ${delay} ms): ${this.health.error}`);
     setTimeout(() => void this.start(), delay).unref();
   }
 
