@@ -3,6 +3,7 @@ import { NextResponse } from 'next/server';
 import { weirEnv } from '@/lib/config/env';
 import { HttpError } from '@/lib/http/errors';
 import { frontServerPeer } from './front-server';
+import { fromTrustedProxy } from './proxy';
 
 /** A token bucket: `capacity` attempts at once, refilled at `capacity` per minute. */
 interface Bucket {
@@ -55,6 +56,8 @@ function secondsUntilOne(entry: Bucket, perMinute: number): number {
  * second global one.
  */
 function clientAddress(request: Request): string {
+  // Everyone behind the trusted auth proxy shares its address: there, the person it names is the client.
+  if (fromTrustedProxy(request.headers)) return `proxy-user:${request.headers.get(weirEnv().WEIR_PROXY_USER_HEADER)?.trim() ?? ''}`;
   return frontServerPeer(request.headers) || 'unknown';
 }
 
