@@ -34,6 +34,19 @@ export function fromTrustedProxy(headers: { get(name: string): string | null }):
 }
 
 /**
+ * A header's text: HTTP hands header bytes over one per character (Latin-1); a proxy writes names in UTF-8.
+ * Bytes that are not UTF-8 are refused rather than guessed at.
+ */
+function headerText(value: string | null, name: string): string | null {
+  if (value === null) return null;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(value, 'latin1'));
+  } catch {
+    throw new HttpError(403, 'Forbidden', `Refusing to sign in: the auth proxy's ${name} header is not UTF-8`);
+  }
+}
+
+/**
  * Starts a session for the user a trusted auth proxy names in its headers. Only requests whose TCP peer is one
  * of WEIR_PROXY_TRUSTED_ADDRESSES count; the names are normalised and checked (lib/auth/identity), prefixed
  * with WEIR_PROXY_USERNAME_PREFIX / _GROUPS_PREFIX, and the console then impersonates that user and groups.
@@ -42,9 +55,9 @@ export function proxySession(request: Request): Session {
   if (!authStrategies().includes('proxy')) throw new HttpError(404, 'NotFound', 'Proxy login is not enabled');
   const env = weirEnv();
   trustedProxyPeer(request.headers);
-  const username = request.headers.get(env.WEIR_PROXY_USER_HEADER);
+  const username = headerText(request.headers.get(env.WEIR_PROXY_USER_HEADER), env.WEIR_PROXY_USER_HEADER);
   if (username === null || username.trim() === '') throw new HttpError(401, 'Unauthorized', `The auth proxy sent no ${env.WEIR_PROXY_USER_HEADER} header`);
-  const groupsHeader = request.headers.get(env.WEIR_PROXY_GROUPS_HEADER);
+  const groupsHeader = headerText(request.headers.get(env.WEIR_PROXY_GROUPS_HEADER), env.WEIR_PROXY_GROUPS_HEADER);
   // An empty header is no groups; an empty entry between commas ("a,,b") is a malformed list and refused.
   const groups = groupsHeader === null || groupsHeader.trim() === '' ? [] : groupsHeader.split(',');
   const identity = impersonatedIdentity('auth proxy', username, groups, { username: env.WEIR_PROXY_USERNAME_PREFIX, groups: env.WEIR_PROXY_GROUPS_PREFIX });
