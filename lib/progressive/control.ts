@@ -7,7 +7,7 @@ import { splitOf } from '@/lib/mesh/split';
 import { cachedServiceState } from '@/lib/changes/state';
 import type { Session } from '@/lib/auth/session-store';
 import { RELEASES, requireAccess, requireControllerAccess } from '@/lib/auth/guard';
-import { sessionKubeConfig } from '@/lib/auth/user-client';
+import { requireSessionCluster, sessionKubeConfig } from '@/lib/auth/user-client';
 import { canApprove } from '@/lib/changes/approvals';
 import { releaseEvent } from '@/lib/release/events';
 import { appendHistory } from '@/lib/release/history';
@@ -42,6 +42,7 @@ async function writeSpec(userConfig: KubeConfig, namespace: string, service: str
 /** Carries out one release action for the signed-in user; the answer is the Release afterwards. */
 export async function runReleaseAction(session: Session, cluster: string, namespace: string, service: string, action: ReleaseAction): Promise<ReleaseObject> {
   const user = session.user.username;
+  requireSessionCluster(session, cluster);
   const identity = consoleIdentity(cluster);
   await requireAccess(session, cluster, namespace, RELEASES, 'update');
   const state = await cachedServiceState(cluster, namespace, service);
