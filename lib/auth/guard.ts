@@ -68,7 +68,10 @@ export interface ReleasePermissions {
   editRouting: boolean;
   /** Add and delete versions: create and delete their workloads and version objects. */
   manageWorkloads: boolean;
-  /** Start, pause, resume, promote and abort progressive releases, set the approval policy (update on releases.weir.dev). */
+  /**
+   * Start, pause, resume, promote and abort progressive releases, set the approval policy: update on
+   * releases.weir.dev and every right the controller then uses for the user (routing updates, scaling).
+   */
   manageReleases: boolean;
 }
 
@@ -98,7 +101,10 @@ export async function releasePermissions(session: Session, cluster: string, name
   const [editRouting, manageWorkloads, manageReleases] = await Promise.all([
     firstRefused(session, cluster, namespace, routing).then((refused) => !refused),
     firstRefused(session, cluster, namespace, workloads).then((refused) => !refused),
-    firstRefused(session, cluster, namespace, [{ ...RELEASES, verb: 'update' }]).then((refused) => !refused),
+    // Starting and steering a progressive release also needs what the controller then does for the user.
+    firstRefused(session, cluster, namespace, [{ ...RELEASES, verb: 'update' }, ...controllerNeeds(state, { stableVersion: version, grayVersion: version, deleteOldVersion: false })]).then(
+      (refused) => !refused,
+    ),
   ]);
   return { editRouting, manageWorkloads, manageReleases };
 }
@@ -135,6 +141,12 @@ function controllerIntents(state: Pick<ServiceState, 'provider' | 'view'>, plan:
   ];
 }
 
+/** The RBAC behind `controllerIntents`, each permission once. */
+function controllerNeeds(state: Pick<ServiceState, 'provider' | 'view'>, plan: ControllerPlan): AccessNeed[] {
+  const needs = controllerIntents(state, plan).flatMap((intent) => accessNeeds(state, intent));
+  return [...new Map(needs.map((need) => [`${need.verb} ${need.group}/${need.resource}`, need])).values()];
+}
+
 /**
  * The controller changes routing and workloads with the console's identity, not the user's: so starting (or
  * resuming, promoting, aborting) a progressive release requires every right the controller will use on the
@@ -142,9 +154,7 @@ function controllerIntents(state: Pick<ServiceState, 'provider' | 'view'>, plan:
  * releases.weir.dev would be a way around RBAC on VirtualServices and Deployments.
  */
 export async function requireControllerAccess(session: Session, cluster: string, namespace: string, state: Pick<ServiceState, 'provider' | 'view'>, plan: ControllerPlan): Promise<void> {
-  const needs = controllerIntents(state, plan).flatMap((intent) => accessNeeds(state, intent));
-  const unique = [...new Map(needs.map((need) => [`${need.verb} ${need.group}/${need.resource}`, need])).values()];
-  const refused = await firstRefused(session, cluster, namespace, unique);
+  const refused = await firstRefused(session, cluster, namespace, controllerNeeds(state, plan));
   if (refused) {
     throw new HttpError(403, 'Forbidden', `${session.user.username} may not ${describeNeed(refused)} in namespace ${namespace}, which the progressive release would do on their behalf`);
   }
