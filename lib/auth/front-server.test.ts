@@ -4,7 +4,7 @@ import { FRONT_SERVER_HEADER, PEER_HEADER, frontServerPeer, registerFrontServer,
 
 /** The headers a route handler sees for what the client sent, after server.mjs (or nothing) touched them. */
 function asRouteSees(headers: IncomingHttpHeaders): Headers {
-  return new Headers(Object.entries(headers).map(([name, value]) => [name, String(value)]));
+  return new Headers(Object.entries(headers).map(([name, value]): [string, string] => [name, String(value)]));
 }
 
 describe('the front server’s stamp', () => {
