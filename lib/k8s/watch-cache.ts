@@ -56,9 +56,12 @@ class KindCache {
   }
 
   async start(): Promise<void> {
+    const restarts = this.health.restarts;
     try {
       await this.informer.start();
-      this.health = { ...this.health, synced: true, error: undefined };
+      // client-node reports a failed list (unreachable, forbidden) as an 'error' event and still resolves: then
+      // the kind is not synced and its error stays for the health report. Waiters stop waiting either way.
+      if (this.health.restarts === restarts) this.health = { ...this.health, synced: true, error: undefined };
       this.markSynced();
     } catch (error) {
       this.restartLater(error);
