@@ -147,7 +147,7 @@ test.describe('a console outside the sandbox (node server.mjs, WEIR_SANDBOX unse
     const client = await playwright.request.newContext({ baseURL: outside.url });
     const signedIn = await client.get('/api/auth/proxy?next=/.//evil.example', { headers: { 'x-forwarded-user': 'alice' }, maxRedirects: 0 });
     expect(signedIn.status()).toBe(302);
-    expect(signedIn.headers()['location']).toBe('/');
+    expect(signedIn.headers()['location']).toBe('/services');
     expect(signedIn.headers()['set-cookie']).toMatch(/^__Host-weir_session=[\w-]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+; Secure$/);
     const systemGroup = await client.get('/api/auth/proxy', { headers: { 'x-forwarded-user': 'alice', 'x-forwarded-groups': ' system:masters' }, maxRedirects: 0 });
     expect(systemGroup.status()).toBe(403);

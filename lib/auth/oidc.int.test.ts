@@ -189,8 +189,8 @@ describe(`oidc sign-in against oidc-provider and kube-apiserver ${sandbox.apiSer
 
   it('returns only to paths on this site', async () => {
     const { cookie, callbackUrl } = await startedAt('alice', 'https://evil.example/x');
-    expect(await (await callback(callbackUrl, cookie)).text()).toContain('content="0;url=/"');
-    expect(['//evil.example', '/\\evil.example', 'javascript:alert(1)', '', '/releases?a=1#b'].map(safeReturnPath)).toEqual(['/', '/', '/', '/', '/releases?a=1#b']);
+    expect(await (await callback(callbackUrl, cookie)).text()).toContain('content="0;url=/services"');
+    expect(['//evil.example', '/\\evil.example', 'javascript:alert(1)', '', '/releases?a=1#b'].map(safeReturnPath)).toEqual(['/services', '/services', '/services', '/services', '/releases?a=1#b']);
   });
 
   it('offers SSO on the login page', async () => {

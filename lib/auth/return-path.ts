@@ -4,8 +4,8 @@
  * client runs the very same function as the server.
  */
 
-/** Where a refused or missing return path leads: the console's home. */
-export const HOME_PATH = '/';
+/** Where a refused or missing return path leads: the console's first page (not `/`, which only redirects there). */
+export const HOME_PATH = '/services';
 
 const MAX_LENGTH = 2048;
 const BASE = 'http://weir.invalid';
@@ -36,7 +36,7 @@ function ambiguousPath(path: string): boolean {
 }
 
 /**
- * `next` when it is an absolute path on this site, after normalisation, else `/`. Refused: other origins and
+ * `next` when it is an absolute path on this site, after normalisation, else HOME_PATH. Refused: other origins and
  * scheme-relative URLs (`//evil`, `/\evil`, `/.//evil`, `/..//evil`), backslashes, dot segments, control
  * characters and whitespace anywhere (tabs and newlines that URL parsers drop), non-ASCII, any of those hidden
  * behind percent-encoding (`/%2F%2Fevil`, `/%5Cevil`, `/%252F…`), malformed escapes, `javascript:` and other

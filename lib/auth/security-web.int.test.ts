@@ -137,11 +137,11 @@ describe('with the identity provider up', () => {
       '/\uff0f\uff0fevil.example',
     ];
 
-    it.each(ATTACKS)('OIDC with next=%j lands on /', async (next) => {
+    it.each(ATTACKS)('OIDC with next=%j lands on /services', async (next) => {
       const { callback } = await signInVia(next);
       expect(callback.status).toBe(200);
       const page = await callback.text();
-      expect(page).toContain('<meta http-equiv="refresh" content="0;url=/">');
+      expect(page).toContain('<meta http-equiv="refresh" content="0;url=/services">');
       expect(page).not.toContain('evil');
     });
 
