@@ -1,0 +1,68 @@
+import { request as httpRequest } from 'node:http';
+import { expect, test } from './support/test';
+
+/**
+ * Issue 15, items 3 and 6, through the production server: a chunked upload to the login route is cut off with
+ * 413 after about 20 KiB, and a second tab's change stream ends the moment the user signs out in the first.
+ */
+
+/** Uploads up to `size` bytes in chunked encoding, a chunk at a time; answers the status and what had been written when it came. */
+function chunkedUpload(path: string, size: number): Promise<{ status: number; writtenAtResponse: number }> {
+  const url = new URL(path, process.env.WEIR_E2E_BASE_URL);
+  return new Promise((resolve, reject) => {
+    let written = 0;
+    let answered = false;
+    const upload = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json', origin: url.origin, 'transfer-encoding': 'chunked' } }, (response) => {
+      answered = true;
+      resolve({ status: response.statusCode ?? 0, writtenAtResponse: written });
+      response.resume();
+      upload.destroy();
+    });
+    upload.on('error', (error) => (answered ? undefined : reject(error)));
+    const chunk = Buffer.alloc(8 * 1024, 'a');
+    const next = () => {
+      if (answered || upload.destroyed) return;
+      if (written >= size) return upload.end();
+      written += chunk.length;
+      if (upload.write(chunk)) setTimeout(next, 1);
+      else upload.once('drain', next);
+    };
+    upload.write('{"strategy":"token","token":"');
+    next();
+  });
+}
+
+test('a chunked upload to the login route is answered 413 long before it ends', async () => {
+  const { status, writtenAtResponse } = await chunkedUpload('/api/auth/login', 64 * 1024 * 1024);
+  console.log(`413 after ${writtenAtResponse} bytes of a 64 MiB chunked upload`);
+  expect(status).toBe(413);
+  expect(writtenAtResponse).toBeLessThan(2 * 1024 * 1024);
+});
+
+test.describe('signed in in two tabs', () => {
+  test.use({ storageState: { cookies: [], origins: [] } });
+
+  test('signing out in one tab ends the change stream of the other at once', async ({ context, page }) => {
+    await page.goto('/login');
+    await page.getByRole('button', { name: 'Sign in as bob' }).click();
+    await expect(page.getByTestId('signed-in-user')).toHaveText('Signed in as bob');
+    const other = await context.newPage();
+    await other.goto('/services');
+    const ended = other.evaluate(
+      () =>
+        new Promise<string>((resolve) => {
+          const source = new EventSource('/api/events');
+          source.addEventListener('ready', () => (window as unknown as { __ready: boolean }).__ready = true);
+          source.addEventListener('signed-out', () => {
+            source.close();
+            resolve('signed-out');
+          });
+        }),
+    );
+    await other.waitForFunction(() => (window as unknown as { __ready?: boolean }).__ready === true);
+    const started = Date.now();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    expect(await ended).toBe('signed-out');
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
