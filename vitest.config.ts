@@ -28,6 +28,8 @@ export default defineConfig({
           exclude: ['node_modules/**', '.cache/**'],
           environment: 'node',
           globalSetup: ['test/sandbox-setup.ts'],
+          // Suites sign in many times from one in-process "address"; lib/auth/rate-limit.int.test.ts sets its own limits.
+          env: { WEIR_LOGIN_RATE_PER_ADDRESS: '1000', WEIR_LOGIN_RATE_GLOBAL: '10000' },
           // One sandbox for the run; files share it, so they run one at a time.
           fileParallelism: false,
           testTimeout: 60_000,

@@ -8,9 +8,10 @@ import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 
 export interface TestAccount {
-  email: string;
+  /** Any JSON value: an attacker-controlled provider may send anything as a claim. */
+  email: unknown;
   email_verified?: boolean;
-  groups: string[];
+  groups: unknown;
 }
 
 export const ACCOUNTS: Record<string, TestAccount> = {
@@ -28,13 +29,21 @@ export interface TestProvider {
   close(): Promise<void>;
 }
 
-/** Starts the provider; `redirectUri` is the console's callback as the test configures it. */
-export async function startOidcProvider(redirectUri: string): Promise<TestProvider> {
+/** The provider's one client, known before it starts (a test may configure the console first). */
+export const TEST_CLIENT_ID = 'weir-console';
+export const TEST_CLIENT_SECRET = 'weir-console-test-secret-0123456789';
+
+/**
+ * Starts the provider; `redirectUri` is the console's callback as the test configures it; `extra` adds accounts;
+ * `port` (default: a free one) lets a test name the issuer before the provider is up.
+ */
+export async function startOidcProvider(redirectUri: string, extra: Record<string, TestAccount> = {}, port = 0): Promise<TestProvider> {
+  const accounts = { ...ACCOUNTS, ...extra };
   const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const clientId = 'weir-console';
-  const clientSecret = 'weir-console-test-secret-0123456789';
+  const clientId = TEST_CLIENT_ID;
+  const clientSecret = TEST_CLIENT_SECRET;
   const provider = new Provider(issuer, {
     clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: [redirectUri], grant_types: ['authorization_code'], response_types: ['code'] }],
     claims: { openid: ['sub'], email: ['email', 'email_verified'], groups: ['groups'] },
@@ -43,7 +52,7 @@ export async function startOidcProvider(redirectUri: string): Promise<TestProvid
     cookies: { keys: ['oidc-provider-test-cookie-key'] },
     features: { devInteractions: { enabled: true } },
     async findAccount(_context, id) {
-      const account = ACCOUNTS[id];
+      const account = accounts[id];
       if (!account) return undefined;
       return { accountId: id, claims: async () => ({ sub: id, ...account }) };
     },

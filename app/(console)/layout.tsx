@@ -1,15 +1,15 @@
-import { cookies } from 'next/headers';
+import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { SessionProvider } from '@/components/auth/session-context';
 import { AppShell } from '@/components/layout/app-shell';
-import { SESSION_COOKIE } from '@/lib/auth/request';
+import { sessionIdOf } from '@/lib/auth/request';
 import { findSession } from '@/lib/auth/session-store';
 
 export const dynamic = 'force-dynamic';
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
-  const session = findSession((await cookies()).get(SESSION_COOKIE)?.value);
+  const session = findSession(sessionIdOf((await headers()).get('cookie')));
   if (!session) redirect('/login');
   return (
     <SessionProvider user={session.user} csrfToken={session.csrfToken}>

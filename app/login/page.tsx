@@ -2,7 +2,8 @@ import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { LoginForm } from '@/components/auth/login-form';
 import { loginOptions } from '@/lib/auth/login';
-import { PEER_HEADER } from '@/lib/auth/proxy';
+import { fromTrustedProxy } from '@/lib/auth/proxy';
+import { HOME_PATH, safeReturnPath } from '@/lib/auth/return-path';
 import { authStrategies, weirEnv } from '@/lib/config/env';
 
 export const dynamic = 'force-dynamic';
@@ -12,9 +13,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   if (authStrategies().includes('proxy')) {
     const incoming = await headers();
     const env = weirEnv();
-    if (env.WEIR_PROXY_TRUSTED_ADDRESSES.includes(incoming.get(PEER_HEADER) ?? '') && incoming.get(env.WEIR_PROXY_USER_HEADER)) {
-      const { next } = await searchParams;
-      redirect(`/api/auth/proxy${next ? `?next=${encodeURIComponent(next)}` : ''}`);
+    if (fromTrustedProxy(incoming) && incoming.get(env.WEIR_PROXY_USER_HEADER)) {
+      const next = safeReturnPath((await searchParams).next);
+      redirect(`/api/auth/proxy${next !== HOME_PATH ? `?next=${encodeURIComponent(next)}` : ''}`);
     }
   }
   return <LoginForm {...loginOptions()} />;

@@ -104,6 +104,11 @@ export function ChangeStreamListener() {
         return detail.view.objects.some((ref) => ref.kind === event.objectKind && ref.name === event.name && (ref.namespace ?? namespace) === event.namespace);
       });
     });
+    // The session ended (logout in another tab, expiry): stop listening; the refetches answer 401 and sign-in follows.
+    source.addEventListener('signed-out', () => {
+      source.close();
+      void client.invalidateQueries({ queryKey: queryKeys.all() });
+    });
     return () => source.close();
   }, [client]);
   return null;

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { useI18n } from '@/components/i18n/i18n-provider';
 import { Button, Field, inputClass } from '@/components/ui/field';
+import { HOME_PATH, safeReturnPath } from '@/lib/auth/return-path';
 import { ApiError, fetchJson } from '@/lib/client/api';
 
 /** Sign-in: single sign-on (OIDC), a sandbox user (dev strategy) or a pasted Kubernetes bearer token. Nothing is kept in the browser. */
@@ -13,10 +14,10 @@ export function LoginForm({ strategies, devUsers }: { strategies: string[]; devU
   const [busy, setBusy] = useState(false);
   const [ssoHref, setSsoHref] = useState('/api/auth/oidc/start');
 
-  // The page to return to after single sign-on; the server accepts only paths on this site.
+  // The page to return to after single sign-on: the same check as the server's (lib/auth/return-path), which checks again.
   useEffect(() => {
-    const next = new URLSearchParams(window.location.search).get('next');
-    if (next) setSsoHref(`/api/auth/oidc/start?${new URLSearchParams({ next })}`);
+    const next = safeReturnPath(new URLSearchParams(window.location.search).get('next'));
+    if (next !== HOME_PATH) setSsoHref(`/api/auth/oidc/start?${new URLSearchParams({ next })}`);
   }, []);
 
   async function signIn(body: object) {
@@ -24,8 +25,7 @@ export function LoginForm({ strategies, devUsers }: { strategies: string[]; devU
     setError(undefined);
     try {
       await fetchJson('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      const next = new URLSearchParams(window.location.search).get('next');
-      window.location.assign(next?.startsWith('/') && !next.startsWith('//') ? next : '/services');
+      window.location.assign(safeReturnPath(new URLSearchParams(window.location.search).get('next')));
     } catch (failure) {
       setError(failure instanceof ApiError ? failure.message : String(failure));
       setBusy(false);

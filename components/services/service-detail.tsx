@@ -166,6 +166,11 @@ export function ServiceDetail({ service }: { service: ServiceRef }) {
 
       <Section title={t('detail.yaml')}>
         {yaml.length === 0 && <p className="text-sm text-slate-500">{t('detail.noObjects')}</p>}
+        {data.withheld && (
+          <p className="text-sm text-slate-500" data-testid="withheld">
+            {t('detail.withheld', { items: data.withheld.join('; ') })}
+          </p>
+        )}
         {yaml.map((object) => (
           <details key={`${object.kind}/${object.name}`} className="rounded-lg border border-slate-200 bg-white">
             <summary className="cursor-pointer px-4 py-2 text-sm font-medium">

@@ -93,6 +93,8 @@ export default async function globalSetup(_config: FullConfig) {
       WEIR_AUTH_STRATEGIES: 'dev,token,proxy',
       WEIR_PROXY_TRUSTED_ADDRESSES: '192.0.2.1',
       WEIR_SANDBOX: 'true',
+      // Every spec signs in from 127.0.0.1; the login rate limit has its own integration test.
+      WEIR_LOGIN_RATE_PER_ADDRESS: '600',
       WEIR_PROMETHEUS_URL: sandbox.prometheusUrl,
       WEIR_PROMETHEUS_SCRAPE_INTERVAL: SCRAPE_INTERVAL,
     },

@@ -7,7 +7,7 @@ import { clusterCache } from '@/lib/k8s/watch-cache';
 import { canI } from './access';
 import { namespacesBindingUser } from './bindings';
 import type { Session } from './session-store';
-import { sessionKubeConfig } from './user-client';
+import { sessionKubeConfig, sessionMayUse, sessionUserIn } from './user-client';
 
 export interface ResourceRef {
   group: string;
@@ -24,11 +24,13 @@ export const RELEASES: ResourceRef = { group: 'weir.dev', resource: 'releases' }
  * namespaces among a thousand costs a few access reviews, not a thousand.
  */
 export async function namespaceAccess(session: Session, cluster: string, ref: ResourceRef, verb = 'list'): Promise<(namespace: string) => Promise<boolean>> {
+  // A cluster that did not accept the user's token is left out of every list, without asking it.
+  if (!sessionMayUse(session, cluster)) return async () => false;
   const kubeConfig = sessionKubeConfig(session, cluster);
   if (await canI(session, cluster, kubeConfig, { verb, ...ref })) return async () => true;
   const cache = clusterCache(cluster);
   if (cache) await cache.whenSynced();
-  const candidates = cache && namespacesBindingUser(cache, session.user);
+  const candidates = cache && namespacesBindingUser(cache, sessionUserIn(session, cluster));
   const memo = new Map<string, Promise<boolean>>();
   return (namespace) => {
     if (candidates && !candidates.has(namespace)) return Promise.resolve(false);
@@ -66,7 +68,10 @@ export interface ReleasePermissions {
   editRouting: boolean;
   /** Add and delete versions: create and delete their workloads and version objects. */
   manageWorkloads: boolean;
-  /** Start, pause, resume, promote and abort progressive releases, set the approval policy (update on releases.weir.dev). */
+  /**
+   * Start, pause, resume, promote and abort progressive releases, set the approval policy: update on
+   * releases.weir.dev and every right the controller then uses for the user (routing updates, scaling).
+   */
   manageReleases: boolean;
 }
 
@@ -96,7 +101,10 @@ export async function releasePermissions(session: Session, cluster: string, name
   const [editRouting, manageWorkloads, manageReleases] = await Promise.all([
     firstRefused(session, cluster, namespace, routing).then((refused) => !refused),
     firstRefused(session, cluster, namespace, workloads).then((refused) => !refused),
-    firstRefused(session, cluster, namespace, [{ ...RELEASES, verb: 'update' }]).then((refused) => !refused),
+    // Starting and steering a progressive release also needs what the controller then does for the user.
+    firstRefused(session, cluster, namespace, [{ ...RELEASES, verb: 'update' }, ...controllerNeeds(state, { stableVersion: version, grayVersion: version, deleteOldVersion: false })]).then(
+      (refused) => !refused,
+    ),
   ]);
   return { editRouting, manageWorkloads, manageReleases };
 }
@@ -108,4 +116,51 @@ export async function releasePermissions(session: Session, cluster: string, name
 export async function requireIntentAccess(session: Session, cluster: string, namespace: string, state: Pick<ServiceState, 'provider' | 'view'>, intent: Intent): Promise<void> {
   const refused = await firstRefused(session, cluster, namespace, accessNeeds(state, intent));
   if (refused) throw new HttpError(403, 'Forbidden', `${session.user.username} may not ${describeNeed(refused)} in namespace ${namespace}`);
+}
+
+/** What the progressive controller will do to a service for whoever hands its split over: the release's settings that matter. */
+export interface ControllerPlan {
+  stableVersion: string;
+  grayVersion: string;
+  deleteOldVersion: boolean;
+}
+
+/**
+ * The intents the controller runs, as the console, during a progressive release: step the weights, let the gray
+ * (or, on rollback, the stable) version take over, scale the gray version to 0 on rollback, and delete the old
+ * version when the settings ask.
+ */
+function controllerIntents(state: Pick<ServiceState, 'provider' | 'view'>, plan: ControllerPlan): Intent[] {
+  const expected = state.view.splitEtag;
+  return [
+    { type: 'set-weights', expected, weights: { [plan.stableVersion]: 50, [plan.grayVersion]: 50 } },
+    { type: 'take-over', expected, version: plan.grayVersion },
+    { type: 'take-over', expected, version: plan.stableVersion },
+    { type: 'scale-version', expected, version: plan.grayVersion, replicas: 0 },
+    ...(plan.deleteOldVersion ? [{ type: 'delete-version' as const, expected, version: plan.stableVersion, keepWorkload: false }] : []),
+  ];
+}
+
+/** The RBAC behind `controllerIntents`, each permission once. */
+function controllerNeeds(state: Pick<ServiceState, 'provider' | 'view'>, plan: ControllerPlan): AccessNeed[] {
+  const needs = controllerIntents(state, plan).flatMap((intent) => accessNeeds(state, intent));
+  return [...new Map(needs.map((need) => [`${need.verb} ${need.group}/${need.resource}`, need])).values()];
+}
+
+/**
+ * The controller changes routing and workloads with the console's identity, not the user's: so starting (or
+ * resuming, promoting, aborting) a progressive release requires every right the controller will use on the
+ * user's behalf, asked of the API server as the user (403 naming the first refused). Without this, `update` on
+ * releases.weir.dev would be a way around RBAC on VirtualServices and Deployments.
+ */
+export async function requireControllerAccess(session: Session, cluster: string, namespace: string, state: Pick<ServiceState, 'provider' | 'view'>, plan: ControllerPlan): Promise<void> {
+  const refused = await firstRefused(session, cluster, namespace, controllerNeeds(state, plan));
+  if (refused) {
+    throw new HttpError(403, 'Forbidden', `${session.user.username} may not ${describeNeed(refused)} in namespace ${namespace}, which the progressive release would do on their behalf`);
+  }
+}
+
+/** Whether the user may `verb` `ref` in `namespace` (SelfSubjectAccessReview, cached briefly). */
+export async function mayAccess(session: Session, cluster: string, namespace: string, ref: ResourceRef, verb: string): Promise<boolean> {
+  return canI(session, cluster, sessionKubeConfig(session, cluster), { verb, ...ref, namespace });
 }

@@ -56,15 +56,24 @@ function pairs(flat: string[]): [string, string][] {
   return result;
 }
 
+/**
+ * A name as HTTP header bytes: its UTF-8 encoding, one byte per character (fetch, undici and Node's http send a
+ * header string as Latin-1). The API server reads the bytes as UTF-8, so `张三` or `josé` reach it as they are
+ * written in RoleBindings, not as mojibake (and never as a TypeError for characters above U+00FF).
+ */
+export function headerBytes(name: string): string {
+  return Buffer.from(name, 'utf8').toString('latin1');
+}
+
 /** A kubeconfig for one cluster that uses the console's own credentials to act as `user` in `groups`. */
 export function impersonatingKubeConfig(target: ClusterTarget, user: string, groups: string[]): KubeConfig {
   const cluster = target.kubeConfig.getCurrentCluster();
   const identity = target.kubeConfig.getCurrentUser();
   if (!cluster || !identity) throw new Error(`cluster ${target.name} has no server or no user`);
-  const config = new ImpersonatingKubeConfig(groups);
+  const config = new ImpersonatingKubeConfig(groups.map(headerBytes));
   config.loadFromOptions({
     clusters: [cluster],
-    users: [{ ...identity, name: 'weir-impersonator', impersonateUser: user }],
+    users: [{ ...identity, name: 'weir-impersonator', impersonateUser: headerBytes(user) }],
     contexts: [{ name: target.name, cluster: cluster.name, user: 'weir-impersonator' }],
     currentContext: target.name,
   });

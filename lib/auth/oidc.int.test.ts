@@ -30,7 +30,7 @@ const routes = {
 };
 const { findSession } = await import('@/lib/auth/session-store');
 const { sessionKubeConfig } = await import('@/lib/auth/user-client');
-const { safeNextPath } = await import('@/lib/auth/oidc');
+const { safeReturnPath } = await import('@/lib/auth/return-path');
 
 afterAll(() => provider.close());
 
@@ -190,13 +190,7 @@ describe(`oidc sign-in against oidc-provider and kube-apiserver ${sandbox.apiSer
   it('returns only to paths on this site', async () => {
     const { cookie, callbackUrl } = await startedAt('alice', 'https://evil.example/x');
     expect(await (await callback(callbackUrl, cookie)).text()).toContain('content="0;url=/services"');
-    expect(['//evil.example', '/\\evil.example', 'javascript:alert(1)', '', '/releases?a=1#b'].map(safeNextPath)).toEqual([
-      '/services',
-      '/services',
-      '/services',
-      '/services',
-      '/releases?a=1#b',
-    ]);
+    expect(['//evil.example', '/\\evil.example', 'javascript:alert(1)', '', '/releases?a=1#b'].map(safeReturnPath)).toEqual(['/services', '/services', '/services', '/services', '/releases?a=1#b']);
   });
 
   it('offers SSO on the login page', async () => {

@@ -3,10 +3,13 @@ import { randomBytes } from 'node:crypto';
 import * as client from 'openid-client';
 import { authStrategies, weirEnv } from '@/lib/config/env';
 import { HttpError } from '@/lib/http/errors';
+import { readCookie, setCookie } from './cookies';
+import { impersonatedIdentity } from './identity';
 import { createImpersonatedSession, createSession, type Session } from './session-store';
+import { safeReturnPath } from './return-path';
 import { reviewToken } from './user-client';
 
-/** The cookie that ties the provider's redirect back to the sign-in this browser started. */
+/** The cookie that ties the provider's redirect back to the sign-in this browser started (base name, see lib/auth/cookies). */
 export const OIDC_COOKIE = 'weir_oidc';
 /** How long a started sign-in may take at the provider. */
 export const OIDC_PENDING_SECONDS = 600;
@@ -44,6 +47,7 @@ function settings() {
     usernameClaim: env.WEIR_OIDC_USERNAME_CLAIM,
     groupsClaim: env.WEIR_OIDC_GROUPS_CLAIM,
     mode: env.WEIR_OIDC_MODE,
+    prefixes: { username: env.WEIR_OIDC_USERNAME_PREFIX, groups: env.WEIR_OIDC_GROUPS_PREFIX },
   };
 }
 
@@ -57,17 +61,11 @@ function providerConfig(): Promise<client.Configuration> {
     })
     .catch((error: unknown) => {
       registry.__weirOidcConfig = undefined;
-      throw new HttpError(502, 'BadGateway', `The identity provider ${issuer.href} could not be reached: ${(error as Error).message}`);
+      // The issuer's address and the network error are for the operator's log; anyone may start a sign-in.
+      console.error(`[weir] oidc: discovery at ${issuer.href} failed:`, describe(error));
+      throw new HttpError(502, 'BadGateway', 'The identity provider could not be reached; try again later');
     });
   return registry.__weirOidcConfig;
-}
-
-/** A path on this site to return to after sign-in; anything else (other hosts, `//x`, `/\x`) becomes /services. */
-export function safeNextPath(next: string | null | undefined): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/services';
-  const base = 'http://weir.invalid';
-  const url = new URL(next, base);
-  return url.origin === base ? `${url.pathname}${url.search}${url.hash}` : '/services';
 }
 
 function forgetExpired(now: number): void {
@@ -92,7 +90,7 @@ export async function startOidcLogin(next: string | null | undefined): Promise<{
     state: client.randomState(),
     nonce: client.randomNonce(),
     codeVerifier,
-    next: safeNextPath(next),
+    next: safeReturnPath(next),
     expiresAt: Date.now() + OIDC_PENDING_SECONDS * 1000,
   };
   forgetExpired(Date.now());
@@ -109,6 +107,34 @@ export async function startOidcLogin(next: string | null | undefined): Promise<{
   return { id, url };
 }
 
+/** An error with its causes, for the server log (openid-client puts what was wrong in the cause). */
+function describe(error: unknown): string {
+  const parts: string[] = [];
+  for (let current = error; current instanceof Error && parts.length < 4; current = current.cause) parts.push(current.message);
+  return parts.length > 0 ? parts.join(': ') : String(error);
+}
+
+/**
+ * What the browser is told when the callback fails: the provider's own error for the user, or which check
+ * failed, never the token endpoint's address or a network error (those go to the server log).
+ */
+function signInFailure(error: unknown): HttpError {
+  if (error instanceof client.AuthorizationResponseError || error instanceof client.ResponseBodyError) {
+    const text = `${error.error}${error.error_description ? `: ${error.error_description}` : ''}`.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 200);
+    return new HttpError(401, 'Unauthorized', `Single sign-on failed: the identity provider answered ${text}`);
+  }
+  const detail = describe(error);
+  if (/fetch failed|ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|socket|network/i.test(detail)) {
+    return new HttpError(502, 'BadGateway', 'Single sign-on failed: the identity provider could not be reached; try again later');
+  }
+  const check = /"state"/.test(detail)
+    ? 'the state does not match this sign-in'
+    : /nonce/.test(detail)
+      ? "the ID token's nonce does not match this sign-in"
+      : "the identity provider's answer could not be verified";
+  return new HttpError(401, 'Unauthorized', `Single sign-on failed: ${check}`);
+}
+
 /** The pending sign-in, removed so that a replayed callback finds nothing. */
 function takePending(id: string | undefined): PendingLogin {
   const login = id ? pendingLogins().get(id) : undefined;
@@ -119,9 +145,10 @@ function takePending(id: string | undefined): PendingLogin {
   return login;
 }
 
-function claimGroups(value: unknown): string[] {
-  if (typeof value === 'string') return [value];
-  return Array.isArray(value) ? value.filter((group): group is string => typeof group === 'string' && group !== '') : [];
+/** The groups claim as a list: absent is none, one string is one group; anything else is checked name by name. */
+function claimGroups(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
 }
 
 /**
@@ -130,7 +157,7 @@ function claimGroups(value: unknown): string[] {
  */
 export async function finishOidcLogin(pendingId: string | undefined, callbackUrl: URL): Promise<{ session: Session; next: string }> {
   const login = takePending(pendingId);
-  const { redirectUrl, usernameClaim, groupsClaim, mode } = settings();
+  const { redirectUrl, usernameClaim, groupsClaim, mode, prefixes } = settings();
   const config = await providerConfig();
   // The registered redirect URL, not request.url: behind a proxy the request may name another host.
   const current = new URL(redirectUrl);
@@ -144,10 +171,8 @@ export async function finishOidcLogin(pendingId: string | undefined, callbackUrl
       idTokenExpected: true,
     });
   } catch (error) {
-    // openid-client says "invalid response encountered" and puts what was wrong (state, nonce, …) in the cause.
-    const cause = (error as Error).cause instanceof Error ? `: ${((error as Error).cause as Error).message}` : '';
-    const reason = error instanceof client.AuthorizationResponseError ? (error.error_description ?? error.error) : `${(error as Error).message}${cause}`;
-    throw new HttpError(401, 'Unauthorized', `Single sign-on failed: ${reason}`);
+    console.error('[weir] oidc: sign-in failed at the callback:', describe(error));
+    throw signInFailure(error);
   }
   const claims = tokens.claims()!;
   if (mode === 'bearer') {
@@ -155,30 +180,28 @@ export async function finishOidcLogin(pendingId: string | undefined, callbackUrl
     return { session: createSession(user, tokens.id_token!), next: login.next };
   }
   const username = claims[usernameClaim];
-  if (typeof username !== 'string' || username === '') {
+  if (username === undefined || username === null || username === '') {
     throw new HttpError(401, 'Unauthorized', `The identity provider's ID token has no "${usernameClaim}" claim`);
   }
   // Like kube-apiserver: an email that the provider says is unverified names nobody.
   if (usernameClaim === 'email' && claims.email_verified === false) {
-    throw new HttpError(401, 'Unauthorized', `The identity provider has not verified the email ${username}`);
+    throw new HttpError(401, 'Unauthorized', `The identity provider has not verified the email ${JSON.stringify(username)}`);
   }
-  // The console's impersonation right must not turn a provider's claim into a system identity (system:masters).
-  if (username.startsWith('system:')) throw new HttpError(403, 'Forbidden', `Refusing to act as "${username}" for single sign-on`);
-  const groups = claimGroups(claims[groupsClaim]).filter((group) => !group.startsWith('system:'));
-  return { session: createImpersonatedSession({ username, groups, strategy: 'oidc' }), next: login.next };
+  // The console's impersonation right must not turn a provider's claim into a system identity (system:masters),
+  // nor a name the API server reads differently (" system:masters" arrives trimmed): normalised, then checked.
+  const identity = impersonatedIdentity('identity provider', username, claimGroups(claims[groupsClaim]), prefixes);
+  return { session: createImpersonatedSession({ ...identity, strategy: 'oidc' }), next: login.next };
 }
 
-/** The pending-sign-in cookie: SameSite=Lax, because the provider sends the browser back from its own site. */
+/**
+ * The pending-sign-in cookie: SameSite=Lax, because the provider sends the browser back from its own site;
+ * `__Host-weir_oidc` (Secure, Path=/) outside the sandbox, so a sibling subdomain cannot plant its own.
+ */
 export function oidcCookie(id: string, request: Request, maxAgeSeconds: number): string {
-  const secure = new URL(request.url).protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https';
-  return `${OIDC_COOKIE}=${id}; Path=/api/auth/oidc; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`;
+  return setCookie(OIDC_COOKIE, id, request, { maxAgeSeconds, sameSite: 'Lax', path: '/api/auth/oidc' });
 }
 
 /** The pending-sign-in id a callback request carries. */
 export function oidcCookieValue(request: Request): string | undefined {
-  for (const part of (request.headers.get('cookie') ?? '').split(';')) {
-    const [name, ...rest] = part.trim().split('=');
-    if (name === OIDC_COOKIE) return rest.join('=');
-  }
-  return undefined;
+  return readCookie(request.headers.get('cookie'), OIDC_COOKIE);
 }

@@ -1,21 +1,21 @@
 import 'server-only';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { HttpError } from '@/lib/http/errors';
+import { readCookie, setCookie } from './cookies';
 import { findSession, type Session } from './session-store';
 
+/** The session cookie's base name: `__Host-weir_session` when Secure (always outside the sandbox). */
 export const SESSION_COOKIE = 'weir_session';
 export const CSRF_HEADER = 'x-csrf-token';
 
-function cookieValue(header: string | null, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [key, ...rest] = part.trim().split('=');
-    if (key === name) return rest.join('=');
-  }
-  return undefined;
+/** The session id a Cookie header carries, if any (the layout reads it from next/headers). */
+export function sessionIdOf(cookieHeader: string | null): string | undefined {
+  return readCookie(cookieHeader, SESSION_COOKIE);
 }
 
 /** The live session of a request, from its session cookie. */
 export function sessionOf(request: Request): Session | undefined {
-  return findSession(cookieValue(request.headers.get('cookie'), SESSION_COOKIE));
+  return findSession(sessionIdOf(request.headers.get('cookie')));
 }
 
 /** The request's session, or 401. */
@@ -29,23 +29,29 @@ export function requireSession(request: Request): Session {
 export function requireSameOrigin(request: Request): void {
   const origin = request.headers.get('origin');
   const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
-  if (!origin || !host || new URL(origin).host !== host) {
+  // `Origin: null` (sandboxed frames, file: pages, some redirects) and garbage are refused like another site.
+  if (!origin || !host || !URL.canParse(origin) || new URL(origin).host !== host) {
     throw new HttpError(403, 'Forbidden', 'Cross-site request refused (Origin does not match)');
   }
+}
+
+/** Constant-time comparison: equal-length digests, so how long it takes says nothing about the token. */
+function sameToken(sent: string | null, expected: string): boolean {
+  if (sent === null) return false;
+  return timingSafeEqual(createHash('sha256').update(sent).digest(), createHash('sha256').update(expected).digest());
 }
 
 /** The session of a mutating request, checked for Origin and for the session's CSRF token. */
 export function requireMutation(request: Request): Session {
   requireSameOrigin(request);
   const session = requireSession(request);
-  if (request.headers.get(CSRF_HEADER) !== session.csrfToken) {
+  if (!sameToken(request.headers.get(CSRF_HEADER), session.csrfToken)) {
     throw new HttpError(403, 'Forbidden', 'Missing or wrong CSRF token; reload the page and try again');
   }
   return session;
 }
 
-/** The Set-Cookie value for a session id (empty id and max-age 0 clear it). */
+/** The Set-Cookie value for a session id (empty id and max-age 0 clear it): httpOnly, SameSite=Strict, Secure + __Host- outside the sandbox. */
 export function sessionCookie(id: string, request: Request, maxAgeSeconds: number): string {
-  const secure = new URL(request.url).protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https';
-  return `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`;
+  return setCookie(SESSION_COOKIE, id, request, { maxAgeSeconds, sameSite: 'Strict' });
 }

@@ -22,10 +22,23 @@ export interface Session {
  * How the console acts for the user: with their bearer token (encrypted; decrypted only to build their API
  * client), or with its own identity impersonating them (OIDC when the API server does not trust the issuer).
  */
-export type SessionCredential = { kind: 'token'; sealedToken: string } | { kind: 'impersonate'; user: string; groups: string[] };
+export type SessionCredential =
+  | { kind: 'token'; sealedToken: string; clusters: ClusterIdentities }
+  | { kind: 'impersonate'; user: string; groups: string[] };
+
+/** Who each cluster that accepted a token says it belongs to; the token is sent to these clusters only. */
+export type ClusterIdentities = Record<string, { username: string; groups: string[] }>;
+
+/** A user whose token the API servers have just reviewed, with the clusters that accepted it. */
+export type ReviewedUser = SessionUser & { clusters: ClusterIdentities };
 
 // Sessions live in this process: one console replica, or sticky sessions in front of several.
-const registry = globalThis as typeof globalThis & { __weirSessions?: Map<string, Session>; __weirSessionKey?: Buffer };
+const registry = globalThis as typeof globalThis & {
+  __weirSessions?: Map<string, Session>;
+  __weirSessionKey?: Buffer;
+  __weirSessionEnds?: Map<string, Set<() => void>>;
+  __weirSessionSweep?: { at: number; timer?: NodeJS.Timeout };
+};
 
 function key(): Buffer {
   const secret = weirEnv().WEIR_SESSION_SECRET;
@@ -56,6 +69,7 @@ export function unseal(sealed: string): string {
 
 function startSession(user: SessionUser, credential: SessionCredential): Session {
   const now = Date.now();
+  sweepInPassing(now);
   const session: Session = {
     id: randomBytes(32).toString('base64url'),
     user,
@@ -69,8 +83,8 @@ function startSession(user: SessionUser, credential: SessionCredential): Session
 }
 
 /** Starts a session for a user whose token the API server has just accepted. */
-export function createSession(user: SessionUser, token: string): Session {
-  return startSession(user, { kind: 'token', sealedToken: seal(token) });
+export function createSession({ clusters, ...user }: ReviewedUser, token: string): Session {
+  return startSession(user, { kind: 'token', sealedToken: seal(token), clusters });
 }
 
 /**
@@ -82,23 +96,87 @@ export function createImpersonatedSession(user: SessionUser): Session {
   return startSession(user, { kind: 'impersonate', user: user.username, groups });
 }
 
+function isOver(session: Session, now: number): boolean {
+  const env = weirEnv();
+  return now - session.lastSeenAt > env.WEIR_SESSION_IDLE_MINUTES * 60_000 || now - session.createdAt > env.WEIR_SESSION_MAX_HOURS * 3_600_000;
+}
+
 /** The live session with this id, or undefined when unknown, idle too long or too old (then it is removed). */
 export function findSession(id: string | undefined): Session | undefined {
+  const session = peekSession(id);
+  if (session) session.lastSeenAt = Date.now();
+  return session;
+}
+
+/**
+ * Like findSession, but does not count as activity: for a keep-alive, which must not hold an idle session
+ * open.
+ */
+export function peekSession(id: string | undefined): Session | undefined {
   if (!id) return undefined;
   const session = sessions().get(id);
   if (!session) return undefined;
-  const env = weirEnv();
-  const now = Date.now();
-  const idle = now - session.lastSeenAt > env.WEIR_SESSION_IDLE_MINUTES * 60_000;
-  const expired = now - session.createdAt > env.WEIR_SESSION_MAX_HOURS * 3_600_000;
-  if (idle || expired) {
-    sessions().delete(id);
+  if (isOver(session, Date.now())) {
+    deleteSession(id);
     return undefined;
   }
-  session.lastSeenAt = now;
   return session;
 }
 
 export function deleteSession(id: string): void {
   sessions().delete(id);
+  const listeners = registry.__weirSessionEnds?.get(id);
+  registry.__weirSessionEnds?.delete(id);
+  listeners?.forEach((listener) => listener());
+}
+
+/** Calls `listener` once when the session ends (logout, expiry seen by anyone, sweep); answers the unsubscribe. */
+export function onSessionEnd(id: string, listener: () => void): () => void {
+  registry.__weirSessionEnds ??= new Map();
+  const listeners = registry.__weirSessionEnds.get(id) ?? new Set();
+  registry.__weirSessionEnds.set(id, listeners);
+  listeners.add(listener);
+  return () => {
+    listeners.delete(listener);
+    if (listeners.size === 0 && registry.__weirSessionEnds?.get(id) === listeners) registry.__weirSessionEnds.delete(id);
+  };
+}
+
+const SWEEP_EVERY_MS = 60_000;
+
+/** Removes every idle or expired session; answers how many. */
+export function sweepSessions(now = Date.now()): number {
+  let removed = 0;
+  for (const [id, session] of sessions()) {
+    if (isOver(session, now)) {
+      deleteSession(id);
+      removed += 1;
+    }
+  }
+  return removed;
+}
+
+/**
+ * Sessions nobody comes back for would stay in memory: a timer sweeps every minute, and a new sign-in sweeps
+ * in passing when the last sweep is that old (timers may not run where the process is frozen between requests).
+ */
+function sweepInPassing(now: number): void {
+  registry.__weirSessionSweep ??= { at: now };
+  const sweep = registry.__weirSessionSweep;
+  if (!sweep.timer) {
+    sweep.timer = setInterval(() => {
+      sweep.at = Date.now();
+      sweepSessions(sweep.at);
+    }, SWEEP_EVERY_MS);
+    sweep.timer.unref();
+  }
+  if (now - sweep.at >= SWEEP_EVERY_MS) {
+    sweep.at = now;
+    sweepSessions(now);
+  }
+}
+
+/** How many sessions the process holds (live or not yet swept). */
+export function sessionCount(): number {
+  return sessions().size;
 }

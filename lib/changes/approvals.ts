@@ -7,7 +7,7 @@ import { intent as intentSchema, type Intent } from '@/lib/mesh/intents';
 import type { ReleaseView } from '@/lib/mesh/types';
 import type { Session } from '@/lib/auth/session-store';
 import { namespaceAccess, RELEASES } from '@/lib/auth/guard';
-import { sessionKubeConfig } from '@/lib/auth/user-client';
+import { requireSessionCluster, sessionKubeConfig, sessionUserIn } from '@/lib/auth/user-client';
 import { splitOf } from '@/lib/mesh/split';
 import { releaseEvent } from '@/lib/release/events';
 import { isActive, needsApproval, type ApprovalItem, type ApprovalRequest, type ReleaseObject, type SplitSnapshot } from '@/lib/release/model';
@@ -77,6 +77,9 @@ const approverCache = new Map<string, { allowed: boolean; at: number }>();
  * a SubjectAccessReview by the console (the way the API server checks `approve` on CertificateSigningRequests).
  */
 export async function canApprove(session: Session, cluster: string, namespace: string): Promise<boolean> {
+  // A token user is someone only in the clusters that accepted their token, and there who those clusters said.
+  requireSessionCluster(session, cluster);
+  const user = sessionUserIn(session, cluster);
   const key = `${session.id}|${cluster}|${namespace}`;
   const cached = approverCache.get(key);
   if (cached && Date.now() - cached.at < APPROVER_TTL_MS) return cached.allowed;
@@ -86,7 +89,7 @@ export async function canApprove(session: Session, cluster: string, namespace: s
       body: {
         apiVersion: 'authorization.k8s.io/v1',
         kind: 'SubjectAccessReview',
-        spec: { user: session.user.username, groups: session.user.groups, resourceAttributes: { verb: 'approve', ...RELEASES, namespace } },
+        spec: { user: user.username, groups: user.groups, resourceAttributes: { verb: 'approve', ...RELEASES, namespace } },
       },
     });
   const allowed = review.status?.allowed === true;

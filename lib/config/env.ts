@@ -1,10 +1,20 @@
 import 'server-only';
 import { z } from 'zod';
+import { prefixProblem } from '@/lib/auth/identity';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', ''])
   .optional()
   .transform((value) => value === 'true' || value === '1');
+
+/** A prefix for impersonated names: no whitespace or invisible characters, and never a system: name. */
+const identityPrefix = z
+  .string()
+  .default('')
+  .superRefine((value, context) => {
+    const problem = prefixProblem(value);
+    if (problem) context.addIssue({ code: 'custom', message: problem });
+  });
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
@@ -51,12 +61,23 @@ const envSchema = z.object({
     .transform((value) => (value ? value.split(',').map((item) => item.trim().replace(/^::ffff:/, '')).filter(Boolean) : [])),
   WEIR_PROXY_USER_HEADER: z.string().min(1).default('x-forwarded-user'),
   WEIR_PROXY_GROUPS_HEADER: z.string().min(1).default('x-forwarded-groups'),
+  /** Put before the proxy's user / group names when the console impersonates them (`proxy:` makes `proxy:alice`). */
+  WEIR_PROXY_USERNAME_PREFIX: identityPrefix,
+  WEIR_PROXY_GROUPS_PREFIX: identityPrefix,
   /** For the dev strategy: a kubeconfig whose contexts are the sandbox users (their tokens stay on the server). */
   WEIR_DEV_KUBECONFIG: z.string().min(1).optional(),
   /** Key for encrypting credentials held in sessions (32+ characters); random per process when unset. */
   WEIR_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   WEIR_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   WEIR_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(12),
+  /** Sign-in attempts (token / dev login, OIDC starts, proxy logins) one client address may make per minute. */
+  WEIR_LOGIN_RATE_PER_ADDRESS: z.coerce.number({ error: 'must be a number of attempts per minute' }).int().min(1).max(100_000).default(30),
+  /** Sign-in attempts all clients together may make per minute: bounds the SelfSubjectReviews and pending sign-ins. */
+  WEIR_LOGIN_RATE_GLOBAL: z.coerce.number({ error: 'must be a number of attempts per minute' }).int().min(1).max(1_000_000).default(300),
+  /** Change streams (browser tabs) one session may hold open at once; one more is answered 429. */
+  WEIR_STREAMS_PER_SESSION: z.coerce.number().int().min(1).max(1000).default(8),
+  /** How often an open change stream sends a keep-alive and re-checks its session (ends it after logout or expiry). */
+  WEIR_STREAM_KEEPALIVE_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
   /** For the oidc strategy: the OpenID Connect issuer (https; http only on localhost). */
   WEIR_OIDC_ISSUER: z.preprocess((value) => value || undefined, httpUrl.optional()),
   WEIR_OIDC_CLIENT_ID: z.string().min(1).optional(),
@@ -68,6 +89,9 @@ const envSchema = z.object({
   /** ID token claims naming the user and their groups, like kube-apiserver's --oidc-username-claim / --oidc-groups-claim. */
   WEIR_OIDC_USERNAME_CLAIM: z.string().min(1).default('email'),
   WEIR_OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
+  /** Impersonate mode: put before the claimed user / group names, like kube-apiserver's --oidc-username-prefix / --oidc-groups-prefix. */
+  WEIR_OIDC_USERNAME_PREFIX: identityPrefix,
+  WEIR_OIDC_GROUPS_PREFIX: identityPrefix,
   /** Run the progressive-delivery controller in this process (one replica leads, elected through a Lease). */
   WEIR_CONTROLLER: z
     .enum(['true', 'false', '1', '0', ''])

@@ -3,11 +3,29 @@ import { clusterTargets } from '@/lib/k8s/clusters';
 import { clusterCache, type CacheChange } from '@/lib/k8s/watch-cache';
 import { toChangeEvent } from './change-events';
 import { namespaceAccess, SERVICES } from '@/lib/auth/guard';
-import type { Session } from '@/lib/auth/session-store';
+import { onSessionEnd, peekSession, type Session } from '@/lib/auth/session-store';
+import { weirEnv } from '@/lib/config/env';
+import { HttpError } from '@/lib/http/errors';
 import { watchedKinds } from '@/lib/mesh/registry';
 import { serviceRows, type RowChange } from './service-rows';
 
-const KEEP_ALIVE_MS = 15_000;
+const registry = globalThis as typeof globalThis & { __weirOpenStreams?: Map<string, number> };
+
+function openStreams(): Map<string, number> {
+  registry.__weirOpenStreams ??= new Map();
+  return registry.__weirOpenStreams;
+}
+
+/**
+ * 429 when the session already holds WEIR_STREAMS_PER_SESSION open streams (each costs a subscription to every
+ * watch cache and an access check per event): a leaked tab or a script cannot open them without end.
+ */
+export function requireStreamSlot(session: Session): void {
+  const limit = weirEnv().WEIR_STREAMS_PER_SESSION;
+  if ((openStreams().get(session.id) ?? 0) >= limit) {
+    throw new HttpError(429, 'TooManyRequests', `This session already has ${limit} open change streams; close other tabs of the console first`);
+  }
+}
 /** The kinds whose changes browsers get (the caches also watch RoleBindings, for access checks only). */
 const STREAMED = new Map(watchedKinds().map((info) => [info.key, info]));
 
@@ -21,14 +39,18 @@ function rowPatchJson(change: RowChange): string {
  * computed once on the server for every stream), `change` events carry every object change the watch caches
  * see (the Routing page's rows, and what an open service page shows). Each user gets only what RBAC lets them
  * list; events go out in the order they happened, even when an access check has to ask the API server. Proxies
- * drop idle connections, so a comment goes out every 15 s; the stream ends when the browser goes away.
+ * drop idle connections, so a comment goes out every WEIR_STREAM_KEEPALIVE_SECONDS (15 s), after re-checking the
+ * session; the stream ends when the browser goes away or the session ends (logout, expiry): `signed-out`.
  */
 export function changeStream(session: Session, signal: AbortSignal): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let cleanup = () => {};
+  let open = true;
   return new ReadableStream({
     start(controller) {
+      openStreams().set(session.id, (openStreams().get(session.id) ?? 0) + 1);
       const send = (text: string) => {
+        if (!open) return;
         try {
           controller.enqueue(encoder.encode(text));
         } catch {
@@ -60,19 +82,33 @@ export function changeStream(session: Session, signal: AbortSignal): ReadableStr
         const cache = clusterCache(name)!;
         return [cache.subscribe((change) => onChange(name, change)), serviceRows(cache).subscribe((changes) => onRows(name, changes))];
       });
-      const keepAlive = setInterval(() => send(': keep-alive\n\n'), KEEP_ALIVE_MS);
-      cleanup = () => {
-        clearInterval(keepAlive);
-        unsubscribers.forEach((unsubscribe) => unsubscribe());
-      };
-      signal.addEventListener('abort', () => {
+      const close = () => {
         cleanup();
         try {
           controller.close();
         } catch {
           // already closed
         }
-      });
+      };
+      // The session ends (logout, expiry, sweep): say so, so the page goes to sign-in instead of reconnecting.
+      const signedOut = () => {
+        send('event: signed-out\ndata: {}\n\n');
+        close();
+      };
+      const stopOnEnd = onSessionEnd(session.id, signedOut);
+      // Each keep-alive re-checks the session without counting as activity: an idle tab does not keep it alive.
+      const keepAlive = setInterval(() => (peekSession(session.id) === session ? send(': keep-alive\n\n') : signedOut()), weirEnv().WEIR_STREAM_KEEPALIVE_SECONDS * 1000);
+      cleanup = () => {
+        if (!open) return;
+        open = false;
+        clearInterval(keepAlive);
+        stopOnEnd();
+        unsubscribers.forEach((unsubscribe) => unsubscribe());
+        const left = (openStreams().get(session.id) ?? 1) - 1;
+        if (left > 0) openStreams().set(session.id, left);
+        else openStreams().delete(session.id);
+      };
+      signal.addEventListener('abort', close);
       send('retry: 2000\nevent: ready\ndata: {}\n\n');
     },
     cancel() {

@@ -1,7 +1,7 @@
 import 'server-only';
 import { requireIntentAccess } from '@/lib/auth/guard';
 import type { Session } from '@/lib/auth/session-store';
-import { sessionKubeConfig } from '@/lib/auth/user-client';
+import { requireSessionCluster, sessionKubeConfig } from '@/lib/auth/user-client';
 import { holdForApproval } from '@/lib/changes/approvals';
 import { runIntent, type IntentResult } from '@/lib/changes/pipeline';
 import type { Intent } from '@/lib/mesh/intents';
@@ -16,6 +16,8 @@ export async function submitIntent(
   intent: Intent,
   mode: 'preview' | 'apply',
 ): Promise<{ result: IntentResult; objects: string[] }> {
+  // Before anything is read: a token user acts only in the clusters that accepted their token.
+  requireSessionCluster(session, cluster);
   await requireIntentAccess(session, cluster, namespace, await cachedServiceState(cluster, namespace, service), intent);
   const held = await holdForApproval(session, cluster, namespace, service, intent, mode);
   if (held) return { result: held, objects: [`Release/${service}`] };

@@ -1,12 +1,13 @@
 import 'server-only';
 import { z } from 'zod';
 import { objectYaml } from '@/lib/changes/object-yaml';
-import { CORE_KINDS } from '@/lib/k8s/kinds';
+import { CORE_KINDS, type KindInfo } from '@/lib/k8s/kinds';
 import { cachesInScope, scopeQuery, type Scope } from '@/lib/k8s/scope';
 import { clusterCache } from '@/lib/k8s/watch-cache';
 import { routingProviders, type ServiceState } from '@/lib/mesh/registry';
-import { namespaceAccess, SERVICES } from '@/lib/auth/guard';
+import { mayAccess, namespaceAccess, RELEASES, SERVICES } from '@/lib/auth/guard';
 import type { Session } from '@/lib/auth/session-store';
+import { requireSessionCluster } from '@/lib/auth/user-client';
 import { COMPARE, matchesFilter, SORT_KEYS, type SortKey } from './service-order';
 import { serviceRows, type KeptRow, type ServiceRows, type ServiceSummary } from './service-rows';
 export { cachedServiceState } from '@/lib/changes/state';
@@ -43,6 +44,7 @@ const LIST_BODIES = 4;
 
 /** The kept rows of each cluster and namespace in scope that the user may list Services in, in the list's order. */
 async function visibleNamespaces(session: Session, scope: Scope): Promise<{ rows: ServiceRows; namespace: string }[]> {
+  if (scope.cluster) requireSessionCluster(session, scope.cluster);
   const caches = cachesInScope(scope).sort((a, b) => a.target.name.localeCompare(b.target.name));
   const perCluster = await Promise.all(
     caches.map(async (cache) => {
@@ -127,6 +129,8 @@ export interface ReleaseDetail {
   release?: ReleaseState;
   /** What "create routing" can set up, when the service has no routing. */
   routingProviders: ProviderInfo[];
+  /** What the user may not read and is left out (object YAML, history), each with the permission it needs. */
+  withheld?: string[];
 }
 
 export interface ReleaseState {
@@ -148,15 +152,25 @@ function releaseState(release: ReleaseObject | undefined): ReleaseState | undefi
   };
 }
 
-/** YAML of the objects a view is read from, routing objects first. */
-function yamlOf(state: ServiceState): ObjectYaml[] {
+/** One object a view is read from, with its kind, as the detail may show it. */
+interface ViewObject {
+  info: KindInfo;
+  namespace: string;
+  shown: ObjectYaml;
+}
+
+/** The objects a view is read from, routing objects first. */
+function objectsOf(state: ServiceState): ViewObject[] {
   const kinds = [CORE_KINDS.services, ...state.provider.kinds];
   return state.view.objects.flatMap((ref) => {
     const info = kinds.find((candidate) => candidate.kind === ref.kind);
-    const where = ref.namespace && ref.namespace !== state.snapshot.namespace ? info && state.snapshot.elsewhere(info) : info && state.snapshot.list(info);
-    const object = where?.find((candidate) => candidate.metadata?.name === ref.name && (!ref.namespace || candidate.metadata?.namespace === ref.namespace));
-    const name = ref.namespace && ref.namespace !== state.snapshot.namespace ? `${ref.namespace}/${ref.name}` : ref.name;
-    return object ? [{ kind: ref.kind, name, role: ref.role, yaml: objectYaml(object) }] : [];
+    if (!info) return [];
+    const elsewhere = !!ref.namespace && ref.namespace !== state.snapshot.namespace;
+    const object = (elsewhere ? state.snapshot.elsewhere(info) : state.snapshot.list(info)).find(
+      (candidate) => candidate.metadata?.name === ref.name && (!ref.namespace || candidate.metadata?.namespace === ref.namespace),
+    );
+    const name = elsewhere ? `${ref.namespace}/${ref.name}` : ref.name;
+    return object ? [{ info, namespace: ref.namespace ?? state.snapshot.namespace, shown: { kind: ref.kind, name, role: ref.role, yaml: objectYaml(object) } }] : [];
   });
 }
 
@@ -166,9 +180,36 @@ export async function releaseDetail(state: ServiceState): Promise<ReleaseDetail>
   const release = await clusterCache(cluster)!.get<ReleaseObject & { metadata: object }>('releases', service, namespace);
   return {
     view: state.view,
-    yaml: yamlOf(state),
+    yaml: objectsOf(state).map((object) => object.shown),
     history: historyOf(release).slice(0, 50),
     release: releaseState(release),
     routingProviders: routingProviders(),
+  };
+}
+
+/**
+ * The service page as the user may read it: the YAML of each object only when RBAC lets them get its kind in
+ * its namespace, history and Release state only when they may get releases.weir.dev there; what is left out
+ * is named in `withheld`. The watch caches read everything as the console, so this is where the user's own
+ * access decides what leaves the server.
+ */
+export async function readableReleaseDetail(session: Session, state: ServiceState): Promise<ReleaseDetail> {
+  const { cluster, namespace } = state.view;
+  const detail = await releaseDetail(state);
+  const objects = objectsOf(state);
+  const [readable, releases] = await Promise.all([
+    Promise.all(objects.map((object) => mayAccess(session, cluster, object.namespace, { group: object.info.group, resource: object.info.plural }, 'get'))),
+    mayAccess(session, cluster, namespace, RELEASES, 'get'),
+  ]);
+  const withheld = objects
+    .filter((_, index) => !readable[index])
+    .map(({ info, shown }) => `${shown.kind} ${shown.name}: needs get ${info.group ? `${info.plural}.${info.group}` : info.plural}`);
+  if (!releases) withheld.push(`history and release: needs get releases.${RELEASES.group}`);
+  return {
+    ...detail,
+    yaml: objects.filter((_, index) => readable[index]).map((object) => object.shown),
+    history: releases ? detail.history : [],
+    release: releases ? detail.release : undefined,
+    ...(withheld.length > 0 ? { withheld } : {}),
   };
 }

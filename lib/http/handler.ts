@@ -3,6 +3,7 @@ import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { HttpError, fieldErrors } from './errors';
 import { toErrorBody } from './error-body';
+import { MAX_BODY_BYTES, readBodyText } from './body-limit';
 
 /** A body that is JSON already (rows kept serialised, or their bytes kept encoded): `respond` sends it as it is. */
 export class JsonText {
@@ -31,14 +32,12 @@ export function parseQuery<S extends z.ZodType>(request: Request, schema: S): z.
   return result.data;
 }
 
-const MAX_BODY_BYTES = 64 * 1024;
-
-/** Reads a JSON body of at most 64 KiB and parses it with a zod schema; failures name the field. */
-export async function parseBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
-  const declared = Number(request.headers.get('content-length') ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new HttpError(413, 'RequestEntityTooLarge', `The body must be at most ${MAX_BODY_BYTES} bytes`);
-  const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new HttpError(413, 'RequestEntityTooLarge', `The body must be at most ${MAX_BODY_BYTES} bytes`);
+/**
+ * Reads a JSON body (at most 64 KiB, or `maxBytes`; counted while it streams in, chunked or not) and parses it
+ * with a zod schema; failures name the field.
+ */
+export async function parseBody<S extends z.ZodType>(request: Request, schema: S, options: { maxBytes?: number } = {}): Promise<z.infer<S>> {
+  const text = await readBodyText(request, options.maxBytes ?? MAX_BODY_BYTES);
   let json: unknown;
   try {
     json = JSON.parse(text);

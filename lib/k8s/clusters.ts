@@ -10,10 +10,9 @@ export interface ClusterTarget {
   kubeConfig: KubeConfig;
 }
 
-/** What the browser may know about a cluster: never its credentials. */
+/** What the browser may know about a cluster: its name, never its API server's address or credentials. */
 export interface ClusterSummary {
   name: string;
-  server: string;
   sandbox: boolean;
 }
 
@@ -63,8 +62,8 @@ export function consoleIdentity(cluster: string): KubeConfig {
   return target.kubeConfig;
 }
 
-/** Cluster names and API server URLs for pickers. */
+/** Cluster names for pickers (the API server URLs stay on the server). */
 export function clusterSummaries(): ClusterSummary[] {
   const sandbox = weirEnv().WEIR_SANDBOX;
-  return [...clusterTargets().values()].map(({ name, server }) => ({ name, server, sandbox }));
+  return [...clusterTargets().values()].map(({ name }) => ({ name, sandbox }));
 }

@@ -54,9 +54,12 @@ class KindCache {
   }
 
   async start(): Promise<void> {
+    const restarts = this.health.restarts;
     try {
       await this.informer.start();
-      this.health = { ...this.health, synced: true, error: undefined };
+      // client-node reports a failed list (unreachable, forbidden) as an 'error' event and still resolves: then
+      // the kind is not synced and its error stays for the health report. Waiters stop waiting either way.
+      if (this.health.restarts === restarts) this.health = { ...this.health, synced: true, error: undefined };
       this.markSynced();
     } catch (error) {
       this.restartLater(error);
@@ -67,6 +70,8 @@ class KindCache {
     const restarts = this.health.restarts + 1;
     this.health = { ...this.health, error: describeError(error), restarts };
     const delay = Math.min(500 * 2 ** Math.min(restarts, 6), MAX_BACKOFF_MS);
+    // The error may name the API server's address: it goes to the operator's log; the browser sees only the kind.
+    console.error(`[weir] watch of ${this.info.key} on cluster ${this.target.name} failed (restart ${restarts} in ${delay} ms): ${this.health.error}`);
     setTimeout(() => void this.start(), delay).unref();
   }
 

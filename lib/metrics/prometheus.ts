@@ -14,6 +14,21 @@ export class MetricsUnavailable extends Error {
   }
 }
 
+/**
+ * The browser's message (no address: a Prometheus URL is an internal one) and the operator's detail, logged
+ * here with the address and the cause.
+ */
+function unavailable(reason: UnavailableReason, message: string, detail: string): MetricsUnavailable {
+  console.error(`[weir] prometheus ${detail}`);
+  return new MetricsUnavailable(reason, message);
+}
+
+function describe(error: unknown): string {
+  const parts: string[] = [];
+  for (let current = error; current instanceof Error && parts.length < 3; current = current.cause) parts.push(current.message);
+  return parts.join(': ') || String(error);
+}
+
 /** One series of an instant query: its labels and one [unix seconds, value] sample. */
 export interface InstantSample {
   metric: Record<string, string>;
@@ -50,9 +65,9 @@ async function call<T>(baseUrl: string, path: string, params: Record<string, str
     });
   } catch (error) {
     if (error instanceof Error && error.name === 'TimeoutError') {
-      throw new MetricsUnavailable('timeout', `Prometheus at ${url.origin} did not answer within ${timeoutMs / 1000} s`);
+      throw unavailable('timeout', `Prometheus did not answer within ${timeoutMs / 1000} s`, `${url.origin}: timed out`);
     }
-    throw new MetricsUnavailable('unreachable', `Prometheus at ${url.origin} cannot be reached`);
+    throw unavailable('unreachable', 'Prometheus cannot be reached', `${url.origin}: ${describe(error)}`);
   }
   let body: ApiResponse<T> | undefined;
   try {
@@ -62,7 +77,9 @@ async function call<T>(baseUrl: string, path: string, params: Record<string, str
   }
   if (!response.ok || body?.status !== 'success' || !body.data) {
     const detail = body?.error ? `${body.errorType ?? 'error'}: ${body.error}` : `HTTP ${response.status}`;
-    throw new MetricsUnavailable('error', `Prometheus at ${url.origin} answered ${detail}`);
+    // Prometheus's error type (bad_data, timeout, …) says what went wrong; its text may quote addresses.
+    const kind = body?.errorType && /^[a-z_]{1,32}$/.test(body.errorType) ? body.errorType : `HTTP ${response.status}`;
+    throw unavailable('error', `Prometheus answered with an error (${kind})`, `${url.origin}: ${detail}`);
   }
   return body.data.result;
 }

@@ -6,8 +6,8 @@ import { consoleIdentity } from '@/lib/k8s/clusters';
 import { splitOf } from '@/lib/mesh/split';
 import { cachedServiceState } from '@/lib/changes/state';
 import type { Session } from '@/lib/auth/session-store';
-import { RELEASES, requireAccess } from '@/lib/auth/guard';
-import { sessionKubeConfig } from '@/lib/auth/user-client';
+import { RELEASES, requireAccess, requireControllerAccess } from '@/lib/auth/guard';
+import { requireSessionCluster, sessionKubeConfig } from '@/lib/auth/user-client';
 import { canApprove } from '@/lib/changes/approvals';
 import { releaseEvent } from '@/lib/release/events';
 import { appendHistory } from '@/lib/release/history';
@@ -42,9 +42,11 @@ async function writeSpec(userConfig: KubeConfig, namespace: string, service: str
 /** Carries out one release action for the signed-in user; the answer is the Release afterwards. */
 export async function runReleaseAction(session: Session, cluster: string, namespace: string, service: string, action: ReleaseAction): Promise<ReleaseObject> {
   const user = session.user.username;
+  requireSessionCluster(session, cluster);
   const identity = consoleIdentity(cluster);
   await requireAccess(session, cluster, namespace, RELEASES, 'update');
-  const { view } = await cachedServiceState(cluster, namespace, service);
+  const state = await cachedServiceState(cluster, namespace, service);
+  const { view } = state;
   const split = splitOf(view);
   const now = new Date().toISOString();
   const entry = (action: string, reason?: string) => ({ time: now, user, action, from: split, to: split, ...(reason ? { reason } : {}) });
@@ -69,6 +71,7 @@ export async function runReleaseAction(session: Session, cluster: string, namesp
     if (gray.workloads.some((workload) => workload.form === 'pods') && gray.desired === 0) {
       throw new HttpError(400, 'BadRequest', `${settings.grayVersion} has no replicas; scale it up (Scale in its row) before releasing it`, [{ field: 'settings.grayVersion', message: 'has no replicas' }]);
     }
+    await requireControllerAccess(session, cluster, namespace, state, settings);
     const existing = await readReleaseObject(identity, namespace, service);
     if (isActive(existing?.status)) throw new HttpError(409, 'Conflict', `A release of ${existing!.spec?.grayVersion} is already in progress (${existing!.status!.phase})`);
     await writeSpec(sessionKubeConfig(session, cluster), namespace, service, (spec) => ({ ...spec, ...settings, stepWeights: undefined, strategy: 'progressive' }));
@@ -93,6 +96,13 @@ export async function runReleaseAction(session: Session, cluster: string, namesp
   }
 
   const idle = () => new HttpError(409, 'Conflict', `No progressive release of ${service} is in progress`);
+  if (action.action !== 'pause') {
+    // Resuming, promoting and aborting let the controller change routing and workloads again: the same rights as starting.
+    const spec = (await readReleaseObject(identity, namespace, service))?.spec;
+    if (spec?.stableVersion && spec.grayVersion) {
+      await requireControllerAccess(session, cluster, namespace, state, { stableVersion: spec.stableVersion, grayVersion: spec.grayVersion, deleteOldVersion: spec.deleteOldVersion === true });
+    }
+  }
   const saved = await updateStatus(identity, namespace, service, (release) => {
     const status = release.status ?? {};
     if (release.spec?.strategy !== 'progressive' || !isActive(status)) throw idle();

@@ -1,5 +1,5 @@
 import { NextResponse } from 'next/server';
-import { changeStream } from '@/lib/console/change-stream';
+import { changeStream, requireStreamSlot } from '@/lib/console/change-stream';
 import { sessionOf } from '@/lib/auth/request';
 import { HttpError } from '@/lib/http/errors';
 import { toErrorBody } from '@/lib/http/error-body';
@@ -10,6 +10,12 @@ export const dynamic = 'force-dynamic';
 export function GET(request: Request) {
   const session = sessionOf(request);
   if (!session) return NextResponse.json(toErrorBody(new HttpError(401, 'Unauthorized', 'Sign in first')), { status: 401 });
+  try {
+    requireStreamSlot(session);
+  } catch (error) {
+    const body = toErrorBody(error);
+    return NextResponse.json(body, { status: body.error.status, headers: { 'retry-after': '10' } });
+  }
   return new Response(changeStream(session, request.signal), {
     headers: {
       'content-type': 'text/event-stream; charset=utf-8',

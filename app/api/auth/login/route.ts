@@ -1,10 +1,12 @@
 import { NextResponse } from 'next/server';
 import { audit } from '@/lib/auth/audit';
 import { login, loginBody, loginOptions } from '@/lib/auth/login';
+import { loginRateLimited } from '@/lib/auth/rate-limit';
 import { requireSameOrigin, sessionCookie } from '@/lib/auth/request';
 import { weirEnv } from '@/lib/config/env';
 import { toErrorBody } from '@/lib/http/error-body';
 import { parseBody, respond } from '@/lib/http/handler';
+import { LOGIN_MAX_BODY_BYTES } from '@/lib/http/body-limit';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,9 +16,11 @@ export function GET() {
 }
 
 export async function POST(request: Request) {
+  const limited = loginRateLimited(request);
+  if (limited) return limited;
   try {
     requireSameOrigin(request);
-    const session = await login(await parseBody(request, loginBody));
+    const session = await login(await parseBody(request, loginBody, { maxBytes: LOGIN_MAX_BODY_BYTES }));
     audit({ session, action: 'login', result: 'succeeded', status: 200 });
     const response = NextResponse.json({ user: session.user });
     response.headers.set('set-cookie', sessionCookie(session.id, request, weirEnv().WEIR_SESSION_MAX_HOURS * 3600));

@@ -1,8 +1,9 @@
 import { NextResponse } from 'next/server';
+import { loginRateLimited } from '@/lib/auth/rate-limit';
 import { audit } from '@/lib/auth/audit';
-import { safeNextPath } from '@/lib/auth/oidc';
 import { proxySession } from '@/lib/auth/proxy';
 import { sessionCookie } from '@/lib/auth/request';
+import { safeReturnPath } from '@/lib/auth/return-path';
 import { weirEnv } from '@/lib/config/env';
 import { toErrorBody } from '@/lib/http/error-body';
 
@@ -10,11 +11,14 @@ export const dynamic = 'force-dynamic';
 
 /** Signs in the user a trusted auth proxy names, then goes on to `next` (same site, so a redirect keeps the cookie). */
 export function GET(request: Request) {
+  const limited = loginRateLimited(request);
+  if (limited) return limited;
   try {
     const session = proxySession(request);
     audit({ session, action: 'login', result: 'succeeded', status: 302 });
-    const next = safeNextPath(new URL(request.url).searchParams.get('next'));
-    const response = NextResponse.redirect(new URL(next, request.url), 302);
+    // A relative Location: the browser stays on the origin it asked, whatever Host the request claimed.
+    const next = safeReturnPath(new URL(request.url).searchParams.get('next'));
+    const response = new NextResponse(null, { status: 302, headers: { location: next, 'cache-control': 'no-store' } });
     response.headers.set('set-cookie', sessionCookie(session.id, request, weirEnv().WEIR_SESSION_MAX_HOURS * 3600));
     return response;
   } catch (error) {

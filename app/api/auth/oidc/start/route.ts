@@ -1,4 +1,5 @@
 import { NextResponse } from 'next/server';
+import { loginRateLimited } from '@/lib/auth/rate-limit';
 import { OIDC_PENDING_SECONDS, oidcCookie, startOidcLogin } from '@/lib/auth/oidc';
 import { toErrorBody } from '@/lib/http/error-body';
 
@@ -6,6 +7,8 @@ export const dynamic = 'force-dynamic';
 
 /** Sends the browser to the identity provider; `?next=/path` is where to land after sign-in. */
 export async function GET(request: Request) {
+  const limited = loginRateLimited(request);
+  if (limited) return limited;
   try {
     const { id, url } = await startOidcLogin(new URL(request.url).searchParams.get('next'));
     const response = NextResponse.redirect(url, 303);

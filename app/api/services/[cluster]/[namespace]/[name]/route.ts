@@ -1,5 +1,5 @@
 import { parseParams, respond } from '@/lib/http/handler';
-import { cachedServiceState, releaseDetail } from '@/lib/console/services';
+import { cachedServiceState, readableReleaseDetail } from '@/lib/console/services';
 import { serviceParams } from '@/lib/k8s/service-params';
 import { releasePermissions, requireAccess, SERVICES } from '@/lib/auth/guard';
 import { requireSession } from '@/lib/auth/request';
@@ -12,7 +12,7 @@ export function GET(request: Request, { params }: { params: Promise<unknown> }) 
     const { cluster, namespace, name } = await parseParams(params, serviceParams);
     await requireAccess(session, cluster, namespace, SERVICES, 'get');
     const state = await cachedServiceState(cluster, namespace, name);
-    const [detail, permissions] = await Promise.all([releaseDetail(state), releasePermissions(session, cluster, namespace, state)]);
+    const [detail, permissions] = await Promise.all([readableReleaseDetail(session, state), releasePermissions(session, cluster, namespace, state)]);
     return { ...detail, permissions };
   });
 }
