@@ -88,6 +88,17 @@ class CookieJar {
  * Follows the provider's redirects from an authorization URL, logs `account` in and consents, and answers the
  * URL the provider sends the browser back to (the console's callback, with code and state).
  */
+/** The settings of a console that signs users in at `provider` (impersonate mode); set them before the first route loads. */
+export function oidcClientEnv(provider: TestProvider, redirectUrl: string): Record<string, string> {
+  return {
+    WEIR_OIDC_ISSUER: provider.issuer,
+    WEIR_OIDC_CLIENT_ID: provider.clientId,
+    WEIR_OIDC_CLIENT_SECRET: provider.clientSecret,
+    WEIR_OIDC_REDIRECT_URL: redirectUrl,
+    WEIR_OIDC_MODE: 'impersonate',
+  };
+}
+
 export async function signInAtProvider(authorizationUrl: string, account: string): Promise<URL> {
   const jar = new CookieJar();
   const issuerOrigin = new URL(authorizationUrl).origin;

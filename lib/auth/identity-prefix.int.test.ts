@@ -5,7 +5,7 @@
  */
 import { ApiException, AuthenticationV1Api } from '@kubernetes/client-node';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { signInAtProvider, startOidcProvider } from '../../test/oidc-provider.ts';
+import { signInAtProvider, startOidcProvider, oidcClientEnv } from '../../test/oidc-provider.ts';
 
 const sandbox = inject('sandbox');
 const ORIGIN = 'http://weir.test';
@@ -15,11 +15,7 @@ const provider = await startOidcProvider(REDIRECT_URL, { 'oidc-prefixed': { emai
 process.env.WEIR_KUBECONFIG = sandbox.consoleKubeconfig;
 process.env.WEIR_SANDBOX = 'true';
 process.env.WEIR_AUTH_STRATEGIES = 'oidc,proxy';
-process.env.WEIR_OIDC_ISSUER = provider.issuer;
-process.env.WEIR_OIDC_CLIENT_ID = provider.clientId;
-process.env.WEIR_OIDC_CLIENT_SECRET = provider.clientSecret;
-process.env.WEIR_OIDC_REDIRECT_URL = REDIRECT_URL;
-process.env.WEIR_OIDC_MODE = 'impersonate';
+Object.assign(process.env, oidcClientEnv(provider, REDIRECT_URL));
 process.env.WEIR_OIDC_USERNAME_PREFIX = 'oidc:';
 process.env.WEIR_OIDC_GROUPS_PREFIX = 'oidc:';
 process.env.WEIR_PROXY_TRUSTED_ADDRESSES = '127.0.0.7';

@@ -1,7 +1,7 @@
 import { AuthenticationV1Api } from '@kubernetes/client-node';
 import { afterAll, describe, expect, inject, it, vi } from 'vitest';
 import { signIn } from '../../test/console-session.ts';
-import { signInAtProvider, startOidcProvider } from '../../test/oidc-provider.ts';
+import { signInAtProvider, startOidcProvider, oidcClientEnv } from '../../test/oidc-provider.ts';
 
 const sandbox = inject('sandbox');
 const ORIGIN = 'http://weir.test';
@@ -13,11 +13,7 @@ process.env.WEIR_KUBECONFIG = sandbox.consoleKubeconfig;
 process.env.WEIR_DEV_KUBECONFIG = sandbox.kubeconfig;
 process.env.WEIR_SANDBOX = 'true';
 process.env.WEIR_AUTH_STRATEGIES = 'oidc,dev';
-process.env.WEIR_OIDC_ISSUER = provider.issuer;
-process.env.WEIR_OIDC_CLIENT_ID = provider.clientId;
-process.env.WEIR_OIDC_CLIENT_SECRET = provider.clientSecret;
-process.env.WEIR_OIDC_REDIRECT_URL = REDIRECT_URL;
-process.env.WEIR_OIDC_MODE = 'impersonate';
+Object.assign(process.env, oidcClientEnv(provider, REDIRECT_URL));
 
 const routes = {
   start: await import('@/app/api/auth/oidc/start/route'),

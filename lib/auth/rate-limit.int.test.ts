@@ -5,7 +5,7 @@
  * swept from the store without anyone presenting their cookie.
  */
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { signInAtProvider, startOidcProvider } from '../../test/oidc-provider.ts';
+import { signInAtProvider, startOidcProvider, oidcClientEnv } from '../../test/oidc-provider.ts';
 
 const sandbox = inject('sandbox');
 const ORIGIN = 'http://weir.test';
@@ -19,10 +19,7 @@ process.env.WEIR_KUBECONFIG = sandbox.consoleKubeconfig;
 process.env.WEIR_DEV_KUBECONFIG = sandbox.kubeconfig;
 process.env.WEIR_SANDBOX = 'true';
 process.env.WEIR_AUTH_STRATEGIES = 'dev,token,oidc,proxy';
-process.env.WEIR_OIDC_ISSUER = provider.issuer;
-process.env.WEIR_OIDC_CLIENT_ID = provider.clientId;
-process.env.WEIR_OIDC_CLIENT_SECRET = provider.clientSecret;
-process.env.WEIR_OIDC_REDIRECT_URL = REDIRECT_URL;
+Object.assign(process.env, oidcClientEnv(provider, REDIRECT_URL));
 process.env.WEIR_PROXY_TRUSTED_ADDRESSES = '198.51.100.7';
 process.env.WEIR_LOGIN_RATE_PER_ADDRESS = String(PER_ADDRESS);
 process.env.WEIR_LOGIN_RATE_GLOBAL = String(GLOBAL);

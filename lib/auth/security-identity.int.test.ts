@@ -6,7 +6,7 @@
  */
 import { ApiException, AuthenticationV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { signInAtProvider, startOidcProvider, type TestAccount } from '../../test/oidc-provider.ts';
+import { signInAtProvider, startOidcProvider, type TestAccount, oidcClientEnv } from '../../test/oidc-provider.ts';
 
 const sandbox = inject('sandbox');
 const ORIGIN = 'http://weir.test';
@@ -46,11 +46,7 @@ const provider = await startOidcProvider(REDIRECT_URL, { ...LYING_ACCOUNTS, ...H
 process.env.WEIR_KUBECONFIG = sandbox.consoleKubeconfig;
 process.env.WEIR_SANDBOX = 'true';
 process.env.WEIR_AUTH_STRATEGIES = 'oidc,proxy';
-process.env.WEIR_OIDC_ISSUER = provider.issuer;
-process.env.WEIR_OIDC_CLIENT_ID = provider.clientId;
-process.env.WEIR_OIDC_CLIENT_SECRET = provider.clientSecret;
-process.env.WEIR_OIDC_REDIRECT_URL = REDIRECT_URL;
-process.env.WEIR_OIDC_MODE = 'impersonate';
+Object.assign(process.env, oidcClientEnv(provider, REDIRECT_URL));
 process.env.WEIR_PROXY_TRUSTED_ADDRESSES = PROXY;
 // This suite signs in many times on purpose; the login rate limits have their own tests.
 process.env.WEIR_LOGIN_RATE_PER_ADDRESS = '100000';
