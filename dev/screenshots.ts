@@ -17,6 +17,9 @@ await page.goto(`${base}/login`);
 await page.screenshot({ path: `docs/login${suffix}.png` });
 await page.getByRole('button', { name: /alice/ }).click();
 await page.getByTestId('service-count').waitFor();
+// The count and first rows come in the HTML; the success rates and the cluster's banner follow from the browser.
+await page.waitForLoadState('networkidle');
+await page.waitForFunction(() => [...document.querySelectorAll('[role="row"] [role="cell"]:nth-child(6)')].every((cell) => !(cell.textContent ?? '').includes('…')), null, { timeout: 30_000 });
 await page.screenshot({ path: `docs/services${suffix}.png` });
 
 await page.goto(`${base}/services/sandbox/demo/nginx`);
