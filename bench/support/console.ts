@@ -8,10 +8,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { REPO_ROOT, type Sandbox } from '../../dev/sandbox/sandbox.ts';
-import { SCRAPE_INTERVAL } from '../../dev/sandbox/traffic.ts';
+import { freePort, SCRAPE_INTERVAL } from '../../dev/sandbox/traffic.ts';
 
 export const BENCH_CACHE = resolve(REPO_ROOT, '.cache/bench');
 
@@ -21,17 +20,6 @@ export interface RunningConsole {
   /** The loopback port of the V8 inspector, when started with `inspect` (CPU profiles). */
   inspectPort?: number;
   stop(): Promise<void>;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((done, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? done(address.port) : reject(new Error('no free port'))));
-    });
-  });
 }
 
 /** Fails with what to run when the production build is missing. */

@@ -29,7 +29,8 @@ function log(message: string): void {
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
-function freePort(): Promise<number> {
+/** A TCP port free on loopback right now. */
+export function freePort(): Promise<number> {
   return new Promise((done, reject) => {
     const server = createServer();
     server.once('error', reject);
