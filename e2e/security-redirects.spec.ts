@@ -2,20 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { parse } from 'yaml';
 import { startExtraConsole, type ExtraConsole } from './support/extra-console';
+import { REDIRECT_ATTACKS } from '../test/redirect-attacks';
 import { expect, test } from './support/test';
-
-/** `next=` values that point, after someone's normalisation, at another site or at script. */
-const REDIRECT_ATTACKS = [
-  'https://evil.example/',
-  '//evil.example',
-  '/\\evil.example',
-  '/.//evil.example',
-  '/..//evil.example',
-  '/%2F%2Fevil.example',
-  '/%5Cevil.example',
-  '/\t/evil.example',
-  'javascript:alert(document.domain)',
-];
 
 /** Every host the page asked for: none may be evil.example. */
 function watchHosts(page: Page): Set<string> {
