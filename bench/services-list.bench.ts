@@ -25,7 +25,7 @@ import { BENCH_CACHE, childPids, consoleGet, processMemory, signIn } from './sup
 import { profileDuring, reportProfile } from './support/cpu-profile.ts';
 import { median, ratio, writeFigures, type Figure } from './support/figures.ts';
 import { istioRoute, seedServices, type BenchService } from './support/seed.ts';
-import { benchRowCount, LIST_PATH, plainIstioServices, rowsOf, rowWeight, waitForSeeded } from './support/services.ts';
+import { benchRowCount, changedWeight, grayWeightNow, LIST_PATH, plainIstioServices, rowsOf, rowWeight, waitForSeeded } from './support/services.ts';
 
 const sandbox = inject('sandbox');
 const { services: N, namespaces: NAMESPACES } = benchScale();
@@ -86,7 +86,7 @@ it(`services list with ${scale}`, async () => {
     /** Patches one service's weights and waits until the console has seen it and the cluster is quiet again. */
     const change = async (): Promise<{ service: BenchService; weight: number; writeMs: number }> => {
       const service = plain[round % plain.length]!;
-      const weight = 5 + ((service.grayWeight + 7 * (round + 1)) % 90);
+      const weight = changedWeight(5 + ((service.grayWeight + 7 * (round + 1)) % 90), await grayWeightNow(admin, service));
       round += 1;
       // Seen on the change stream, or (should the stream lag behind) in the service's namespace's rows: the
       // console has the change either way before the whole list is asked for.

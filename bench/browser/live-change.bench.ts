@@ -13,7 +13,7 @@ import { openChangeStream, type ChangeStream } from '../support/change-stream.ts
 import { signIn } from '../support/console.ts';
 import { percentiles, ratio, writeFigures, type Figure } from '../support/figures.ts';
 import { istioRoute, type BenchService } from '../support/seed.ts';
-import { plainIstioServices } from '../support/services.ts';
+import { changedWeight, grayWeightNow, plainIstioServices } from '../support/services.ts';
 import { installWatchProbe } from './page-probes.ts';
 
 const CHANGES = Number(process.env.WEIR_BENCH_CHANGES ?? 30);
@@ -56,9 +56,11 @@ async function measure(page: Page, admin: ApiServer, surface: Surface, service: 
   await sleep(1_000);
   const visible: number[] = [];
   const writes: number[] = [];
+  let current = await grayWeightNow(admin, service);
   for (let change = 0; change < CHANGES; change += 1) {
-    // Weights 5..95 that differ from the last one, so every change is visible.
-    const weight = 5 + ((change * 37 + service.index) % 91);
+    // Weights 5..95 that differ from the one the route has, so every change is a write the page must show.
+    const weight = changedWeight(5 + ((change * 37 + service.index) % 91), current);
+    current = weight;
     await page.evaluate(({ selector, pattern }) => {
       (window as unknown as { __weirBenchSeen: Promise<number> }).__weirBenchSeen = window.__weirBenchWatch!(selector, pattern);
     }, { selector: surface.selector(service), pattern: surface.pattern(weight) });

@@ -40,7 +40,7 @@ async function load(browser: Browser, url: string, cookie: { name: string; value
           ? (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((entry) => new RegExp(pattern).test(entry.name))
           : [navigation];
         const ends = entries.map((entry) => entry.responseEnd);
-        if (ends.length > 0 && ends.every((end) => end > 0)) {
+        if (ends.length > 0 && ends.every((end) => end > 0) && navigation.domContentLoadedEventEnd > 0) {
           return { listMs: Math.max(...ends), listStartMs: Math.min(...entries.map((entry) => entry.startTime)), domContentLoadedMs: navigation.domContentLoadedEventEnd };
         }
         if (performance.now() > deadline) return { listMs: NaN, listStartMs: NaN, domContentLoadedMs: navigation.domContentLoadedEventEnd };
@@ -76,6 +76,9 @@ test('services page ready in Chromium against a static table of the same rows', 
     }
     const consoleMs = median(consoleLoads.map((entry) => entry.readyMs));
     const staticMs = median(staticLoads.map((entry) => entry.readyMs));
+    // The static table is whole once its document is parsed (DOMContentLoaded): every row in the DOM, as the
+    // issue's baseline (460 ms at 2,000 rows, 3.6 s at 10,000) measured it; its first rows paint long before that.
+    const staticWholeMs = median(staticLoads.map((entry) => entry.domContentLoadedMs));
     const listMs = median(consoleLoads.map((entry) => entry.listMs));
     const listStartMs = median(consoleLoads.map((entry) => entry.listStartMs));
     const domContentLoadedMs = median(consoleLoads.map((entry) => entry.domContentLoadedMs));
@@ -84,13 +87,22 @@ test('services page ready in Chromium against a static table of the same rows', 
     writeFigures(`services-page-${N}`, [
       {
         id: 'P2',
-        name: `services page ready in Chromium, count + first rows (${rowsText}) / static HTML table`,
+        name: `services page ready in Chromium, count + first rows (${rowsText}) / static HTML table, whole (DOMContentLoaded)`,
+        value: consoleMs,
+        unit: 'ms',
+        baseline: staticWholeMs,
+        ratio: ratio(consoleMs, staticWholeMs),
+        target: large ? '≤ 0.3×' : '≤ 1.2×',
+        note: `median of ${RUNS} cold loads each; static page ${(Buffer.byteLength(staticTable(rows as never)) / 1e6).toFixed(1)} MB`,
+      },
+      {
+        id: 'P2',
+        name: `services page ready in Chromium, count + first rows (${rowsText}) / static HTML table, first rows painted`,
         value: consoleMs,
         unit: 'ms',
         baseline: staticMs,
         ratio: ratio(consoleMs, staticMs),
-        target: large ? '≤ 0.3×' : '≤ 1.2×',
-        note: `median of ${RUNS} cold loads each; static page ${(Buffer.byteLength(staticTable(rows as never)) / 1e6).toFixed(1)} MB`,
+        note: 'a static page paints its first rows as it parses, before its last row has arrived; a page with scripts paints after them',
       },
       {
         id: 'P2',

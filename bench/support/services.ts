@@ -2,6 +2,7 @@
  * Reading the console's services list (`GET /api/services`) the way its page does, tolerant of its shape: an
  * array of rows today; an object carrying `rows` / `items` (and perhaps a total) if the list becomes paged.
  */
+import type { ApiServer } from './api-server.ts';
 import { consoleGet, type Session } from './console.ts';
 import { benchService, type BenchService } from './seed.ts';
 
@@ -54,4 +55,22 @@ export function plainIstioServices(services: number, namespaces: number, count: 
     if (service.provider === 'istio' && index % 10 !== 3) picked.push(service);
   }
   return picked;
+}
+
+/**
+ * `candidate` (5..95), or the next weight when it equals `current`: a merge patch that sets the weight a route
+ * already has is a no-op, which the API server stores as nothing and no watch ever reports. Seeds are additive and
+ * earlier scales (or runs) changed the same services, so the current weight must be read, not assumed.
+ */
+export function changedWeight(candidate: number, current: number | undefined): number {
+  if (candidate !== current) return candidate;
+  return candidate >= 95 ? 5 : candidate + 1;
+}
+
+/** The v2 weight of a seeded Istio service's route, as the API server holds it now. */
+export async function grayWeightNow(admin: ApiServer, service: BenchService): Promise<number | undefined> {
+  const object = await admin.json<{ spec?: { http?: { route?: { destination?: { subset?: string }; weight?: number }[] }[] } }>(
+    `/apis/networking.istio.io/v1/namespaces/${service.namespace}/virtualservices/${service.name}`,
+  );
+  return object.spec?.http?.[0]?.route?.find((destination) => destination.destination?.subset === 'v2')?.weight;
 }
