@@ -5,7 +5,11 @@
  * headers only from configured proxy addresses, checked against that peer, and only on requests carrying the
  * mark: started without this server (`next start`), proxy login is refused.
  *
- *   node server.mjs            PORT (3000) and WEIR_HOST (127.0.0.1) from the environment
+ *   node --max-semi-space-size=16 server.mjs     PORT (3000) and WEIR_HOST (127.0.0.1) from the environment
+ *
+ * --max-semi-space-size=16 (MB): Node 24 lets the young generation grow to 128 MB on a large machine, and the
+ * console's RSS kept it all: 437 MB idle at 10,000 services, 322 MB with this cap, at the same list speed
+ * (bench P5). Every launcher (./weir, npm start, deploy/Dockerfile, the e2e and bench consoles) passes it.
  */
 import { createServer } from 'node:http';
 import next from 'next';

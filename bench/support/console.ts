@@ -58,7 +58,7 @@ export async function startConsole(sandbox: Pick<Sandbox, 'kubeconfig' | 'consol
   const url = `http://127.0.0.1:${port}`;
   mkdirSync(dirname(options.log), { recursive: true });
   const out = openSync(options.log, 'a');
-  const child = spawn(process.execPath, [...(inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : []), 'server.mjs'], {
+  const child = spawn(process.execPath, [...(inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : []), '--max-semi-space-size=16', 'server.mjs'], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,

@@ -39,7 +39,7 @@ export async function startExtraConsole(how: 'server.mjs' | 'next start', env: R
     ...env,
   };
   for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];
-  const args = how === 'server.mjs' ? ['server.mjs'] : [resolve(REPO_ROOT, 'node_modules/next/dist/bin/next'), 'start', '--hostname', '127.0.0.1', '--port', String(port)];
+  const args = how === 'server.mjs' ? ['--max-semi-space-size=16', 'server.mjs'] : [resolve(REPO_ROOT, 'node_modules/next/dist/bin/next'), 'start', '--hostname', '127.0.0.1', '--port', String(port)];
   const child: ChildProcess = spawn(process.execPath, args, { cwd: REPO_ROOT, env: merged as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));

@@ -80,7 +80,7 @@ export default async function globalSetup(_config: FullConfig) {
 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn('node', ['server.mjs'], {
+  const child = spawn('node', ['--max-semi-space-size=16', 'server.mjs'], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,

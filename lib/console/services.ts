@@ -34,13 +34,21 @@ export async function listServicesJson(session: Session, scope: Scope): Promise<
   const bytes = new Uint8Array(Buffer.from(`[${parts.filter(Boolean).join(',')}]`));
   listBodies.delete(key);
   listBodies.set(key, { rows: new Set(versions.keys()), bytes });
-  if (listBodies.size > LIST_BODIES) listBodies.delete(listBodies.keys().next().value!);
+  // The newest always stays; older ones while the kept bytes fit LIST_BODY_BYTES.
+  let keptBytes = 0;
+  for (const [entryKey, entry] of [...listBodies].reverse()) {
+    keptBytes += entry.bytes.byteLength;
+    if (keptBytes > LIST_BODY_BYTES && entryKey !== key) listBodies.delete(entryKey);
+  }
   return bytes;
 }
 
-/** The last lists served, encoded, by rows versions and visible namespaces; a few users' worth (each ≤ ~10 MB at 10,000 services). */
+/**
+ * The last lists served, encoded, by rows versions and visible namespaces: a few users' worth, up to 16 MB in all
+ * (one list of 10,000 services is about 7 MB; a namespace-scoped user's is small).
+ */
 const listBodies = new Map<string, { rows: Set<ServiceRows>; bytes: Uint8Array<ArrayBuffer> }>();
-const LIST_BODIES = 4;
+const LIST_BODY_BYTES = 16 * 1024 * 1024;
 
 /** The kept rows of each cluster and namespace in scope that the user may list Services in, in the list's order. */
 async function visibleNamespaces(session: Session, scope: Scope): Promise<{ rows: ServiceRows; namespace: string }[]> {
