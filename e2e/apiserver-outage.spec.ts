@@ -81,9 +81,10 @@ test('kube-apiserver stopped for 10 s and started again: banner within 5 s, writ
   await expect(service.versionRow('v3')).toContainText(`${replicas}/${replicas}`);
 
   try {
-    const stoppedAt = await apiServer.stop();
+    const { signalledAt: stoppedAt, exited } = apiServer.stop();
     await expect(banner).toHaveAttribute('data-status', 'unreachable', { timeout: 5_000 });
     const toBanner = Date.now() - stoppedAt;
+    const exitedAt = await exited;
     await expect(banner).toContainText('The API server of cluster sandbox cannot be reached');
     await expect(banner).toContainText('changes are refused until it is back');
 
@@ -99,10 +100,11 @@ test('kube-apiserver stopped for 10 s and started again: banner within 5 s, writ
     await expect(service.versionRow('v3')).toContainText(`${replicas + 1}/${replicas + 1}`, { timeout: 5_000 });
     const caughtUp = Date.now();
     console.log(
-      `stopped: banner after ${seconds(toBanner)}; started again: ready after ${seconds(readyAt - spawnedAt)}, ` +
+      `stopped: banner ${seconds(toBanner)} after SIGTERM, process gone after ${seconds(exitedAt - stoppedAt)}; started again: ready after ${seconds(readyAt - spawnedAt)}, ` +
         `banner gone ${seconds(gone - readyAt)} after ready, the change made meanwhile shown ${seconds(caughtUp - readyAt)} after ready`,
     );
     expect(underTest.running()).toBe(true);
+    console.log(underTest.output().split('\n').filter((line) => line.includes('[weir]')).map((line) => line.slice(0, 200)).join('\n'));
   } finally {
     scaleDeployment('default', 'reviews-v3', replicas);
   }

@@ -34,9 +34,13 @@ class KindCache {
   private informer: Informer<KubernetesObject> & ObjectCache<KubernetesObject>;
   private syncedOnce: Promise<void>;
   private markSynced!: () => void;
-  /** The pending restart after a failure, and how many failed in a row (the backoff starts over once one works). */
+  /**
+   * The pending restart after a failure; how many failed in a row; and the backoff's step, which starts over when
+   * one works or when the API server is back (an attempt that fails just then retries in 250 ms, not 2 s).
+   */
   private retry?: NodeJS.Timeout;
   private failuresInRow = 0;
+  private backoffStep = 0;
   health: KindHealth;
   /** Bumped on every change so derived views can be memoised cheaply. */
   generation = 0;
@@ -67,6 +71,7 @@ class KindCache {
         // Listed and watching again (client-node's 'connect' comes before the attempt, so it proves nothing).
         if (this.failuresInRow > 0) console.error(`[weir] watch of ${this.info.key} on cluster ${this.target.name} is running again after ${this.failuresInRow} failed attempts`);
         this.failuresInRow = 0;
+        this.backoffStep = 0;
         this.health = { ...this.health, synced: true, error: undefined };
       }
       this.markSynced();
@@ -78,8 +83,9 @@ class KindCache {
   private restartLater(error: unknown): void {
     const restarts = this.health.restarts + 1;
     this.failuresInRow += 1;
+    this.backoffStep += 1;
     this.health = { ...this.health, error: describeError(error), restarts };
-    const delay = Math.min(250 * 2 ** Math.min(this.failuresInRow - 1, 7), refusedByServer(error) ? REFUSED_BACKOFF_MS : MAX_BACKOFF_MS);
+    const delay = Math.min(250 * 2 ** Math.min(this.backoffStep - 1, 7), refusedByServer(error) ? REFUSED_BACKOFF_MS : MAX_BACKOFF_MS);
     // The error may name the API server's address: it goes to the operator's log; the browser sees only the kind.
     // During an outage every kind fails every 2 s: the log gets the first failure of a run, not each one.
     if (this.failuresInRow === 1) console.error(`[weir] watch of ${this.info.key} on cluster ${this.target.name} failed (restart ${restarts} in ${delay} ms): ${this.health.error}`);
@@ -93,6 +99,7 @@ class KindCache {
 
   /** Restarts now a watch that is waiting out its backoff (the API server is back); one that is running is left alone. */
   resyncNow(): void {
+    this.backoffStep = 0;
     if (!this.retry) return;
     clearTimeout(this.retry);
     this.retry = undefined;
