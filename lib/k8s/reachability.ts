@@ -17,9 +17,14 @@ export interface Reachability {
 const PROBE_EVERY_MS = 1_000;
 /** While it is away, more often (a refused connection costs nothing), so its return is seen within half a second. */
 const PROBE_AWAY_EVERY_MS = 500;
-/** A frozen API server (or a dropped network) accepts the connection and never answers: give up after this. */
-const PROBE_TIMEOUT_MS = 1_000;
-/** Failures in a row before the API server counts as gone: one slow answer on a busy machine is not an outage. */
+/**
+ * A frozen API server (or a dropped network) accepts the connection and never answers: a probe unanswered this long
+ * means it is gone (a busy API server answers /readyz in milliseconds; 2 s is far from that, and still shows a
+ * freeze within 3 s). The probe itself waits longer, in case the answer is only slow.
+ */
+const UNANSWERED_MS = 2_000;
+const PROBE_TIMEOUT_MS = 5_000;
+/** Failed probes in a row (refused, reset, not ready) before the API server counts as gone: one is not an outage. */
 const FAILURES_TO_DECLARE = 2;
 
 /**
@@ -63,10 +68,13 @@ export class ApiServerProbe {
 
   private async tick(): Promise<void> {
     const started = Date.now();
+    const unanswered = setTimeout(() => this.declareGone(new Date(started)), UNANSWERED_MS);
+    unanswered.unref();
     const ready = await this.ready();
+    clearTimeout(unanswered);
     if (this.stopped) return;
     if (ready) this.succeeded();
-    else this.failed();
+    else this.failed(new Date(started));
     const every = this.current.state === 'unreachable' ? PROBE_AWAY_EVERY_MS : PROBE_EVERY_MS;
     this.timer = setTimeout(() => void this.tick(), Math.max(0, every - (Date.now() - started)));
     this.timer.unref();
@@ -98,11 +106,15 @@ export class ApiServerProbe {
     if (wasDown) console.error(`[weir] the API server of cluster ${this.cluster} answers again`);
   }
 
-  private failed(): void {
+  private failed(at: Date): void {
     this.failures += 1;
-    this.firstFailure ??= new Date();
-    if (this.current.state === 'unreachable' || this.failures < FAILURES_TO_DECLARE) return;
-    this.set({ state: 'unreachable', since: this.firstFailure.toISOString() });
+    this.firstFailure ??= at;
+    if (this.failures >= FAILURES_TO_DECLARE) this.declareGone(this.firstFailure);
+  }
+
+  private declareGone(since: Date): void {
+    if (this.stopped || this.current.state === 'unreachable') return;
+    this.set({ state: 'unreachable', since: (this.firstFailure ?? since).toISOString() });
     console.error(`[weir] the API server of cluster ${this.cluster} does not answer /readyz (since ${this.current.since})`);
   }
 
