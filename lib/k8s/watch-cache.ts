@@ -41,6 +41,8 @@ class KindCache {
   private retry?: NodeJS.Timeout;
   private failuresInRow = 0;
   private backoffStep = 0;
+  /** Why the last attempt failed, until one works: 'connect' clears `health.error` before an attempt, not after. */
+  private failure?: string;
   health: KindHealth;
   /** Bumped on every change so derived views can be memoised cheaply. */
   generation = 0;
@@ -57,6 +59,9 @@ class KindCache {
     this.informer.on('add', (object) => this.changed('added', withoutManagedFields(object)));
     this.informer.on('update', (object) => this.changed('modified', withoutManagedFields(object)));
     this.informer.on('delete', (object) => this.changed('deleted', object));
+    this.informer.on('connect', () => {
+      this.health = { ...this.health, error: undefined };
+    });
     // client-node's informer stops on an unexpected error; restart it with capped backoff.
     this.informer.on('error', (error) => this.restartLater(error));
   }
@@ -68,10 +73,11 @@ class KindCache {
       // client-node reports a failed list (unreachable, forbidden) as an 'error' event and still resolves: then
       // the kind is not synced and its error stays for the health report. Waiters stop waiting either way.
       if (this.health.restarts === restarts) {
-        // Listed and watching again (client-node's 'connect' comes before the attempt, so it proves nothing).
+        // Listed and watching again.
         if (this.failuresInRow > 0) console.error(`[weir] watch of ${this.info.key} on cluster ${this.target.name} is running again after ${this.failuresInRow} failed attempts`);
         this.failuresInRow = 0;
         this.backoffStep = 0;
+        this.failure = undefined;
         this.health = { ...this.health, synced: true, error: undefined };
       }
       this.markSynced();
@@ -85,6 +91,7 @@ class KindCache {
     this.failuresInRow += 1;
     this.backoffStep += 1;
     this.health = { ...this.health, error: describeError(error), restarts };
+    this.failure = this.health.error;
     const delay = Math.min(250 * 2 ** Math.min(this.backoffStep - 1, 7), refusedByServer(error) ? REFUSED_BACKOFF_MS : MAX_BACKOFF_MS);
     // The error may name the API server's address: it goes to the operator's log; the browser sees only the kind.
     // During an outage every kind fails every 2 s: the log gets the first failure of a run, not each one.
@@ -95,6 +102,11 @@ class KindCache {
       void this.start();
     }, delay);
     this.retry.unref();
+  }
+
+  /** The kind's health, failing from a failed attempt until an attempt has listed and is watching again. */
+  report(): KindHealth {
+    return this.failure && !this.health.error ? { ...this.health, error: this.failure } : this.health;
   }
 
   /** Restarts now a watch that is waiting out its backoff (the API server is back); one that is running is left alone. */
@@ -256,7 +268,7 @@ export class ClusterCache implements ObjectStore {
   }
 
   health(): KindHealth[] {
-    return [...this.kinds.values()].map((cache) => cache.health);
+    return [...this.kinds.values()].map((cache) => cache.report());
   }
 
   /** Whether the cluster's API server answers its probe (a stopped or frozen one shows within about 2 s). */
