@@ -4,6 +4,8 @@ import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { queryKeys } from '@/lib/client/query-keys';
 import type { ChangeEvent } from '@/lib/console/change-events';
+import type { ClusterHealth, ClusterOverview } from '@/lib/console/clusters';
+import { withStreamedHealth } from '@/components/layout/use-clusters';
 import type { ReleaseDetail, ServiceSummary } from '@/lib/console/services';
 import type { RouteObjectSummary } from '@/lib/mesh/types';
 
@@ -75,8 +77,8 @@ function refetchServicePages(client: QueryClient, concerns: (detail: ReleaseDeta
 /**
  * Listens to the server's change stream and keeps React Query's cache current without refetching lists:
  * Services and Routing rows are patched in place; an open service page refetches when its row or one of the
- * objects it shows changes; the Approvals page when a Release changes. After the stream reconnects, events
- * may have been missed, so everything is refetched once.
+ * objects it shows changes; the Approvals page when a Release changes; the clusters' health (the banner) as the
+ * server sees it change. After the stream reconnects, events may have been missed, so everything is refetched once.
  */
 export function ChangeStreamListener() {
   const client = useQueryClient();
@@ -103,6 +105,10 @@ export function ChangeStreamListener() {
         if (event.kind === 'releases') return namespace === event.namespace && name === event.name;
         return detail.view.objects.some((ref) => ref.kind === event.objectKind && ref.name === event.name && (ref.namespace ?? namespace) === event.namespace);
       });
+    });
+    source.addEventListener('health', (message) => {
+      const health = JSON.parse((message as MessageEvent<string>).data) as Record<string, ClusterHealth>;
+      client.setQueryData<ClusterOverview[]>(queryKeys.clusters(), (clusters) => withStreamedHealth(clusters, health));
     });
     // The session ended (logout in another tab, expiry): stop listening; the refetches answer 401 and sign-in follows.
     source.addEventListener('signed-out', () => {

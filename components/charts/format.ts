@@ -16,3 +16,8 @@ export function formatNumber(locale: Locale, value: number, digits = 1): string 
 export function formatTime(locale: Locale, t: number): string {
   return new Intl.DateTimeFormat(TAGS[locale], { hour: '2-digit', minute: '2-digit' }).format(t);
 }
+
+/** A moment to the second in the user's locale, for "since 14:02:07". */
+export function formatClock(locale: Locale, t: number): string {
+  return new Intl.DateTimeFormat(TAGS[locale], { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(t);
+}

@@ -1,14 +1,21 @@
 'use client';
 
 import { useI18n } from '@/components/i18n/i18n-provider';
+import { formatClock } from '@/components/charts/format';
+import type { ClusterOverview } from '@/lib/console/clusters';
 import { useClusters } from './use-clusters';
 
-/** The sandbox banner, and a warning when any watch cache is unhealthy. */
+/**
+ * The sandbox banner, and one line per cluster that is not fully there: connecting (first lists, neutral),
+ * API server unreachable (its data is as of then, changes are refused), catching up after it came back, or a
+ * watch failing while the API server answers.
+ */
 export function ClusterStatus() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { data: clusters = [] } = useClusters();
   const sandbox = clusters.some((cluster) => cluster.sandbox);
-  const unhealthy = clusters.flatMap((cluster) => cluster.unhealthy.map((health) => `${cluster.name}/${health.kind}`));
+  const troubled = clusters.filter((cluster) => cluster.status !== 'ok');
+  const kinds = (cluster: ClusterOverview) => cluster.unhealthy.filter((kind) => kind.failing).map((kind) => `${cluster.name}/${kind.kind}`).join(', ');
   return (
     <>
       {sandbox && (
@@ -16,10 +23,20 @@ export function ClusterStatus() {
           {t('sandbox.banner')}
         </div>
       )}
-      {unhealthy.length > 0 && (
-        <div role="status" className="bg-red-50 px-6 py-1.5 text-center text-xs text-red-800">
-          {t('health.degraded', { kinds: unhealthy.join(', ') })}
-        </div>
+      {troubled.map((cluster) =>
+        cluster.status === 'connecting' ? (
+          <div key={cluster.name} role="status" data-testid="cluster-health" data-status="connecting" className="bg-slate-100 px-6 py-1.5 text-center text-xs text-slate-700">
+            {t('health.connecting', { cluster: cluster.name })}
+          </div>
+        ) : (
+          <div key={cluster.name} role="status" data-testid="cluster-health" data-status={cluster.status} className="bg-red-50 px-6 py-1.5 text-center text-xs text-red-800">
+            {cluster.status === 'unreachable'
+              ? t('health.unreachable', { cluster: cluster.name, since: cluster.unreachableSince ? formatClock(locale, Date.parse(cluster.unreachableSince)) : '?' })
+              : cluster.status === 'resyncing'
+                ? t('health.resyncing', { cluster: cluster.name, kinds: kinds(cluster) })
+                : t('health.degraded', { kinds: kinds(cluster) })}
+          </div>
+        ),
       )}
     </>
   );

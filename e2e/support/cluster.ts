@@ -61,3 +61,8 @@ export function trafficSplitWeights(namespace: string, name: string): Record<str
   const split = getObject('trafficsplits.split.smi-spec.io', namespace, name);
   return Object.fromEntries((split.spec.backends as { service: string; weight: number }[]).map((backend) => [backend.service, backend.weight]));
 }
+
+/** Scales a Deployment (through the sandbox's own API server). */
+export function scaleDeployment(namespace: string, name: string, replicas: number): void {
+  kubectl(['scale', '-n', namespace, `deployment/${name}`, `--replicas=${replicas}`]);
+}

@@ -9,6 +9,9 @@ import { REPO_ROOT } from '../../dev/sandbox/sandbox.ts';
 
 export interface ExtraConsole {
   url: string;
+  /** Its process id, and whether that process is still the one running (a test may prove it never restarted). */
+  pid: number;
+  running(): boolean;
   output(): string;
   stop(): Promise<void>;
 }
@@ -60,6 +63,8 @@ export async function startExtraConsole(how: 'server.mjs' | 'next start', env: R
   }
   return {
     url,
+    pid: child.pid!,
+    running: () => child.exitCode === null && child.signalCode === null,
     output: () => output,
     stop: async () => {
       if (child.exitCode !== null) return;

@@ -8,6 +8,7 @@ import { weirEnv } from '@/lib/config/env';
 import { HttpError } from '@/lib/http/errors';
 import { watchedKinds } from '@/lib/mesh/registry';
 import { serviceRows, type RowChange } from './service-rows';
+import { watchClusterHealth } from './clusters';
 
 const registry = globalThis as typeof globalThis & { __weirOpenStreams?: Map<string, number> };
 
@@ -37,7 +38,8 @@ function rowPatchJson(change: RowChange): string {
 /**
  * One Server-Sent Events stream for one browser tab: `rows` events patch the Services list (each changed row,
  * computed once on the server for every stream), `change` events carry every object change the watch caches
- * see (the Routing page's rows, and what an open service page shows). Each user gets only what RBAC lets them
+ * see (the Routing page's rows, and what an open service page shows), `health` events every cluster's health
+ * (the banner: connecting, API server unreachable, resyncing) when it changes. Each user gets only what RBAC lets them
  * list; events go out in the order they happened, even when an access check has to ask the API server. Proxies
  * drop idle connections, so a comment goes out every WEIR_STREAM_KEEPALIVE_SECONDS (15 s), after re-checking the
  * session; the stream ends when the browser goes away or the session ends (logout, expiry): `signed-out`.
@@ -110,6 +112,10 @@ export function changeStream(session: Session, signal: AbortSignal): ReadableStr
       };
       signal.addEventListener('abort', close);
       send('retry: 2000\nevent: ready\ndata: {}\n\n');
+      // Health names clusters and kinds only, like GET /api/clusters, which every signed-in user may read.
+      const stopHealth = watchClusterHealth((health) => send(`event: health\ndata: ${JSON.stringify(health)}\n\n`));
+      if (open) unsubscribers.push(stopHealth);
+      else stopHealth();
     },
     cancel() {
       cleanup();

@@ -1,21 +1,38 @@
 import 'server-only';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { clusterSummaries, type ClusterSummary } from '@/lib/k8s/clusters';
-import { clusterCache } from '@/lib/k8s/watch-cache';
-import type { KindKey } from '@/lib/k8s/kinds';
+import { clusterSummaries, clusterTargets, type ClusterSummary } from '@/lib/k8s/clusters';
+import { clusterCache, type ClusterCache } from '@/lib/k8s/watch-cache';
+import { requireReachable } from '@/lib/k8s/reachability';
+import { clusterStatusOf, type ClusterHealth, type KindTrouble } from './cluster-health';
 
-/** A watch that is failing or not yet synced, as the browser sees it: which kind, not the error (in the server log). */
-export interface KindTrouble {
-  kind: KindKey;
-  synced: boolean;
-  failing: boolean;
-  restarts: number;
+export type { ClusterHealth, ClusterStatus, KindTrouble } from './cluster-health';
+
+export interface ClusterOverview extends ClusterSummary, ClusterHealth {
+  namespaces: string[];
 }
 
-export interface ClusterOverview extends ClusterSummary {
-  namespaces: string[];
-  /** Kinds whose watch is failing or not yet synced; empty when all is well. */
-  unhealthy: KindTrouble[];
+/** A cluster's health as the browser sees it: no error text, no address (those go to the server log). */
+export function clusterHealth(name: string, cache: ClusterCache): ClusterHealth {
+  const unhealthy = cache
+    .health()
+    .filter((health) => !health.synced || health.error)
+    .map(({ kind, synced, error, restarts }) => ({ kind, synced, failing: Boolean(error), restarts }));
+  const reachability = cache.reachability();
+  const now = Date.now();
+  return {
+    status: clusterStatusOf(reachability, unhealthy, now),
+    checkedAt: now,
+    unhealthy,
+    ...(reachability.state === 'unreachable' && reachability.since ? { unreachableSince: reachability.since } : {}),
+  };
+}
+
+/**
+ * 503 at once when the cluster's API server is known to be down (its probe): every write route asks this before it
+ * reads or sends anything, so a write fails in milliseconds with a message that says so, and changes nothing.
+ */
+export function requireApiServer(cluster: string): void {
+  requireReachable(cluster, clusterTargets().has(cluster) ? clusterCache(cluster)?.reachability() : undefined);
 }
 
 /** The clusters the console is configured for, with their namespaces, for pickers. */
@@ -27,11 +44,30 @@ export async function listClusters(): Promise<ClusterOverview[]> {
       return {
         ...summary,
         namespaces: namespaces.map((ns) => ns.metadata?.name ?? '').filter(Boolean).sort(),
-        unhealthy: cache
-          .health()
-          .filter((health) => !health.synced || health.error)
-          .map(({ kind, synced, error, restarts }) => ({ kind, synced, failing: Boolean(error), restarts })),
+        ...clusterHealth(summary.name, cache),
       };
     }),
   );
+}
+
+const HEALTH_POLL_MS = 250;
+
+/**
+ * Calls `listener` with every cluster's health now, and again whenever any of it changes (looked at every 250 ms:
+ * a few objects per kind, no I/O). The change stream forwards it, so a banner shows and goes without a refetch.
+ */
+export function watchClusterHealth(listener: (health: Record<string, ClusterHealth>) => void): () => void {
+  const names = [...clusterTargets().keys()];
+  let last = '';
+  const look = () => {
+    const health = Object.fromEntries(names.map((name) => [name, clusterHealth(name, clusterCache(name)!)]));
+    // Restart counters move every 2 s while the API server is away; only a change the banner shows is news.
+    const text = JSON.stringify(health, (key, value: unknown) => (key === 'restarts' || key === 'checkedAt' ? undefined : value));
+    if (text === last) return;
+    last = text;
+    listener(health);
+  };
+  look();
+  const timer = setInterval(look, HEALTH_POLL_MS);
+  return () => clearInterval(timer);
 }

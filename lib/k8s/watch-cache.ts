@@ -3,6 +3,7 @@ import { CustomObjectsApi, KubernetesObjectApi, makeInformer, type Informer, typ
 import { watchedKinds } from '@/lib/mesh/registry';
 import { CORE_KINDS, apiVersionOf, collectionPath, type KindInfo, type KindKey } from './kinds';
 import { clusterTarget, type ClusterTarget } from './clusters';
+import { ApiServerProbe, type Reachability } from './reachability';
 
 export type ChangeType = 'added' | 'modified' | 'deleted';
 
@@ -22,7 +23,10 @@ export interface KindHealth {
   restarts: number;
 }
 
-const MAX_BACKOFF_MS = 30_000;
+/** Capped low: once the API server is back, every watch is running again within 2 s (or at once, see `resyncNow`). */
+const MAX_BACKOFF_MS = 2_000;
+/** When the API server answered and said no (403 for a kind the console may not list, 404 for a missing CRD). */
+const REFUSED_BACKOFF_MS = 30_000;
 /** Objects per page of a watch's first list. */
 const LIST_PAGE = 500;
 
@@ -30,6 +34,15 @@ class KindCache {
   private informer: Informer<KubernetesObject> & ObjectCache<KubernetesObject>;
   private syncedOnce: Promise<void>;
   private markSynced!: () => void;
+  /**
+   * The pending restart after a failure; how many failed in a row; and the backoff's step, which starts over when
+   * one works or when the API server is back (an attempt that fails just then retries in 250 ms, not 2 s).
+   */
+  private retry?: NodeJS.Timeout;
+  private failuresInRow = 0;
+  private backoffStep = 0;
+  /** Why the last attempt failed, until one works: 'connect' clears `health.error` before an attempt, not after. */
+  private failure?: string;
   health: KindHealth;
   /** Bumped on every change so derived views can be memoised cheaply. */
   generation = 0;
@@ -59,7 +72,14 @@ class KindCache {
       await this.informer.start();
       // client-node reports a failed list (unreachable, forbidden) as an 'error' event and still resolves: then
       // the kind is not synced and its error stays for the health report. Waiters stop waiting either way.
-      if (this.health.restarts === restarts) this.health = { ...this.health, synced: true, error: undefined };
+      if (this.health.restarts === restarts) {
+        // Listed and watching again.
+        if (this.failuresInRow > 0) console.error(`[weir] watch of ${this.info.key} on cluster ${this.target.name} is running again after ${this.failuresInRow} failed attempts`);
+        this.failuresInRow = 0;
+        this.backoffStep = 0;
+        this.failure = undefined;
+        this.health = { ...this.health, synced: true, error: undefined };
+      }
       this.markSynced();
     } catch (error) {
       this.restartLater(error);
@@ -68,11 +88,34 @@ class KindCache {
 
   private restartLater(error: unknown): void {
     const restarts = this.health.restarts + 1;
+    this.failuresInRow += 1;
+    this.backoffStep += 1;
     this.health = { ...this.health, error: describeError(error), restarts };
-    const delay = Math.min(500 * 2 ** Math.min(restarts, 6), MAX_BACKOFF_MS);
+    this.failure = this.health.error;
+    const delay = Math.min(250 * 2 ** Math.min(this.backoffStep - 1, 7), refusedByServer(error) ? REFUSED_BACKOFF_MS : MAX_BACKOFF_MS);
     // The error may name the API server's address: it goes to the operator's log; the browser sees only the kind.
-    console.error(`[weir] watch of ${this.info.key} on cluster ${this.target.name} failed (restart ${restarts} in ${delay} ms): ${this.health.error}`);
-    setTimeout(() => void this.start(), delay).unref();
+    // During an outage every kind fails every 2 s: the log gets the first failure of a run, not each one.
+    if (this.failuresInRow === 1) console.error(`[weir] watch of ${this.info.key} on cluster ${this.target.name} failed (restart ${restarts} in ${delay} ms): ${this.health.error}`);
+    clearTimeout(this.retry);
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      void this.start();
+    }, delay);
+    this.retry.unref();
+  }
+
+  /** The kind's health, failing from a failed attempt until an attempt has listed and is watching again. */
+  report(): KindHealth {
+    return this.failure && !this.health.error ? { ...this.health, error: this.failure } : this.health;
+  }
+
+  /** Restarts now a watch that is waiting out its backoff (the API server is back); one that is running is left alone. */
+  resyncNow(): void {
+    this.backoffStep = 0;
+    if (!this.retry) return;
+    clearTimeout(this.retry);
+    this.retry = undefined;
+    void this.start();
   }
 
   private changed(type: ChangeType, object: KubernetesObject): void {
@@ -96,6 +139,8 @@ class KindCache {
   }
 
   async stop(): Promise<void> {
+    clearTimeout(this.retry);
+    this.retry = undefined;
     await this.informer.stop();
   }
 }
@@ -133,6 +178,13 @@ function withoutManagedFields(object: KubernetesObject): KubernetesObject {
   return object;
 }
 
+/** A 4xx answer other than 429: asking again soon will not change it. */
+function refusedByServer(error: unknown): boolean {
+  const record = (error ?? {}) as { code?: unknown; statusCode?: unknown };
+  const status = Number(record.code ?? record.statusCode);
+  return status >= 400 && status < 500 && status !== 429 && status !== 410;
+}
+
 function describeError(error: unknown): string {
   if (error && typeof error === 'object') {
     const record = error as { message?: unknown; code?: unknown; statusCode?: unknown };
@@ -155,6 +207,7 @@ export interface ObjectStore {
 export class ClusterCache implements ObjectStore {
   private readonly kinds = new Map<KindKey, KindCache>();
   private readonly listeners = new Set<(change: CacheChange) => void>();
+  private readonly probe: ApiServerProbe;
 
   /** `listPage`: objects per page of each kind's first list (tests make it small to see every page read). */
   constructor(
@@ -169,6 +222,12 @@ export class ClusterCache implements ObjectStore {
       this.kinds.set(info.key, cache);
       void cache.start();
     }
+    // When the API server answers again, the watches waiting out their backoff restart at once.
+    this.probe = new ApiServerProbe(target.kubeConfig, target.name);
+    this.probe.onChange(({ state }) => {
+      if (state === 'reachable') this.kinds.forEach((cache) => cache.resyncNow());
+    });
+    this.probe.start();
   }
 
   private kind(key: KindKey): KindCache {
@@ -209,7 +268,12 @@ export class ClusterCache implements ObjectStore {
   }
 
   health(): KindHealth[] {
-    return [...this.kinds.values()].map((cache) => cache.health);
+    return [...this.kinds.values()].map((cache) => cache.report());
+  }
+
+  /** Whether the cluster's API server answers its probe (a stopped or frozen one shows within about 2 s). */
+  reachability(): Reachability {
+    return this.probe.reachability;
   }
 
   /** Sum of the change counters of these kinds (all by default): equal values mean nothing changed in between. */
@@ -225,6 +289,7 @@ export class ClusterCache implements ObjectStore {
   }
 
   async stop(): Promise<void> {
+    this.probe.stop();
     await Promise.all([...this.kinds.values()].map((cache) => cache.stop()));
   }
 }

@@ -3,6 +3,7 @@ import { parseBody, parseParams, respond } from '@/lib/http/handler';
 import { serviceParams } from '@/lib/k8s/service-params';
 import { audited } from '@/lib/auth/audit';
 import { requireMutation } from '@/lib/auth/request';
+import { requireApiServer } from '@/lib/console/clusters';
 import { decide } from '@/lib/changes/approvals';
 
 export const dynamic = 'force-dynamic';
@@ -20,6 +21,7 @@ export function POST(request: Request, context: { params: Promise<unknown> }) {
     const { cluster, namespace, name, id } = await parseParams(context.params, params);
     const { decision, comment } = await parseBody(request, body);
     return audited({ session, action: `approval:${decision}`, cluster, namespace, target: `${name}/${id}` }, async () => {
+      requireApiServer(cluster);
       const decided = await decide(session, cluster, namespace, name, id, decision, comment);
       return { result: { request: { ...decided, intent: undefined } }, objects: [`Release/${name}`] };
     });

@@ -5,6 +5,7 @@ import { intent } from '@/lib/mesh/intents';
 import { serviceParams } from '@/lib/k8s/service-params';
 import { audited } from '@/lib/auth/audit';
 import { requireMutation } from '@/lib/auth/request';
+import { requireApiServer } from '@/lib/console/clusters';
 
 export const dynamic = 'force-dynamic';
 
@@ -19,6 +20,9 @@ export function POST(request: Request, { params }: { params: Promise<unknown> })
     const session = requireMutation(request);
     const { cluster, namespace, name } = await parseParams(params, serviceParams);
     const { mode, intent: wanted } = await parseBody(request, body);
-    return audited({ session, action: `${mode}:${wanted.type}`, cluster, namespace, target: name }, () => submitIntent(session, cluster, namespace, name, wanted, mode));
+    return audited({ session, action: `${mode}:${wanted.type}`, cluster, namespace, target: name }, () => {
+      requireApiServer(cluster);
+      return submitIntent(session, cluster, namespace, name, wanted, mode);
+    });
   });
 }
