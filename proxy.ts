@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { HSTS, contentSecurityPolicy, newNonce, servesSandbox } from '@/lib/http/security-headers';
+import { weirEnv } from '@/lib/config/env';
+import { HSTS, contentSecurityPolicy, newNonce } from '@/lib/http/security-headers';
 
 /**
  * Runs before every page: a fresh CSP nonce, given to Next.js in the request's CSP header (it puts the nonce on
@@ -12,7 +13,7 @@ export function proxy(request: NextRequest) {
   headers.set('content-security-policy', policy);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set('content-security-policy', policy);
-  if (!servesSandbox(process.env)) response.headers.set('strict-transport-security', HSTS);
+  if (!weirEnv().WEIR_SANDBOX) response.headers.set('strict-transport-security', HSTS);
   return response;
 }
 

@@ -14,9 +14,17 @@
 import { createServer } from 'node:http';
 import next from 'next';
 import { registerFrontServer, stampRequest } from './lib/auth/front-server.ts';
+import { frontServerEnv } from './lib/config/front-server-env.ts';
 
-const port = Number(process.env.PORT ?? 3000);
-const hostname = process.env.WEIR_HOST ?? '127.0.0.1';
+// Parsed with the console's zod schema (lib/config/env.ts includes these); a bad value stops here, named.
+let settings;
+try {
+  settings = frontServerEnv(process.env);
+} catch (error) {
+  console.error(`[weir] ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+const { PORT: port, WEIR_HOST: hostname } = settings;
 const mark = registerFrontServer();
 const app = next({ dev: false, hostname, port });
 const handle = app.getRequestHandler();

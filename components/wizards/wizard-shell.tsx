@@ -10,6 +10,8 @@ import { fieldErrors as zodFieldErrors } from '@/lib/http/errors';
 import { queryKeys } from '@/lib/client/query-keys';
 import { intent as intentSchema, type Intent } from '@/lib/mesh/intents';
 import type { ReleaseView } from '@/lib/mesh/types';
+import type { PreviewStep } from '@/lib/changes/preview';
+import type { StepOutcome } from '@/lib/k8s/apply-plan';
 import { needsApproval } from '@/lib/release/model';
 import { useRelease, type ServiceRef } from '@/components/services/use-release';
 import { PlanPreview } from './plan-preview';
@@ -27,6 +29,13 @@ interface WizardShellProps {
   /** What the apply button will do, in words: "Move 20% to v2". */
   applyLabel: string;
   children: (errors: FieldErrors) => ReactNode;
+}
+
+/** The plan of a refused preview or apply, when the API server refused one of its steps: each step and what happened to it. */
+function refusedPlanOf(error: unknown): { steps: PreviewStep[]; outcomes: StepOutcome[] } | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  const details = error.details as { steps?: PreviewStep[]; outcomes?: StepOutcome[] } | undefined;
+  return details?.steps && details.outcomes ? { steps: details.steps, outcomes: details.outcomes } : undefined;
 }
 
 /** Every wizard's frame: configure → review (diff + server-side dry run) → apply → result. */
@@ -64,6 +73,8 @@ export function WizardShell({ title, service, view, onClose, build, applyLabel, 
   }
 
   const conflict = failed instanceof ApiError && failed.status === 409;
+  const refusedPlan = refusedPlanOf(failed);
+  const nothingToChange = preview.data?.steps.length === 0;
   return (
     <Modal title={title} onClose={onClose} wide={phase !== 'configure'}>
       <ol className="mb-5 flex gap-2 text-xs" aria-label={t('wizard.progress')}>
@@ -82,6 +93,12 @@ export function WizardShell({ title, service, view, onClose, build, applyLabel, 
             <button type="button" className="mt-2 font-medium underline" onClick={() => void reload()}>
               {t('wizard.reload')}
             </button>
+          )}
+          {refusedPlan && (
+            // The step the API server refused carries its message; the steps before it say what was undone.
+            <div className="mt-3 rounded-md bg-white p-3 text-slate-900" data-testid="refused-plan">
+              <PlanPreview steps={refusedPlan.steps} outcomes={refusedPlan.outcomes} />
+            </div>
           )}
         </div>
       )}
@@ -107,17 +124,28 @@ export function WizardShell({ title, service, view, onClose, build, applyLabel, 
               {t('wizard.gitOpsWarning', { tool: t(`gitops.${view.gitOps}`) })}
             </p>
           )}
-          <p className="mb-3 text-sm text-emerald-800" data-testid="dry-run-passed">
-            {t('wizard.dryRunPassed')}
-          </p>
-          <PlanPreview steps={preview.data.steps} outcomes={preview.data.outcomes} showYaml />
+          {nothingToChange ? (
+            // Nothing was sent to the API server, so nothing passed a dry run and there is nothing to apply.
+            <p className="mb-3 text-sm text-slate-700" role="status" data-testid="plan-no-change">
+              {t('wizard.noChange')}
+            </p>
+          ) : (
+            <>
+              <p className="mb-3 text-sm text-emerald-800" data-testid="dry-run-passed">
+                {t('wizard.dryRunPassed')}
+              </p>
+              <PlanPreview steps={preview.data.steps} outcomes={preview.data.outcomes} showYaml />
+            </>
+          )}
           <div className="mt-6 flex justify-end gap-2">
             <Button tone="secondary" onClick={() => setPhase('configure')}>
               {t('wizard.back')}
             </Button>
-            <Button onClick={confirm} disabled={apply.isPending || preview.data.steps.length === 0}>
-              {apply.isPending ? t('wizard.applying') : held ? t('wizard.requestApproval', { action: applyLabel }) : applyLabel}
-            </Button>
+            {!nothingToChange && (
+              <Button onClick={confirm} disabled={apply.isPending}>
+                {apply.isPending ? t('wizard.applying') : held ? t('wizard.requestApproval', { action: applyLabel }) : applyLabel}
+              </Button>
+            )}
           </div>
         </>
       )}

@@ -1,6 +1,7 @@
 import 'server-only';
 import { ApiException, type KubeConfig } from '@kubernetes/client-node';
 import { HttpError } from '@/lib/http/errors';
+import { apiRefusalOf } from '@/lib/k8s/api-status';
 import { applyPlan, PlanFailure, type AppliedPlan, type StepOutcome } from '@/lib/k8s/apply-plan';
 import { consoleIdentity } from '@/lib/k8s/clusters';
 import { conflict, MeshError } from '@/lib/mesh/errors';
@@ -63,8 +64,7 @@ const MAX_ATTEMPTS = 4;
 /** A replace refused because the object changed since it was read (409 Conflict, not AlreadyExists). */
 function isWriteConflict(error: unknown): boolean {
   if (!(error instanceof PlanFailure) || !(error.cause instanceof ApiException) || error.cause.code !== 409) return false;
-  const body = typeof error.cause.body === 'string' ? safeJson(error.cause.body) : error.cause.body;
-  return (body as { reason?: string } | undefined)?.reason === 'Conflict';
+  return apiRefusalOf(error.cause).reason === 'Conflict';
 }
 
 /** The objects a plan wrote, to fold into the snapshot it was planned on. */
@@ -113,7 +113,7 @@ export async function runIntent(target: ChangeTarget, intent: Intent, mode: 'pre
       return { result: { mode, steps, outcomes: applied.outcomes, view: after.view, historyRecorded }, state: after };
     } catch (error) {
       if (isWriteConflict(error) && attempt < MAX_ATTEMPTS) continue;
-      if (error instanceof PlanFailure) throw planFailureError(error);
+      if (error instanceof PlanFailure) throw planFailureError(error, steps);
       throw error;
     }
   }
@@ -140,19 +140,12 @@ function planWithIntentFields(state: ServiceState, intent: Intent): Plan {
   }
 }
 
-function planFailureError(failure: PlanFailure): HttpError {
-  const cause = failure.cause;
-  const status = cause instanceof ApiException && typeof cause.code === 'number' ? cause.code : 500;
-  const body = cause instanceof ApiException ? (typeof cause.body === 'string' ? safeJson(cause.body) : cause.body) : undefined;
-  const message = (body as { message?: string } | undefined)?.message ?? (cause instanceof Error ? cause.message.split('\n')[0]! : 'The change failed');
-  const reason = (body as { reason?: string } | undefined)?.reason ?? (status === 500 ? 'PlanFailed' : 'KubernetesError');
-  return new HttpError(status >= 400 ? status : 500, reason, message, undefined, { outcomes: failure.outcomes });
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return { message: text };
-  }
+/**
+ * A plan the API server refused part-way (or in its dry run) as HTTP: the API server's code, reason and message,
+ * and in `details` the plan's steps with what happened to each, so the wizard can show the refusal on its step.
+ */
+function planFailureError(failure: PlanFailure, steps: PreviewStep[]): HttpError {
+  const { code, reason, message } = apiRefusalOf(failure.cause);
+  const status = code !== undefined && code >= 400 ? code : 500;
+  return new HttpError(status, reason ?? (status === 500 ? 'PlanFailed' : 'KubernetesError'), message, undefined, { steps, outcomes: failure.outcomes });
 }

@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { prefixProblem } from '@/lib/auth/identity';
+import { configurationError, frontServerShape, setSettings } from './front-server-env';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', ''])
@@ -112,6 +113,8 @@ const envSchema = z.object({
   WEIR_ACCESS_CANDIDATES: z.enum(['rolebindings', 'all'], { error: 'must be rolebindings or all' }).default('rolebindings'),
   /** impersonate: the console acts as the user with its own credentials; bearer: the API server trusts the issuer's ID token. */
   WEIR_OIDC_MODE: z.enum(['impersonate', 'bearer'], { error: 'must be impersonate or bearer' }).default('impersonate'),
+  /** server.mjs: PORT and WEIR_HOST, where it listens (parsed there too, before Next.js starts). */
+  ...frontServerShape,
 });
 
 /** Every setting Weir reads (README's configuration table and .env.example list each). */
@@ -122,14 +125,10 @@ export type WeirEnv = z.infer<typeof envSchema>;
 
 let parsed: WeirEnv | undefined;
 
-/** Returns the parsed configuration, throwing a message that names the bad setting. */
-export function weirEnv(): WeirEnv {
-  if (parsed) return parsed;
-  const result = envSchema.safeParse(process.env);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`Invalid configuration: ${problems.join('; ')}`);
-  }
+/** Parses a configuration (the process's environment, or a test's), throwing a message that names each bad setting. */
+export function parseWeirEnv(env: Record<string, string | undefined>): WeirEnv {
+  const result = envSchema.safeParse(setSettings(env));
+  if (!result.success) throw configurationError(result.error);
   if (result.data.WEIR_AUTH_STRATEGIES?.includes('dev') && !result.data.WEIR_SANDBOX) {
     throw new Error('Invalid configuration: WEIR_AUTH_STRATEGIES: "dev" is only allowed when WEIR_SANDBOX=true');
   }
@@ -137,7 +136,12 @@ export function weirEnv(): WeirEnv {
   if (result.data.WEIR_AUTH_STRATEGIES?.includes('proxy') && result.data.WEIR_PROXY_TRUSTED_ADDRESSES.length === 0) {
     throw new Error('Invalid configuration: WEIR_PROXY_TRUSTED_ADDRESSES: required when WEIR_AUTH_STRATEGIES includes "proxy"');
   }
-  parsed = result.data;
+  return result.data;
+}
+
+/** Returns the process's configuration, parsed once, throwing a message that names the bad setting. */
+export function weirEnv(): WeirEnv {
+  parsed ??= parseWeirEnv(process.env);
   return parsed;
 }
 

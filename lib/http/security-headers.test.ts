@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { API_CONTENT_SECURITY_POLICY, contentSecurityPolicy, newNonce, servesSandbox } from './security-headers';
+import { API_CONTENT_SECURITY_POLICY, contentSecurityPolicy, newNonce } from './security-headers';
 
 describe('security headers', () => {
   it('allows page scripts only with this request’s nonce, never inline scripts as such', () => {
@@ -23,11 +23,5 @@ describe('security headers', () => {
     const config = readFileSync(new URL('../../next.config.js', import.meta.url), 'utf8');
     expect(config).toContain(`const API_CONTENT_SECURITY_POLICY = "${API_CONTENT_SECURITY_POLICY}"`);
     expect(config).not.toContain('unsafe-inline');
-  });
-
-  it('reads WEIR_SANDBOX as lib/config/env does', () => {
-    expect(servesSandbox({ WEIR_SANDBOX: 'true' })).toBe(true);
-    expect(servesSandbox({ WEIR_SANDBOX: '1' })).toBe(true);
-    for (const value of [undefined, '', 'false', '0', 'yes']) expect(servesSandbox({ WEIR_SANDBOX: value })).toBe(false);
   });
 });

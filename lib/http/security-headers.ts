@@ -36,8 +36,3 @@ export function contentSecurityPolicy(nonce: string, development = false): strin
 
 /** The policy of API answers (JSON, the sign-in return page): nothing may run, nothing may frame them. */
 export const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
-
-/** Whether this process serves the sandbox (WEIR_SANDBOX, read the way lib/config/env parses it). */
-export function servesSandbox(env: Record<string, string | undefined>): boolean {
-  return env.WEIR_SANDBOX === 'true' || env.WEIR_SANDBOX === '1';
-}

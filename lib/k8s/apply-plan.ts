@@ -2,6 +2,7 @@ import 'server-only';
 import { type KubeConfig, type KubernetesObject, type KubernetesObjectApi, type V1Deployment } from '@kubernetes/client-node';
 import { weirEnv } from '@/lib/config/env';
 import type { Plan, PlanStep } from '@/lib/mesh/types';
+import { apiRefusalOf } from './api-status';
 import { objectApi } from './object-api';
 
 export type ApplyMode = 'dry-run' | 'apply';
@@ -99,13 +100,14 @@ export async function applyPlan(kubeConfig: KubeConfig, plan: Plan, mode: ApplyM
       }
       outcomes.push(outcome);
     } catch (error) {
-      outcomes.push({ ...outcome, status: 'failed', message: error instanceof Error ? error.message.split('\n')[0] : String(error) });
+      // The API server's message on the step it refused (a rejected dry run says why here too).
+      outcomes.push({ ...outcome, status: 'failed', message: apiRefusalOf(error).message });
       for (const done of undo.reverse()) {
         try {
           await done.run();
           done.outcome.status = 'undone';
         } catch (undoError) {
-          done.outcome.message = `could not be undone: ${undoError instanceof Error ? undoError.message.split('\n')[0] : String(undoError)}`;
+          done.outcome.message = `could not be undone: ${apiRefusalOf(undoError).message}`;
         }
       }
       throw new PlanFailure(error, outcomes);

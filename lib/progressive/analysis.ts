@@ -5,11 +5,12 @@ import { durationMs, judge, type AnalysisResult, type ReleaseSpec } from '@/lib/
 
 /**
  * One metric check of a release's gray version: success rate, p99 latency and request rate over the
- * analysis window, from Istio's standard metrics in Prometheus. Prometheus down or silent is a failed check.
+ * analysis window, from Istio's standard metrics in Prometheus. Prometheus down, no requests, or a figure
+ * Prometheus cannot compute (no latency histogram: p99 unknown) is a failed check.
  */
 export async function analyseGray(prometheusUrl: string | undefined, selector: ServiceSelector, spec: ReleaseSpec, now: Date): Promise<AnalysisResult> {
   const empty = { successRate: null, p99Ms: null, requestsPerSecond: null };
-  if (!prometheusUrl) return { ...judge(spec.analysis, empty, now), reason: 'no Prometheus is configured for this cluster' };
+  if (!prometheusUrl) return judge(spec.analysis, empty, now, 'no Prometheus is configured for this cluster');
   const window = Math.max(1, Math.round(durationMs(spec.analysis?.window ?? '1m') / 1000));
   const time = Math.floor(now.getTime() / 1000);
   try {
@@ -26,6 +27,6 @@ export async function analyseGray(prometheusUrl: string | undefined, selector: S
     return judge(spec.analysis, { requestsPerSecond: ofGray(rates), successRate: successRate === null ? null : successRate * 100, p99Ms: ofGray(p99) }, now);
   } catch (error) {
     if (!(error instanceof MetricsUnavailable)) throw error;
-    return { ...judge(spec.analysis, empty, now), reason: `metrics unavailable: ${error.message}` };
+    return judge(spec.analysis, empty, now, `metrics unavailable: ${error.message}`);
   }
 }

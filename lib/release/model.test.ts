@@ -48,9 +48,37 @@ describe('judge', () => {
     expect(slow.reason).toBe('success rate 98% < 99%, p99 900 ms > 500 ms');
   });
 
-  it('fails when there is no traffic or no metrics: a silent version is not healthy', () => {
-    expect(judge({}, { successRate: null, p99Ms: null, requestsPerSecond: null }, at(0)).passed).toBe(false);
-    expect(judge({}, { successRate: 100, p99Ms: 1, requestsPerSecond: 0 }, at(0)).passed).toBe(false);
+  // A missing metric is a failed check (Flagger's rule): only a measured value can be inside a limit.
+  const limits = { successRateMin: 99, p99LatencyMaxMs: 500 };
+
+  it('fails a version that had no requests in the window: a silent version is not healthy', () => {
+    for (const requestsPerSecond of [null, 0]) {
+      expect(judge(limits, { successRate: 100, p99Ms: 40, requestsPerSecond }, at(0))).toMatchObject({ passed: false, reason: 'no requests to the gray version in the window' });
+    }
+  });
+
+  it('fails when the success rate is unknown, even with requests and a good p99', () => {
+    expect(judge(limits, { successRate: null, p99Ms: 40, requestsPerSecond: 3 }, at(0))).toMatchObject({ passed: false, reason: 'success rate unknown' });
+    expect(judge(limits, { successRate: Number.NaN, p99Ms: 40, requestsPerSecond: 3 }, at(0))).toMatchObject({ passed: false, successRate: null, reason: 'success rate unknown' });
+  });
+
+  it('fails when p99 is unknown (no latency histogram), even with a perfect success rate', () => {
+    expect(judge(limits, { successRate: 100, p99Ms: null, requestsPerSecond: 3 }, at(0))).toMatchObject({ passed: false, p99Ms: null, reason: 'p99 unknown' });
+    expect(judge(limits, { successRate: 100, p99Ms: Number.NaN, requestsPerSecond: 3 }, at(0))).toMatchObject({ passed: false, p99Ms: null, reason: 'p99 unknown' });
+    expect(judge(limits, { successRate: 95, p99Ms: null, requestsPerSecond: 3 }, at(0)).reason).toBe('success rate 95% < 99%, p99 unknown');
+  });
+
+  it('fails when Prometheus did not answer, with its reason, whatever else was passed in', () => {
+    expect(judge(limits, { successRate: 100, p99Ms: 40, requestsPerSecond: 3 }, at(0), 'metrics unavailable: Prometheus cannot be reached')).toMatchObject({
+      passed: false,
+      reason: 'metrics unavailable: Prometheus cannot be reached',
+    });
+  });
+
+  it('counts a check with an unknown p99 as a failed check of the release', () => {
+    const stepped = release({ currentStep: 2, currentWeight: 10, stepStartedAt: START, failedChecks: 1 });
+    const unknownP99 = judge(limits, { successRate: 100, p99Ms: null, requestsPerSecond: 3 }, at(30));
+    expect(decide(stepped, at(30), unknownP99)).toMatchObject({ type: 'record-check', failedChecks: 2 });
   });
 });
 

@@ -139,7 +139,7 @@ export interface ApprovalItem {
 export interface AnalysisResult {
   time: string;
   passed: boolean;
-  /** Percent; null when there was no traffic (or no Prometheus). */
+  /** Percent; null when Prometheus gave no value (no traffic, Prometheus down). */
   successRate: number | null;
   p99Ms: number | null;
   requestsPerSecond: number | null;
@@ -209,25 +209,33 @@ export function stepWeightsOf(spec: ReleaseSpec): number[] {
   return [...steps, max];
 }
 
-/** Judges one check: every configured limit must hold, and no traffic at all fails (a silent version is not healthy). */
-export function judge(
-  analysis: ReleaseSpec['analysis'],
-  measured: { successRate: number | null; p99Ms: number | null; requestsPerSecond: number | null },
-  time: Date,
-): AnalysisResult {
-  const base = { time: time.toISOString(), ...measured };
+/** What one check measured of the gray version over the analysis window; null where Prometheus had no value. */
+export interface Measured {
+  successRate: number | null;
+  p99Ms: number | null;
+  requestsPerSecond: number | null;
+}
+
+/**
+ * Judges one check. Every limit must hold on a measured value, so a missing metric fails the check (as in
+ * Flagger): Prometheus not answering (`unavailable`, the reason), no requests in the window (a silent version
+ * is not healthy), or a success rate or p99 that Prometheus could not compute.
+ */
+export function judge(analysis: ReleaseSpec['analysis'], measured: Measured, time: Date, unavailable?: string): AnalysisResult {
+  const known = (value: number | null) => (value !== null && Number.isFinite(value) ? value : null);
+  const values = { successRate: known(measured.successRate), p99Ms: known(measured.p99Ms), requestsPerSecond: known(measured.requestsPerSecond) };
+  const base = { time: time.toISOString(), ...values };
+  if (unavailable !== undefined) return { ...base, passed: false, reason: unavailable };
+  if (!values.requestsPerSecond || values.requestsPerSecond <= 0) return { ...base, passed: false, reason: 'no requests to the gray version in the window' };
   const min = analysis?.successRateMin ?? 99;
   const maxP99 = analysis?.p99LatencyMaxMs ?? 500;
-  if (!measured.requestsPerSecond || measured.successRate === null) {
-    return { ...base, passed: false, reason: 'no metrics for the gray version (no traffic, or Prometheus did not answer)' };
-  }
   const problems: string[] = [];
-  const successRate = `success rate ${round(measured.successRate)}%`;
-  if (measured.successRate < min) problems.push(`${successRate} < ${min}%`);
-  if (measured.p99Ms !== null && measured.p99Ms > maxP99) problems.push(`p99 ${round(measured.p99Ms)} ms > ${maxP99} ms`);
+  if (values.successRate === null) problems.push('success rate unknown');
+  else if (values.successRate < min) problems.push(`success rate ${round(values.successRate)}% < ${min}%`);
+  if (values.p99Ms === null) problems.push('p99 unknown');
+  else if (values.p99Ms > maxP99) problems.push(`p99 ${round(values.p99Ms)} ms > ${maxP99} ms`);
   if (problems.length > 0) return { ...base, passed: false, reason: problems.join(', ') };
-  const p99 = measured.p99Ms === null ? 'p99 unknown' : `p99 ${round(measured.p99Ms)} ms ≤ ${maxP99} ms`;
-  return { ...base, passed: true, reason: `${successRate} ≥ ${min}%, ${p99}` };
+  return { ...base, passed: true, reason: `success rate ${round(values.successRate!)}% ≥ ${min}%, p99 ${round(values.p99Ms!)} ms ≤ ${maxP99} ms` };
 }
 
 function round(value: number): number {
