@@ -19,6 +19,18 @@ test('the Bookinfo VirtualServices are listed with the routes the fixture define
   await expect(page.getByTestId('sandbox-banner')).toBeVisible();
 });
 
+test('the sandbox banner is in the page as the server sends it, so nothing below it moves when the app starts', async ({ page }) => {
+  // The HTML before any script ran: the banner must be there already (it used to appear once /api/clusters answered).
+  const html = await (await page.request.get('/services')).text();
+  expect(html).toContain('data-testid="sandbox-banner"');
+  await page.goto('/services');
+  const banner = page.getByTestId('sandbox-banner');
+  await expect(banner).toBeVisible();
+  const top = await page.getByTestId('service-count').boundingBox();
+  await page.waitForLoadState('networkidle');
+  expect((await page.getByTestId('service-count').boundingBox())?.y).toBe(top?.y);
+});
+
 test('HTTPRoutes and TrafficSplits are listed beside the VirtualServices, each with its provider', async ({ page }) => {
   const list = new RoutesPage(page);
   await list.open();

@@ -5,6 +5,7 @@ import { SessionProvider } from '@/components/auth/session-context';
 import { AppShell } from '@/components/layout/app-shell';
 import { sessionIdOf } from '@/lib/auth/request';
 import { findSession } from '@/lib/auth/session-store';
+import { weirEnv } from '@/lib/config/env';
 
 export const dynamic = 'force-dynamic';
 
@@ -13,7 +14,8 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   if (!session) redirect('/login');
   return (
     <SessionProvider user={session.user} csrfToken={session.csrfToken}>
-      <AppShell>{children}</AppShell>
+      {/* The sandbox banner is in the first HTML, not added once /api/clusters answers: nothing below it moves. */}
+      <AppShell sandbox={weirEnv().WEIR_SANDBOX}>{children}</AppShell>
     </SessionProvider>
   );
 }

@@ -50,7 +50,7 @@ function NavLinks() {
   );
 }
 
-export function AppShell({ children }: { children: ReactNode }) {
+export function AppShell({ children, sandbox }: { children: ReactNode; sandbox: boolean }) {
   const { t } = useI18n();
   return (
     <div className="flex min-h-screen">
@@ -64,7 +64,7 @@ export function AppShell({ children }: { children: ReactNode }) {
         </Suspense>
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
-        <ClusterStatus />
+        <ClusterStatus sandbox={sandbox} />
         <header className="flex items-center justify-between border-b border-slate-200 bg-white px-6 py-3">
           <Suspense>
             <ScopePicker />

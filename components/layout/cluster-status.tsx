@@ -6,14 +6,14 @@ import type { ClusterOverview } from '@/lib/console/clusters';
 import { useClusters } from './use-clusters';
 
 /**
- * The sandbox banner, and one line per cluster that is not fully there: connecting (first lists, neutral),
+ * The sandbox banner (`sandbox`: the server says so when it renders the page, so the banner is there from the first
+ * paint instead of pushing the page down once the clusters have been fetched), and one line per cluster that is not fully there: connecting (first lists, neutral),
  * API server unreachable (its data is as of then, changes are refused), catching up after it came back, or a
  * watch failing while the API server answers.
  */
-export function ClusterStatus() {
+export function ClusterStatus({ sandbox }: { sandbox: boolean }) {
   const { t, locale } = useI18n();
   const { data: clusters = [] } = useClusters();
-  const sandbox = clusters.some((cluster) => cluster.sandbox);
   const troubled = clusters.filter((cluster) => cluster.status !== 'ok');
   const kinds = (cluster: ClusterOverview) => cluster.unhealthy.filter((kind) => kind.failing).map((kind) => `${cluster.name}/${kind.kind}`).join(', ');
   return (
