@@ -50,3 +50,8 @@ export async function resourceVersions(sandbox: Sandbox, namespace: string): Pro
   }
   return versions;
 }
+
+/** One rule of a Role, as the access tests write them. */
+export type Rule = { apiGroups: string[]; resources: string[]; verbs: string[] };
+export const READ = ['get', 'list', 'watch'];
+export const rule = (group: string, resources: string[], verbs: string[]): Rule => ({ apiGroups: [group], resources, verbs });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
 import { kubectl } from '../../dev/sandbox/sandbox.ts';
-import { bookinfoNamespace, resourceVersions, sample } from '../../test/sandbox-client.ts';
+import { bookinfoNamespace, READ, resourceVersions, rule, sample, type Rule } from '../../test/sandbox-client.ts';
 import { signIn, type SignedIn } from '../../test/console-session.ts';
 
 const sandbox = inject('sandbox');
@@ -28,9 +28,6 @@ const routes = {
   release: await import('@/app/api/services/[cluster]/[namespace]/[name]/release/route'),
 };
 
-type Rule = { apiGroups: string[]; resources: string[]; verbs: string[] };
-const READ = ['get', 'list', 'watch'];
-const rule = (group: string, resources: string[], verbs: string[]): Rule => ({ apiGroups: [group], resources, verbs });
 const services = rule('', ['services', 'pods'], READ);
 const deploymentsRead = rule('apps', ['deployments', 'replicasets'], READ);
 const releasesUpdate = rule('weir.dev', ['releases'], [...READ, 'create', 'update', 'patch']);

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
 import { kubectl } from '../../dev/sandbox/sandbox.ts';
-import { adminApi, adminConfig, bookinfoNamespace, sample } from '../../test/sandbox-client.ts';
+import { adminApi, adminConfig, bookinfoNamespace, READ, rule, sample, type Rule } from '../../test/sandbox-client.ts';
 import type { SignedIn } from '../../test/console-session.ts';
 import type { DestinationRule, VirtualService } from '@/lib/providers/istio/types';
 
@@ -31,9 +31,6 @@ const routes = {
   intents: await import('@/app/api/services/[cluster]/[namespace]/[name]/intents/route'),
 };
 
-type Rule = { apiGroups: string[]; resources: string[]; verbs: string[] };
-const READ = ['get', 'list', 'watch'];
-const rule = (group: string, resources: string[], verbs: string[]): Rule => ({ apiGroups: [group], resources, verbs });
 /** What the console reads of a service as the user (weir-viewer's kinds), and the Deployments an add creates and undoes. */
 const WORKLOADS = [
   rule('', ['services', 'pods', 'namespaces', 'endpoints'], READ),
