@@ -212,6 +212,41 @@ describe('the Services list on the real API server', () => {
     expect(((await bad.json()) as { error: { fields: { field: string }[] } }).error.fields.map((f) => f.field).sort()).toEqual(['query.first', 'query.sort']);
   });
 
+  it('answers 304 to a browser that holds the list, and the new list once a row it may see changed', async () => {
+    const get = (etag?: string) => servicesRoute.GET(new Request(`${ORIGIN}/api/services?cluster=sandbox`, { headers: { ...admin.read, ...(etag ? { 'if-none-match': etag } : {}) } }));
+    const route = (weight: number): KubernetesObject =>
+      ({
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'VirtualService',
+        metadata: { name: 'tagged', namespace: 'rows-b' },
+        spec: { hosts: ['tagged'], http: [{ route: [{ destination: { host: 'tagged', subset: 'v1' }, weight }, { destination: { host: 'tagged', subset: 'v2' }, weight: 100 - weight }] }] },
+      }) as KubernetesObject;
+    await put(route(70));
+    await eventually(async () => expect((await list(admin)).find((row) => row.service === 'tagged')?.versions.find((v) => v.name === 'v1')?.weight).toBe(70));
+
+    const first = await get();
+    expect(first.status).toBe(200);
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^"[\w-]{32}"$/);
+    expect(first.headers.get('cache-control')).toBe('private, no-cache');
+    const body = await first.text();
+    expect(Number(first.headers.get('content-length'))).toBe(Buffer.byteLength(body));
+
+    const held = await get(etag);
+    expect(held.status).toBe(304);
+    expect(await held.text()).toBe('');
+    expect((await get(`W/${etag}, "another"`)).status).toBe(304);
+
+    await put(route(30));
+    await eventually(async () => {
+      const changed = await get(etag);
+      expect(changed.status).toBe(200);
+      expect(changed.headers.get('etag')).not.toBe(etag);
+      const rows = (await changed.json()) as ServiceSummary[];
+      expect(rows.find((row) => row.service === 'tagged')?.versions.find((v) => v.name === 'v1')?.weight).toBe(30);
+    });
+  });
+
   it('gives a namespace-scoped user only their namespace, in the list and on the stream', async () => {
     const viewer = await signInNamespaceViewer('rows-a');
     const make = (namespace: string, weight: number): KubernetesObject =>

@@ -1,4 +1,5 @@
 import 'server-only';
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { objectYaml } from '@/lib/changes/object-yaml';
 import { CORE_KINDS, type KindInfo } from '@/lib/k8s/kinds';
@@ -23,31 +24,40 @@ export type { ServiceSummary } from './service-rows';
  * with routing, and those whose workloads carry version labels; by cluster, namespace and name. Served from
  * the kept rows (only namespaces changed since the last call are recomputed); access is asked per namespace.
  */
-export async function listServicesJson(session: Session, scope: Scope): Promise<Uint8Array<ArrayBuffer>> {
+export async function listServicesJson(session: Session, scope: Scope): Promise<KeptList> {
   const visible = await visibleNamespaces(session, scope);
   // The same rows for the same namespaces are the same bytes: users with the same access share one encoding.
   const versions = new Map(visible.map(({ rows }) => [rows, rows.version]));
   const key = `${[...versions.values()].join(',')}|${visible.map(({ rows, namespace }) => `${rows.cluster}/${namespace}`).join(' ')}`;
   const kept = listBodies.get(key);
-  if (kept && [...versions].every(([rows]) => kept.rows.has(rows))) return kept.bytes;
+  if (kept && [...versions].every(([rows]) => kept.rows.has(rows))) return kept;
   const parts = visible.map(({ rows, namespace }) => rows.namespaceJson(namespace));
   const bytes = new Uint8Array(Buffer.from(`[${parts.filter(Boolean).join(',')}]`));
+  // Of the bytes themselves: equal lists have equal tags whichever replica or cache instance built them.
+  const etag = `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 32)}"`;
+  const list = { rows: new Set(versions.keys()), bytes, etag };
   listBodies.delete(key);
-  listBodies.set(key, { rows: new Set(versions.keys()), bytes });
+  listBodies.set(key, list);
   // The newest always stays; older ones while the kept bytes fit LIST_BODY_BYTES.
   let keptBytes = 0;
   for (const [entryKey, entry] of [...listBodies].reverse()) {
     keptBytes += entry.bytes.byteLength;
     if (keptBytes > LIST_BODY_BYTES && entryKey !== key) listBodies.delete(entryKey);
   }
-  return bytes;
+  return list;
+}
+
+/** A list as served: its bytes, and their entity tag (a browser that holds them gets 304 instead of them again). */
+export interface KeptList {
+  bytes: Uint8Array<ArrayBuffer>;
+  etag: string;
 }
 
 /**
  * The last lists served, encoded, by rows versions and visible namespaces: a few users' worth, up to 16 MB in all
  * (one list of 10,000 services is about 7 MB; a namespace-scoped user's is small).
  */
-const listBodies = new Map<string, { rows: Set<ServiceRows>; bytes: Uint8Array<ArrayBuffer> }>();
+const listBodies = new Map<string, KeptList & { rows: Set<ServiceRows> }>();
 const LIST_BODY_BYTES = 16 * 1024 * 1024;
 
 /** The kept rows of each cluster and namespace in scope that the user may list Services in, in the list's order. */

@@ -7,7 +7,23 @@ import { MAX_BODY_BYTES, readBodyText } from './body-limit';
 
 /** A body that is JSON already (rows kept serialised, or their bytes kept encoded): `respond` sends it as it is. */
 export class JsonText {
-  constructor(readonly text: string | Uint8Array<ArrayBuffer>) {}
+  constructor(
+    readonly text: string | Uint8Array<ArrayBuffer>,
+    /** Response headers of its own (an entity tag, its caching). */
+    readonly headers: Record<string, string> = {},
+    /** 304: the client holds these very bytes (its If-None-Match named their tag); the body is left out. */
+    readonly notModified = false,
+  ) {}
+}
+
+/** Whether the request's If-None-Match names `etag` (a list of tags, or `*`; weak tags compare equal, RFC 9110). */
+export function holdsEtag(request: Request, etag: string): boolean {
+  const header = request.headers.get('if-none-match');
+  if (!header) return false;
+  return header.split(',').some((tag) => {
+    const trimmed = tag.trim();
+    return trimmed === '*' || trimmed.replace(/^W\//, '') === etag;
+  });
 }
 
 /** Bytes of a kept body per chunk handed to the response. */
@@ -35,7 +51,8 @@ export async function respond<T>(work: () => Promise<T>, init?: ResponseInit): P
   try {
     const result = await work();
     if (result instanceof JsonText) {
-      const headers = { ...init?.headers, 'content-type': 'application/json' };
+      const headers = { ...init?.headers, ...result.headers, 'content-type': 'application/json' };
+      if (result.notModified) return new NextResponse(null, { ...init, status: 304, headers: result.headers });
       if (typeof result.text === 'string') return new NextResponse(result.text, { ...init, headers });
       return new NextResponse(bytesBody(result.text), { ...init, headers: { ...headers, 'content-length': String(result.text.byteLength) } });
     }
