@@ -39,8 +39,9 @@ function NavLinks() {
           >
             {t(item.label)}
             {item.href === '/approvals' && pending > 0 && (
-              <span className="ml-2 rounded-full bg-amber-400 px-1.5 text-xs font-semibold text-slate-900" data-testid="pending-approvals" aria-label={t('approvals.pendingCount', { count: pending })}>
-                {pending}
+              <span className="ml-2 rounded-full bg-amber-400 px-1.5 text-xs font-semibold text-slate-900" data-testid="pending-approvals">
+                <span aria-hidden="true">{pending}</span>
+                <span className="sr-only">{t('approvals.pendingCount', { count: pending })}</span>
               </span>
             )}
           </Link>
