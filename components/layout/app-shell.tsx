@@ -65,14 +65,17 @@ export function AppShell({ children }: { children: ReactNode }) {
         </Suspense>
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
-        <ClusterStatus />
-        <header className="flex items-center justify-between border-b border-slate-200 bg-white px-6 py-3">
-          <Suspense>
-            <ScopePicker />
-          </Suspense>
-          <div className="flex items-center gap-4">
-            <LanguageSwitch />
-            <UserMenu />
+        {/* The sandbox and cluster-health lines belong to the page's banner landmark, like the header row. */}
+        <header className="border-b border-slate-200 bg-white">
+          <ClusterStatus />
+          <div className="flex items-center justify-between px-6 py-3">
+            <Suspense>
+              <ScopePicker />
+            </Suspense>
+            <div className="flex items-center gap-4">
+              <LanguageSwitch />
+              <UserMenu />
+            </div>
           </div>
         </header>
         <main className="min-w-0 flex-1">{children}</main>
