@@ -42,9 +42,12 @@ function PendingRequest({ item, chartInitiallyOpen }: { item: ApprovalItem; char
     <li className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid="approval-request" data-request-id={request.id}>
       <div className="flex flex-wrap items-start justify-between gap-2">
         <div>
-          <Link href={servicePage(item)} className="font-semibold text-brand-700 hover:underline">
-            {item.service}.{item.namespace}
-          </Link>
+          {/* Each request is headed by its service, so the chart's heading inside it sits one level below. */}
+          <h2 className="inline text-base">
+            <Link href={servicePage(item)} className="font-semibold text-brand-700 hover:underline">
+              {item.service}.{item.namespace}
+            </Link>
+          </h2>
           <span className="ml-2 text-xs text-slate-500">{t('detail.where', { cluster: item.cluster, namespace: item.namespace })}</span>
           <p className="mt-1 text-sm" data-testid="approval-summary">
             {request.summary}

@@ -16,8 +16,9 @@ export function SuccessCell({ success }: { success: RowSuccess }) {
   const { t, locale } = useI18n();
   if (success.state === 'loading') {
     return (
-      <span data-testid="success-cell" data-state="loading" aria-busy="true" aria-label={t('services.success.loading')} title={t('services.success.loading')} className="text-slate-400">
-        …
+      <span data-testid="success-cell" data-state="loading" aria-busy="true" title={t('services.success.loading')} className="text-slate-500">
+        <span aria-hidden="true">…</span>
+        <span className="sr-only">{t('services.success.loading')}</span>
       </span>
     );
   }
@@ -29,8 +30,9 @@ export function SuccessCell({ success }: { success: RowSuccess }) {
           ? t('services.success.notConfigured')
           : t('services.success.unavailable', { message: success.message });
     return (
-      <span data-testid="success-cell" data-state="unknown" data-why={success.why} aria-label={why} title={why} className="cursor-help text-slate-500">
-        {t('metrics.none')}
+      <span data-testid="success-cell" data-state="unknown" data-why={success.why} title={why} className="cursor-help text-slate-500">
+        <span aria-hidden="true">{t('metrics.none')}</span>
+        <span className="sr-only">{why}</span>
       </span>
     );
   }
@@ -38,11 +40,13 @@ export function SuccessCell({ success }: { success: RowSuccess }) {
   const rate = formatShare(locale, success.successRate);
   const label = t('services.success.value', { rate, rps: formatNumber(locale, success.rps), window: success.window });
   return (
-    <span data-testid="success-cell" data-state="ok" data-success-rate={success.successRate} aria-label={label} title={label} className={`tabular-nums ${TEXT[tone]}`}>
-      <span aria-hidden="true" className="mr-1 text-[0.6rem]">
-        {SHAPE[tone]}
+    <span data-testid="success-cell" data-state="ok" data-success-rate={success.successRate} title={label} className={`tabular-nums ${TEXT[tone]}`}>
+      <span aria-hidden="true">
+        <span className="mr-1 text-[0.6rem]">{SHAPE[tone]}</span>
+        {rate}
       </span>
-      {rate}
+      {/* aria-label is not read on a plain span: the words go in as text only screen readers get. */}
+      <span className="sr-only">{label}</span>
     </span>
   );
 }

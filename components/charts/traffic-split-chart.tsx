@@ -1,9 +1,11 @@
 'use client';
 
-import { useMemo, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { useI18n } from '@/components/i18n/i18n-provider';
 import { StatusBadge } from '@/components/ui/status-badge';
 import type { TrafficPoint } from '@/lib/metrics/service-metrics';
+import type { HistoryEntry } from '@/lib/release/model';
+import { ConfiguredSteps } from './configured-steps';
 import { NewestPointAge } from './newest-point-age';
 import { ShareChart } from './share-chart';
 import { useConfiguredHistory } from './use-configured-history';
@@ -17,6 +19,8 @@ export interface TrafficSplitChartProps {
   service: string;
   /** Current configured weights, percent per version (the managed route's). */
   configured: Record<string, number>;
+  /** The service's Release history (any order): the configured line's earlier steps, before this page opened. */
+  history?: readonly HistoryEntry[];
 }
 
 /** The newest point that saw requests: what "observed share" means right now. */
@@ -34,11 +38,12 @@ function shareAttribute(share: Record<string, number>): string {
  * with success rate and latency per version; refreshed about every scrape from Prometheus, saying how old its
  * newest point is. When Prometheus is down or has nothing yet, it says so and the rest of the page is unaffected.
  */
-export function TrafficSplitChart({ cluster, namespace, service, configured }: TrafficSplitChartProps) {
+export function TrafficSplitChart({ cluster, namespace, service, configured, history: recorded }: TrafficSplitChartProps) {
   const { t } = useI18n();
+  const titleId = useId();
   const [range, setRange] = useState<MetricRange>(5);
   const query = useServiceMetrics(cluster, namespace, service, range);
-  const history = useConfiguredHistory(configured);
+  const history = useConfiguredHistory(configured, recorded);
   const metrics = query.data;
   const status = metrics?.status ?? (query.isError ? 'error' : 'loading');
   const share = useMemo(() => latestShare(metrics?.series ?? []), [metrics]);
@@ -52,12 +57,12 @@ export function TrafficSplitChart({ cluster, namespace, service, configured }: T
       data-testid="traffic-split-chart"
       data-status={status}
       data-observed-share={shareAttribute(share)}
-      aria-labelledby="traffic-split-chart-title"
+      aria-labelledby={titleId}
       className="rounded-lg border border-slate-200 bg-white p-4"
     >
       <header className="flex flex-wrap items-start justify-between gap-2">
         <div>
-          <h3 id="traffic-split-chart-title" className="text-sm font-semibold text-slate-900">
+          <h3 id={titleId} className="text-sm font-semibold text-slate-900">
             {t('metrics.title')}
           </h3>
           <p className="text-xs text-slate-500">{t('metrics.subtitle')}</p>
@@ -78,7 +83,7 @@ export function TrafficSplitChart({ cluster, namespace, service, configured }: T
       </header>
 
       <div className="mt-3">
-        {status === 'loading' && <div className="h-60 animate-pulse rounded bg-slate-100" aria-busy="true" aria-label={t('metrics.loading')} />}
+        {status === 'loading' && <div className="h-60 animate-pulse rounded bg-slate-100" role="status" aria-busy="true" aria-label={t('metrics.loading')} />}
         {status === 'error' && (
           <p role="alert" className="flex items-center gap-2 text-sm text-red-800">
             <StatusBadge tone="error">{t('metrics.unavailable')}</StatusBadge>
@@ -108,6 +113,7 @@ export function TrafficSplitChart({ cluster, namespace, service, configured }: T
             <VersionHealthTable versions={versions} configured={configured} latestShare={share} perVersion={metrics.perVersion} />
           </>
         )}
+        <ConfiguredSteps timeline={history} rangeMinutes={range} />
       </div>
     </section>
   );

@@ -39,8 +39,9 @@ function NavLinks() {
           >
             {t(item.label)}
             {item.href === '/approvals' && pending > 0 && (
-              <span className="ml-2 rounded-full bg-amber-400 px-1.5 text-xs font-semibold text-slate-900" data-testid="pending-approvals" aria-label={t('approvals.pendingCount', { count: pending })}>
-                {pending}
+              <span className="ml-2 rounded-full bg-amber-400 px-1.5 text-xs font-semibold text-slate-900" data-testid="pending-approvals">
+                <span aria-hidden="true">{pending}</span>
+                <span className="sr-only">{t('approvals.pendingCount', { count: pending })}</span>
               </span>
             )}
           </Link>
@@ -64,14 +65,17 @@ export function AppShell({ children, sandbox }: { children: ReactNode; sandbox: 
         </Suspense>
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
-        <ClusterStatus sandbox={sandbox} />
-        <header className="flex items-center justify-between border-b border-slate-200 bg-white px-6 py-3">
-          <Suspense>
-            <ScopePicker />
-          </Suspense>
-          <div className="flex items-center gap-4">
-            <LanguageSwitch />
-            <UserMenu />
+        {/* The sandbox and cluster-health lines belong to the page's banner landmark, like the header row. */}
+        <header className="border-b border-slate-200 bg-white">
+          <ClusterStatus sandbox={sandbox} />
+          <div className="flex items-center justify-between px-6 py-3">
+            <Suspense>
+              <ScopePicker />
+            </Suspense>
+            <div className="flex items-center gap-4">
+              <LanguageSwitch />
+              <UserMenu />
+            </div>
           </div>
         </header>
         <main className="min-w-0 flex-1">{children}</main>

@@ -45,6 +45,7 @@ export function ProgressiveWizard({ service, view, spec, onClose }: { service: S
   const steps = stepWeightsOf({ service: service.name, stepWeight: settings.stepWeight, maxWeight: settings.maxWeight });
 
   function start() {
+    if (action.isPending) return;
     const parsed = progressiveSettings.safeParse(settings);
     if (!parsed.success) {
       setClientErrors(Object.fromEntries(fieldErrors(parsed.error).map((error) => [error.field, error.message])));
@@ -128,7 +129,8 @@ export function ProgressiveWizard({ service, view, spec, onClose }: { service: S
         <Button tone="secondary" onClick={onClose}>
           {t('wizard.cancel')}
         </Button>
-        <Button onClick={start} disabled={action.isPending}>
+        {/* aria-disabled while it works: a disabled button would drop the keyboard focus. */}
+        <Button onClick={start} aria-disabled={action.isPending}>
           {t('progressive.start', { version: settings.grayVersion })}
         </Button>
       </div>

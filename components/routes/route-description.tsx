@@ -58,7 +58,7 @@ export function RouteDescription({ route }: { route: RouteSummary }) {
         ))
       )}
       {route.extras.length > 0 && (
-        <span className="text-xs text-slate-400">{t('route.extras', { fields: route.extras.join(', ') })}</span>
+        <span className="text-xs text-slate-500">{t('route.extras', { fields: route.extras.join(', ') })}</span>
       )}
     </div>
   );

@@ -73,7 +73,7 @@ export function RouteObjectList() {
                   <td className="px-4 py-3 text-slate-600">{row.namespace}</td>
                   <td className="px-4 py-3 text-slate-600">
                     <div>{row.hosts.join(', ')}</div>
-                    <div className="text-xs text-slate-400">{row.parents.join(', ')}</div>
+                    <div className="text-xs text-slate-500">{row.parents.join(', ')}</div>
                   </td>
                   <td className="space-y-1.5 px-4 py-3">
                     {row.routes.map((route, index) => (

@@ -156,7 +156,7 @@ export function ServiceDetail({ service }: { service: ServiceRef }) {
 
       {routed && (
         <Section title={t('detail.liveTraffic')}>
-          <TrafficSplitChart cluster={view.cluster} namespace={view.namespace} service={view.service} configured={configured} />
+          <TrafficSplitChart cluster={view.cluster} namespace={view.namespace} service={view.service} configured={configured} history={data.history} />
         </Section>
       )}
 
@@ -175,7 +175,7 @@ export function ServiceDetail({ service }: { service: ServiceRef }) {
           <details key={`${object.kind}/${object.name}`} className="rounded-lg border border-slate-200 bg-white">
             <summary className="cursor-pointer px-4 py-2 text-sm font-medium">
               {object.kind} {object.name}
-              {object.role === 'version' && <span className="ml-2 text-xs font-normal text-slate-400">{t('detail.versionObject')}</span>}
+              {object.role === 'version' && <span className="ml-2 text-xs font-normal text-slate-500">{t('detail.versionObject')}</span>}
             </summary>
             <pre className="overflow-x-auto border-t border-slate-200 bg-slate-50 p-4 text-xs" data-testid={`yaml-${object.kind}-${object.name}`}>
               {object.yaml}

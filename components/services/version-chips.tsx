@@ -21,7 +21,7 @@ export function VersionChips({ versions }: { versions: VersionSummary[] }) {
             <span className="font-semibold">{version.name}</span>
             <span>{version.weight}%</span>
             {version.ruleCount > 0 && <span title={t('versions.hasRules')}>+{t('versions.rulesShort')}</span>}
-            <span className={unhealthy ? 'font-semibold text-red-700' : 'text-slate-500'} title={t('versions.readyTitle')}>
+            <span className={unhealthy ? 'font-semibold text-red-700' : 'text-slate-600'} title={t('versions.readyTitle')}>
               {version.ready}/{version.desired}
             </span>
           </span>

@@ -27,9 +27,9 @@ export function Button({
   ...props
 }: React.ButtonHTMLAttributes<HTMLButtonElement> & { tone?: 'primary' | 'secondary' | 'danger' }) {
   const tones = {
-    primary: 'bg-brand-600 text-white hover:bg-brand-700 disabled:bg-slate-300',
-    secondary: 'border border-slate-300 bg-white text-slate-800 hover:bg-slate-50 disabled:text-slate-400',
-    danger: 'bg-red-600 text-white hover:bg-red-700 disabled:bg-slate-300',
+    primary: 'bg-brand-600 text-white hover:bg-brand-700 disabled:bg-slate-300 aria-disabled:bg-slate-500',
+    secondary: 'border border-slate-300 bg-white text-slate-800 hover:bg-slate-50 disabled:text-slate-400 aria-disabled:text-slate-500',
+    danger: 'bg-red-600 text-white hover:bg-red-700 disabled:bg-slate-300 aria-disabled:bg-slate-500',
   };
   return (
     <button type="button" {...props} className={`rounded-md px-4 py-2 text-sm font-medium shadow-sm ${tones[tone]} ${props.className ?? ''}`}>

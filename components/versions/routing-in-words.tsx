@@ -13,11 +13,11 @@ export function RoutingInWords({ view }: { view: ReleaseView }) {
     <ol className="space-y-2" data-testid="routing-in-words">
       {view.routes.map((route, index) => (
         <li key={index} className="flex items-start gap-3">
-          <span className="mt-0.5 w-5 shrink-0 text-right text-xs text-slate-400">{index + 1}.</span>
+          <span className="mt-0.5 w-5 shrink-0 text-right text-xs text-slate-500">{index + 1}.</span>
           <div className="min-w-0 flex-1">
             <RouteDescription route={route} />
           </div>
-          {readOnly.has(index) && <span className="shrink-0 text-xs text-slate-400">{t('routing.readOnly')}</span>}
+          {readOnly.has(index) && <span className="shrink-0 text-xs text-slate-500">{t('routing.readOnly')}</span>}
         </li>
       ))}
     </ol>

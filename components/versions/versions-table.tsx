@@ -59,7 +59,7 @@ export function VersionsTable({ view, actions }: { view: ReleaseView; actions?: 
                 {version.workloads.map((workload) => (
                   <div key={`${workload.kind}/${workload.name}`}>
                     <span className="font-medium text-slate-800">{workload.name}</span>{' '}
-                    <span className="text-slate-400">({workload.form === 'pods' ? t('versions.kind.deployment') : t('versions.kind.vm')})</span>
+                    <span className="text-slate-500">({workload.form === 'pods' ? t('versions.kind.deployment') : t('versions.kind.vm')})</span>
                     {workload.image && <div className="font-mono">{workload.image}</div>}
                     {workload.address && <div className="font-mono">{workload.address}</div>}
                   </div>

@@ -1,6 +1,6 @@
 'use client';
 
-import { useState } from 'react';
+import { useId, useState, type KeyboardEvent } from 'react';
 import { useI18n } from '@/components/i18n/i18n-provider';
 import type { ServiceRef } from '@/components/services/use-release';
 import type { Intent } from '@/lib/mesh/intents';
@@ -12,6 +12,7 @@ import { WeightsEditor } from './weights-editor';
 import { WizardShell } from './wizard-shell';
 
 type Tab = 'weights' | 'content';
+const TABS: readonly Tab[] = ['weights', 'content'];
 
 /** Edit the gray policy: N-way weights, or the content rule (header / cookie) of one version. */
 export function EditPolicyWizard({
@@ -37,6 +38,23 @@ export function EditPolicyWizard({
   const [policy, setPolicy] = useState<ContentPolicy>(existing ?? emptyPolicy());
   const [removeRule, setRemoveRule] = useState(false);
 
+  const tabsId = useId();
+  const enabledTabs = TABS.filter((name) => name !== 'content' || contentRules.supported);
+
+  function moveBetweenTabs(event: KeyboardEvent<HTMLDivElement>) {
+    const index = enabledTabs.indexOf(tab);
+    const next =
+      event.key === 'ArrowRight' ? enabledTabs[(index + 1) % enabledTabs.length]
+      : event.key === 'ArrowLeft' ? enabledTabs[(index - 1 + enabledTabs.length) % enabledTabs.length]
+      : event.key === 'Home' ? enabledTabs[0]
+      : event.key === 'End' ? enabledTabs.at(-1)
+      : undefined;
+    if (!next) return;
+    event.preventDefault();
+    setTab(next);
+    document.getElementById(`${tabsId}-${next}`)?.focus();
+  }
+
   const change = describeWeightChange(current, weights);
   const applyLabel =
     tab === 'weights'
@@ -56,17 +74,21 @@ export function EditPolicyWizard({
     <WizardShell title={t('edit.title', { service: view.host })} service={service} view={view} onClose={onClose} applyLabel={applyLabel} build={build}>
       {(errors) => (
         <div className="space-y-4">
-          <div role="tablist" className="flex gap-1 border-b border-slate-200">
-            {(['weights', 'content'] as const).map((name) => (
+          <div role="tablist" aria-label={t('edit.tabs')} className="flex gap-1 border-b border-slate-200" onKeyDown={moveBetweenTabs}>
+            {TABS.map((name) => (
               <button
                 key={name}
                 role="tab"
                 type="button"
+                id={`${tabsId}-${name}`}
+                aria-controls={`${tabsId}-panel`}
                 aria-selected={tab === name}
+                // One tab stop for the row; the arrow keys move between the tabs (WAI-ARIA tabs pattern).
+                tabIndex={tab === name ? 0 : -1}
                 disabled={name === 'content' && !contentRules.supported}
                 title={name === 'content' && !contentRules.supported ? t('capability.weight-only', { provider: view.provider.name }) : undefined}
                 onClick={() => setTab(name)}
-                className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium disabled:cursor-not-allowed disabled:text-slate-300 ${tab === name ? 'border-brand-600 text-brand-700' : 'border-transparent text-slate-500'}`}
+                className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium disabled:cursor-not-allowed disabled:text-slate-400 ${tab === name ? 'border-brand-600 text-brand-700' : 'border-transparent text-slate-600'}`}
               >
                 {t(`edit.tab.${name}`)}
               </button>
@@ -77,6 +99,7 @@ export function EditPolicyWizard({
               {t('capability.weight-only', { provider: view.provider.name })}
             </p>
           )}
+          <div role="tabpanel" id={`${tabsId}-panel`} aria-labelledby={`${tabsId}-${tab}`} className="space-y-4">
           {tab === 'weights' ? (
             <>
               <p className="text-sm text-slate-600">{t('edit.weightsIntro')}</p>
@@ -112,6 +135,7 @@ export function EditPolicyWizard({
               {errors.version && <p role="alert" className="text-xs font-medium text-red-700">{errors.version}</p>}
             </>
           )}
+          </div>
         </div>
       )}
     </WizardShell>

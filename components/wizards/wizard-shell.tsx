@@ -1,6 +1,6 @@
 'use client';
 
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useI18n } from '@/components/i18n/i18n-provider';
 import { Button } from '@/components/ui/field';
@@ -48,9 +48,18 @@ export function WizardShell({ title, service, view, onClose, build, applyLabel, 
   const policy = useRelease(service).data?.release?.spec.approval;
   const held = needsApproval(policy, build());
   const failed = phase === 'configure' ? preview.error : apply.error;
+  // The button that moved the wizard on is gone with its phase: focus goes to the new phase, not to the page.
+  const phaseBody = useRef<HTMLDivElement>(null);
+  const shownPhase = useRef(phase);
+  useEffect(() => {
+    if (shownPhase.current === phase) return;
+    shownPhase.current = phase;
+    phaseBody.current?.focus();
+  }, [phase]);
   const errors = { ...fieldErrorsOf(failed), ...clientErrors };
 
   function review() {
+    if (preview.isPending) return;
     const parsed = intentSchema.safeParse(build());
     if (!parsed.success) {
       setClientErrors(Object.fromEntries(zodFieldErrors(parsed.error).map((error) => [error.field, error.message])));
@@ -61,6 +70,7 @@ export function WizardShell({ title, service, view, onClose, build, applyLabel, 
   }
 
   function confirm() {
+    if (apply.isPending) return;
     const parsed = intentSchema.parse(build());
     apply.mutate(parsed, { onSuccess: () => setPhase('done') });
   }
@@ -103,75 +113,78 @@ export function WizardShell({ title, service, view, onClose, build, applyLabel, 
         </div>
       )}
 
-      {phase === 'configure' && (
-        <>
-          {children(errors)}
-          <div className="mt-6 flex justify-end gap-2">
-            <Button tone="secondary" onClick={onClose}>
-              {t('wizard.cancel')}
-            </Button>
-            <Button onClick={review} disabled={preview.isPending}>
-              {preview.isPending ? t('wizard.checking') : t('wizard.review')}
-            </Button>
-          </div>
-        </>
-      )}
-
-      {phase === 'review' && preview.data && (
-        <>
-          {view.gitOps && (
-            <p className="mb-4 rounded-md bg-amber-50 p-3 text-sm text-amber-900" role="status">
-              {t('wizard.gitOpsWarning', { tool: t(`gitops.${view.gitOps}`) })}
-            </p>
-          )}
-          {nothingToChange ? (
-            // Nothing was sent to the API server, so nothing passed a dry run and there is nothing to apply.
-            <p className="mb-3 text-sm text-slate-700" role="status" data-testid="plan-no-change">
-              {t('wizard.noChange')}
-            </p>
-          ) : (
-            <>
-              <p className="mb-3 text-sm text-emerald-800" data-testid="dry-run-passed">
-                {t('wizard.dryRunPassed')}
-              </p>
-              <PlanPreview steps={preview.data.steps} outcomes={preview.data.outcomes} showYaml />
-            </>
-          )}
-          <div className="mt-6 flex justify-end gap-2">
-            <Button tone="secondary" onClick={() => setPhase('configure')}>
-              {t('wizard.back')}
-            </Button>
-            {!nothingToChange && (
-              <Button onClick={confirm} disabled={apply.isPending}>
-                {apply.isPending ? t('wizard.applying') : held ? t('wizard.requestApproval', { action: applyLabel }) : applyLabel}
+      <div ref={phaseBody} tabIndex={-1} className="outline-none" data-testid="wizard-phase" data-phase={phase}>
+        {phase === 'configure' && (
+          <>
+            {children(errors)}
+            <div className="mt-6 flex justify-end gap-2">
+              <Button tone="secondary" onClick={onClose}>
+                {t('wizard.cancel')}
               </Button>
+              {/* aria-disabled, not disabled, while it works: a disabled button would drop the keyboard focus. */}
+              <Button onClick={review} aria-disabled={preview.isPending}>
+                {preview.isPending ? t('wizard.checking') : t('wizard.review')}
+              </Button>
+            </div>
+          </>
+        )}
+
+        {phase === 'review' && preview.data && (
+          <>
+            {view.gitOps && (
+              <p className="mb-4 rounded-md bg-amber-50 p-3 text-sm text-amber-900" role="status">
+                {t('wizard.gitOpsWarning', { tool: t(`gitops.${view.gitOps}`) })}
+              </p>
             )}
-          </div>
-        </>
-      )}
+            {nothingToChange ? (
+              // Nothing was sent to the API server, so nothing passed a dry run and there is nothing to apply.
+              <p className="mb-3 text-sm text-slate-700" role="status" data-testid="plan-no-change">
+                {t('wizard.noChange')}
+              </p>
+            ) : (
+              <>
+                <p className="mb-3 text-sm text-emerald-800" data-testid="dry-run-passed">
+                  {t('wizard.dryRunPassed')}
+                </p>
+                <PlanPreview steps={preview.data.steps} outcomes={preview.data.outcomes} showYaml />
+              </>
+            )}
+            <div className="mt-6 flex justify-end gap-2">
+              <Button tone="secondary" onClick={() => setPhase('configure')}>
+                {t('wizard.back')}
+              </Button>
+              {!nothingToChange && (
+                <Button onClick={confirm} aria-disabled={apply.isPending}>
+                  {apply.isPending ? t('wizard.applying') : held ? t('wizard.requestApproval', { action: applyLabel }) : applyLabel}
+                </Button>
+              )}
+            </div>
+          </>
+        )}
 
-      {phase === 'done' && apply.data?.mode === 'requested' && (
-        <>
-          <p className="mb-3 text-sm font-medium text-amber-900" data-testid="wizard-requested">
-            {t('wizard.requested', { summary: apply.data.request?.summary ?? '' })}
-          </p>
-          <div className="mt-6 flex justify-end">
-            <Button onClick={onClose}>{t('wizard.close')}</Button>
-          </div>
-        </>
-      )}
+        {phase === 'done' && apply.data?.mode === 'requested' && (
+          <>
+            <p className="mb-3 text-sm font-medium text-amber-900" data-testid="wizard-requested">
+              {t('wizard.requested', { summary: apply.data.request?.summary ?? '' })}
+            </p>
+            <div className="mt-6 flex justify-end">
+              <Button onClick={onClose}>{t('wizard.close')}</Button>
+            </div>
+          </>
+        )}
 
-      {phase === 'done' && apply.data && apply.data.mode !== 'requested' && (
-        <>
-          <p className="mb-3 text-sm font-medium text-emerald-800" data-testid="wizard-done">
-            {t('wizard.applied')}
-          </p>
-          <PlanPreview steps={apply.data.steps} outcomes={apply.data.outcomes} />
-          <div className="mt-6 flex justify-end">
-            <Button onClick={onClose}>{t('wizard.close')}</Button>
-          </div>
-        </>
-      )}
+        {phase === 'done' && apply.data && apply.data.mode !== 'requested' && (
+          <>
+            <p className="mb-3 text-sm font-medium text-emerald-800" data-testid="wizard-done">
+              {t('wizard.applied')}
+            </p>
+            <PlanPreview steps={apply.data.steps} outcomes={apply.data.outcomes} />
+            <div className="mt-6 flex justify-end">
+              <Button onClick={onClose}>{t('wizard.close')}</Button>
+            </div>
+          </>
+        )}
+      </div>
     </Modal>
   );
 }
