@@ -1,6 +1,48 @@
+import { execFileSync } from 'node:child_process';
 import { expect, test } from './support/test';
-import { vsWeights } from './support/cluster';
+import { applyYaml, vsWeights, waitAvailable } from './support/cluster';
 import { ServicePage } from './pages/service-page';
+
+/** shop with v1 (all traffic) and v2 (none) in a namespace of this spec's own: a take-over of v2 really changes it. */
+const NAMESPACE = 'access-e2e';
+const version = (name: string) => `
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: shop-${name}, namespace: ${NAMESPACE}, labels: {app: shop, version: ${name}}}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: shop, version: ${name}}}
+  template:
+    metadata: {labels: {app: shop, version: ${name}}}
+    spec: {containers: [{name: shop, image: 'nginx:1.27'}]}`;
+const SHOP = `
+apiVersion: v1
+kind: Namespace
+metadata: {name: ${NAMESPACE}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: shop, namespace: ${NAMESPACE}, labels: {app: shop}}
+spec:
+  selector: {app: shop}
+  ports: [{name: http, port: 8080}]
+${version('v1')}${version('v2')}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: shop, namespace: ${NAMESPACE}}
+spec:
+  host: shop
+  subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: shop, namespace: ${NAMESPACE}}
+spec:
+  hosts: [shop]
+  http: [{route: [{destination: {host: shop, subset: v1}, weight: 100}]}]
+`;
 
 test.describe('signed out', () => {
   test.use({ storageState: { cookies: [], origins: [] } });
@@ -25,18 +67,41 @@ test.describe('signed out', () => {
   });
 });
 
-test('a cross-site POST, or one without the CSRF token, is refused and changes nothing', async ({ page }) => {
-  await page.goto('/services/sandbox/demo/nginx');
-  const before = vsWeights('demo', 'nginx');
-  const target = '/api/services/sandbox/demo/nginx/intents';
-  const data = { mode: 'apply', intent: { type: 'take-over', expected: 'x', version: Object.keys(before)[0] } };
+test.describe('writes', () => {
+  test.beforeAll(() => {
+    applyYaml(SHOP);
+    waitAvailable(NAMESPACE);
+  });
 
-  const crossSite = await page.request.post(target, { data, headers: { origin: 'https://evil.example' } });
-  expect(crossSite.status()).toBe(403);
-  const noToken = await page.request.post(target, { data, headers: { origin: new URL(page.url()).origin } });
-  expect(noToken.status()).toBe(403);
-  expect((await noToken.json()).error.message).toContain('CSRF');
-  expect(vsWeights('demo', 'nginx')).toEqual(before);
+  test.afterAll(() => {
+    execFileSync(process.env.WEIR_SANDBOX_KUBECTL!, ['--kubeconfig', process.env.WEIR_SANDBOX_KUBECONFIG!, '--context', 'admin', 'delete', 'namespace', NAMESPACE, '--ignore-not-found', '--wait=false']);
+  });
+
+  test('a cross-site POST, or one without the CSRF token, is refused and changes nothing; with it, the change reaches the API server', async ({ page }) => {
+    const service = new ServicePage(page);
+    await service.open(NAMESPACE, 'shop');
+    await expect(service.weight('v2')).toHaveText('0%');
+    expect(vsWeights(NAMESPACE, 'shop')).toEqual({ v1: 100 });
+    // A change that really changes something, against the split as it is now: only the CSRF check stands in its way.
+    const { view } = (await (await page.request.get(`/api/services/sandbox/${NAMESPACE}/shop`)).json()) as { view: { splitEtag: string } };
+    const target = `/api/services/sandbox/${NAMESPACE}/shop/intents`;
+    const data = { mode: 'apply', intent: { type: 'take-over', expected: view.splitEtag, version: 'v2' } };
+    const origin = new URL(page.url()).origin;
+
+    const crossSite = await page.request.post(target, { data, headers: { origin: 'https://evil.example' } });
+    expect(crossSite.status()).toBe(403);
+    const noToken = await page.request.post(target, { data, headers: { origin } });
+    expect(noToken.status()).toBe(403);
+    expect((await noToken.json()).error.message).toContain('CSRF');
+    expect(vsWeights(NAMESPACE, 'shop')).toEqual({ v1: 100 });
+
+    // The same request from the console's own page, with the session's token: alice may, and the API server has it.
+    const { csrfToken } = (await (await page.request.get('/api/auth/session')).json()) as { csrfToken: string };
+    const allowed = await page.request.post(target, { data, headers: { origin, 'x-csrf-token': csrfToken } });
+    expect(allowed.status(), await allowed.text()).toBe(200);
+    expect(vsWeights(NAMESPACE, 'shop')).toEqual({ v2: 100 });
+    await expect(service.weight('v2')).toHaveText('100%');
+  });
 });
 
 test('a client cannot pose as the trusted auth proxy by sending the peer header itself', async ({ playwright }) => {

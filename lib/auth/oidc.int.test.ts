@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { AuthenticationV1Api } from '@kubernetes/client-node';
-import { afterAll, describe, expect, inject, it, vi } from 'vitest';
-import { signIn } from '../../test/console-session.ts';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { kubectl } from '../../dev/sandbox/sandbox.ts';
+import { adminApi, bookinfoNamespace, sample } from '../../test/sandbox-client.ts';
+import type { VirtualService } from '@/lib/providers/istio/types';
 import { signInAtProvider, startOidcProvider, oidcClientEnv } from '../../test/oidc-provider.ts';
 
 const sandbox = inject('sandbox');
@@ -28,7 +31,56 @@ const { findSession } = await import('@/lib/auth/session-store');
 const { sessionKubeConfig } = await import('@/lib/auth/user-client');
 const { safeReturnPath } = await import('@/lib/auth/return-path');
 
-afterAll(() => provider.close());
+/** Bookinfo's reviews in a namespace of its own: the OIDC users' changes really change its split. */
+const NAMESPACE = 'oidc-writes';
+const reviews = { params: Promise.resolve({ cluster: 'sandbox', namespace: NAMESPACE, name: 'reviews' }) };
+
+beforeAll(async () => {
+  await bookinfoNamespace(sandbox, NAMESPACE);
+  await kubectl(sandbox, ['apply', '-n', NAMESPACE, '-f', sample('virtual-service-all-v1.yaml')]);
+});
+
+afterAll(async () => {
+  provider.close();
+  await kubectl(sandbox, ['delete', 'namespace', NAMESPACE, '--wait=false', '--ignore-not-found']);
+});
+
+interface ReviewsView {
+  splitEtag: string;
+  routed: boolean;
+  versions: { name: string; weight: number; ready: number }[];
+}
+
+/** The reviews view as the cookie's user reads it, once the watch cache holds its routing, ready pods and `until`. */
+async function reviewsView(cookie: string, until: (view: ReviewsView) => boolean = () => true): Promise<ReviewsView> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const response = await routes.service.GET(new Request(ORIGIN, { headers: { cookie } }), reviews);
+    const view = response.status === 200 ? ((await response.json()) as { view: ReviewsView }).view : undefined;
+    if (view?.routed && view.versions.length === 3 && view.versions.every((v) => v.ready > 0) && until(view)) return view;
+    if (Date.now() > deadline) throw new Error(`reviews.${NAMESPACE} answered ${response.status} ${JSON.stringify(view?.versions ?? '')} after 20 s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The catch-all route's weights of reviews as the API server holds them, versions at 0 left out. */
+async function storedWeights(): Promise<Record<string, number>> {
+  const vs = await adminApi(sandbox).read<VirtualService>({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'reviews', namespace: NAMESPACE } });
+  const route = (vs.spec?.http?.at(-1)?.route ?? []) as { destination: { subset: string }; weight?: number }[];
+  return Object.fromEntries(
+    route.map((entry) => [entry.destination.subset, entry.weight ?? (route.length === 1 ? 100 : 0)] as const).filter(([, weight]) => weight > 0),
+  );
+}
+
+async function csrfOf(cookie: string): Promise<string> {
+  return ((await (await routes.session.GET(new Request(`${ORIGIN}/api/auth/session`, { headers: { cookie } }))).json()) as { csrfToken: string }).csrfToken;
+}
+
+async function postIntent(cookie: string, mode: 'preview' | 'apply', intent: unknown): Promise<{ status: number; body: any }> {
+  const headers = { cookie, origin: ORIGIN, host: 'weir.test', 'x-csrf-token': await csrfOf(cookie), 'content-type': 'application/json' };
+  const response = await routes.intents.POST(new Request(ORIGIN, { method: 'POST', body: JSON.stringify({ mode, intent }), headers }), reviews);
+  return { status: response.status, body: await response.json() };
+}
 
 /** A started sign-in as the browser holds it: the pending cookie and the provider's answer for `account`. */
 async function startedAt(account: string, next?: string): Promise<{ cookie: string; callbackUrl: URL; location: URL; setCookie: string }> {
@@ -117,18 +169,45 @@ describe(`oidc sign-in against oidc-provider and kube-apiserver ${sandbox.apiSer
     expect(services.status).toBe(200);
     expect(await services.json()).toEqual([]);
 
+    // A change that really changes something (v2, at 0%, takes over from v1): refused, and nothing moved.
     const victor = await signedIn('victor');
-    const { csrfToken } = (await (await routes.session.GET(new Request(`${ORIGIN}/api/auth/session`, { headers: { cookie: victor } }))).json()) as { csrfToken: string };
-    const admin = await signIn('admin');
-    const nginx = { params: Promise.resolve({ cluster: 'sandbox', namespace: 'demo', name: 'nginx' }) };
-    const { view } = (await (await routes.service.GET(new Request(ORIGIN, { headers: admin.read }), nginx)).json()) as {
-      view: { splitEtag: string; versions: { name: string; role: string }[] };
-    };
-    const stable = view.versions.find((version) => version.role === 'stable')!.name;
-    const body = JSON.stringify({ mode: 'preview', intent: { type: 'take-over', expected: view.splitEtag, version: stable } });
-    const headers = { cookie: victor, origin: ORIGIN, host: 'weir.test', 'x-csrf-token': csrfToken, 'content-type': 'application/json' };
-    const refused = await routes.intents.POST(new Request(ORIGIN, { method: 'POST', body, headers }), nginx);
-    expect(refused.status).toBe(403);
+    const view = await reviewsView(victor);
+    expect(await storedWeights()).toEqual({ v1: 100 });
+    for (const mode of ['preview', 'apply'] as const) {
+      const refused = await postIntent(victor, mode, { type: 'take-over', expected: view.splitEtag, version: 'v2' });
+      expect(refused.status).toBe(403);
+    }
+    expect(await storedWeights()).toEqual({ v1: 100 });
+  });
+
+  it('an operator signed in through OIDC changes the split: dry-run, applied as them, read back from the API server', async () => {
+    const alice = await signedIn('alice');
+    const view = await reviewsView(alice);
+    const stable = view.versions.find((version) => version.weight === 100)!.name;
+    const idle = view.versions.find((version) => version.weight === 0)!.name;
+    const intent = { type: 'take-over', expected: view.splitEtag, version: idle };
+
+    const preview = await postIntent(alice, 'preview', intent);
+    expect(preview.status, JSON.stringify(preview.body)).toBe(200);
+    expect(preview.body.outcomes.map((outcome: { kind: string; name: string; status: string }) => `${outcome.kind}/${outcome.name} ${outcome.status}`)).toEqual(['VirtualService/reviews dry-run']);
+    expect(await storedWeights()).toEqual({ [stable]: 100 });
+
+    const applied = await postIntent(alice, 'apply', intent);
+    expect(applied.status, JSON.stringify(applied.body)).toBe(200);
+    expect(applied.body.outcomes.map((outcome: { kind: string; name: string; status: string }) => `${outcome.kind}/${outcome.name} ${outcome.status}`)).toEqual(['VirtualService/reviews done']);
+    expect(await storedWeights()).toEqual({ [idle]: 100 });
+    const after = await reviewsView(alice, (current) => current.versions.find((v) => v.name === idle)?.weight === 100);
+    expect(after.versions.find((v) => v.name === stable)!.weight).toBe(0);
+
+    // kube-apiserver's audit log: the write (not only its dry run) came as alice, impersonated by the console.
+    const writes = async () =>
+      readFileSync(`${sandbox.dir}/logs/audit.log`, 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('"oidc-writes"') && line.includes('virtualservices'))
+        .map((line) => JSON.parse(line) as { verb: string; requestURI: string; stage: string; impersonatedUser?: { username: string }; objectRef: { name: string }; responseStatus?: { code: number } })
+        .filter((event) => event.verb === 'update' && event.objectRef.name === 'reviews' && event.stage === 'ResponseComplete' && !event.requestURI.includes('dryRun'));
+    await expect.poll(async () => (await writes()).length, { timeout: 5_000 }).toBe(1);
+    expect((await writes())[0]).toMatchObject({ impersonatedUser: { username: 'alice' }, responseStatus: { code: 200 } });
   });
 
   it('refuses a replayed callback (the same state twice)', async () => {

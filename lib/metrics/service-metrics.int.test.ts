@@ -1,6 +1,9 @@
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { kubectl } from '../../dev/sandbox/sandbox.ts';
 import { SCRAPE_INTERVAL, startPrometheus, stopPrometheus } from '../../dev/sandbox/traffic.ts';
 import { signIn } from '../../test/console-session.ts';
+import { adminApi, bookinfoNamespace, sample } from '../../test/sandbox-client.ts';
+import type { VirtualService } from '@/lib/providers/istio/types';
 
 const sandbox = inject('sandbox');
 process.env.WEIR_KUBECONFIG = sandbox.consoleKubeconfig;
@@ -16,6 +19,9 @@ const { clusterCache } = await import('@/lib/k8s/watch-cache');
 
 const nginx = { cluster: 'sandbox', namespace: 'demo', name: 'nginx' };
 const alice = await signIn('alice');
+/** Bookinfo of its own, so the weight change made while Prometheus is down disturbs no other test. */
+const DOWN_NAMESPACE = 'metrics-down';
+const reviews = { cluster: 'sandbox', namespace: DOWN_NAMESPACE, name: 'reviews' };
 
 async function get(route: { GET: (request: Request, context: { params: Promise<unknown> }) => Promise<Response> | Response }, path: string, query = '') {
   const response = await route.GET(new Request(`http://weir.test/api/services/sandbox/demo/nginx${path}${query}`, { headers: alice.read }), { params: Promise.resolve(nginx) });
@@ -33,10 +39,45 @@ async function metricsWhenOk(timeoutMs = 40_000) {
   return metrics;
 }
 
+/** The reviews page as the console answers it, once its watch cache holds the namespace's routing. */
+async function reviewsPage(until: (view: any) => boolean = (view) => view.routed) {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const response = await serviceRoute.GET(new Request('http://weir.test/', { headers: alice.read }), { params: Promise.resolve(reviews) });
+    const body = response.status === 200 ? ((await response.json()) as any) : undefined;
+    if (body && until(body.view)) return body;
+    if (Date.now() > deadline) throw new Error(`reviews.${DOWN_NAMESPACE} answered ${response.status} ${JSON.stringify(body?.view?.versions ?? '')} after 20 s`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function postIntent(mode: 'preview' | 'apply', intent: unknown) {
+  const response = await intentsRoute.POST(
+    new Request('http://weir.test/', { method: 'POST', headers: alice.write, body: JSON.stringify({ mode, intent }) }),
+    { params: Promise.resolve(reviews) },
+  );
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+/** The catch-all route's weights as the API server holds them, versions at 0 left out. */
+async function storedWeights(): Promise<Record<string, number>> {
+  const vs = await adminApi(sandbox).read<VirtualService>({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'reviews', namespace: DOWN_NAMESPACE } });
+  const route = (vs.spec?.http?.at(-1)?.route ?? []) as { destination: { subset: string }; weight?: number }[];
+  return Object.fromEntries(
+    route.map((entry) => [entry.destination.subset, entry.weight ?? (route.length === 1 ? 100 : 0)] as const).filter(([, weight]) => weight > 0),
+  );
+}
+
+beforeAll(async () => {
+  await bookinfoNamespace(sandbox, DOWN_NAMESPACE);
+  await kubectl(sandbox, ['apply', '-n', DOWN_NAMESPACE, '-f', sample('virtual-service-all-v1.yaml')]);
+});
+
 afterAll(async () => {
   // Later test files and a reused sandbox expect Prometheus up.
   await startPrometheus(sandbox);
   await clusterCache('sandbox')?.stop();
+  await kubectl(sandbox, ['delete', 'namespace', DOWN_NAMESPACE, '--wait=false', '--ignore-not-found']);
 });
 
 describe(`traffic metrics from the sandbox's Prometheus (${sandbox.prometheusUrl})`, () => {
@@ -68,7 +109,10 @@ describe(`traffic metrics from the sandbox's Prometheus (${sandbox.prometheusUrl
     expect(newest.rps.v1).toBeGreaterThan(metrics.perVersion.v1!.rps * 0.5);
   });
 
-  it('says "unavailable" when Prometheus is down, while the service page still answers', { timeout: 90_000 }, async () => {
+  it('says "unavailable" when Prometheus is down, while a real weight change is dry-run, applied and stored', { timeout: 90_000 }, async () => {
+    const before = await reviewsPage((view) => view.routed && view.versions.length === 3 && view.versions.every((v: { ready: number }) => v.ready > 0));
+    expect(await storedWeights()).toEqual({ v1: 100 });
+
     await stopPrometheus(sandbox);
     const metrics = await serviceMetrics('sandbox', { namespace: 'demo', services: ['nginx'] }, 5);
     expect(metrics).toMatchObject({ status: 'unavailable', reason: 'unreachable', series: [] });
@@ -77,17 +121,29 @@ describe(`traffic metrics from the sandbox's Prometheus (${sandbox.prometheusUrl
     expect(chart.status).toBe(200);
     expect(chart.body).toMatchObject({ status: 'unavailable', rangeMinutes: 15 });
 
-    const page = await get(serviceRoute, '');
-    expect(page.status).toBe(200);
-    expect(page.body.view.service).toBe('nginx');
+    const page = await reviewsPage();
+    expect(page.view.service).toBe('reviews');
+    expect(page.view.versions.map((v: { name: string; weight: number }) => [v.name, v.weight])).toEqual([['v1', 100], ['v2', 0], ['v3', 0]]);
 
-    // The wizards do not need metrics: a weight change previews (diff + server-side dry run) as usual.
-    const weights = Object.fromEntries(page.body.view.versions.map((v: { name: string }, i: number) => [v.name, i === 0 ? 100 : 0]));
-    const preview = await intentsRoute.POST(
-      new Request('http://weir.test/', { method: 'POST', headers: alice.write, body: JSON.stringify({ mode: 'preview', intent: { type: 'set-weights', expected: page.body.view.splitEtag, weights } }) }),
-      { params: Promise.resolve(nginx) },
-    );
-    expect(preview.status).toBe(200);
+    // The wizards do not need metrics: 30% moves from v1 to v2, reviewed with a server-side dry run...
+    const intent = { type: 'set-weights', expected: before.view.splitEtag, weights: { v1: 70, v2: 30, v3: 0 } };
+    const preview = await postIntent('preview', intent);
+    expect(preview.status, JSON.stringify(preview.body)).toBe(200);
+    expect(preview.body.steps.map((step: { action: string; kind: string; name: string }) => `${step.action} ${step.kind}/${step.name}`)).toEqual(['replace VirtualService/reviews']);
+    expect(preview.body.steps[0].diff).toContain('weight: 30');
+    expect(preview.body.outcomes.map((outcome: { status: string }) => outcome.status)).toEqual(['dry-run']);
+    expect(await storedWeights()).toEqual({ v1: 100 });
+
+    // ...then applied, still with Prometheus down, and the API server holds it.
+    const applied = await postIntent('apply', intent);
+    expect(applied.status, JSON.stringify(applied.body)).toBe(200);
+    expect(applied.body.outcomes.map((outcome: { status: string }) => outcome.status)).toEqual(['done']);
+    expect(await storedWeights()).toEqual({ v1: 70, v2: 30 });
+    const after = await reviewsPage((view) => view.versions.find((v: { name: string }) => v.name === 'v2')?.weight === 30);
+    // The history lives in the Release, which the watch cache may see a moment after the VirtualService.
+    await expect.poll(async () => (await reviewsPage()).history[0]?.action, { timeout: 10_000 }).toBe('set-weights');
+    expect(after.view.versions.map((v: { name: string; weight: number }) => [v.name, v.weight])).toEqual([['v1', 70], ['v2', 30], ['v3', 0]]);
+    expect((await reviewsPage()).history[0]).toMatchObject({ user: 'alice', action: 'set-weights', to: { weights: { v1: 70, v2: 30 } } });
 
     await startPrometheus(sandbox);
     expect((await metricsWhenOk()).status).toBe('ok');

@@ -1,0 +1,50 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+export interface ProgressiveOptions {
+  stable: string;
+  gray: string;
+  step: number;
+  max: number;
+  interval: string;
+  window: string;
+  threshold?: number;
+  /** Option value: none · beforePromotion · beforeEveryStep */
+  approval?: string;
+}
+
+/** The Release section of the service page: phase, progress and the controls of a progressive release. */
+export class ReleasePanel {
+  constructor(readonly page: Page) {}
+
+  get panel(): Locator {
+    return this.page.getByTestId('release-panel');
+  }
+
+  get phase(): Locator {
+    return this.page.getByTestId('release-phase');
+  }
+
+  get progress(): Locator {
+    return this.page.getByTestId('release-progress');
+  }
+
+  button(name: string | RegExp): Locator {
+    return this.panel.getByRole('button', { name, exact: typeof name === 'string' });
+  }
+
+  /** "Start progressive release", filled in, started; the dialog closes once the server has accepted it. */
+  async start(options: ProgressiveOptions): Promise<void> {
+    const dialog = this.page.getByRole('dialog');
+    await this.button('Start progressive release').click();
+    await dialog.getByLabel('Stable version').selectOption(options.stable);
+    await dialog.getByLabel('Gray version').selectOption(options.gray);
+    await dialog.getByLabel('Step (percent)').fill(String(options.step));
+    await dialog.getByLabel('Maximum weight before promotion (percent)').fill(String(options.max));
+    await dialog.getByLabel('Interval between steps').fill(options.interval);
+    await dialog.getByLabel('Failed checks before rollback').fill(String(options.threshold ?? 5));
+    await dialog.getByLabel('Metrics window').fill(options.window);
+    await dialog.getByLabel('Approval', { exact: true }).selectOption(options.approval ?? 'none');
+    await dialog.getByRole('button', { name: `Start releasing ${options.gray}` }).click();
+    await expect(dialog).toHaveCount(0);
+  }
+}
