@@ -2,47 +2,18 @@ import { execFileSync } from 'node:child_process';
 import { expect, test } from './support/test';
 import { applyYaml, vsWeights, waitAvailable } from './support/cluster';
 import { ServicePage } from './pages/service-page';
+import { deploymentYaml, destinationRuleYaml, namespaceYaml, serviceYaml, virtualServiceYaml, yamlDocuments } from './support/shop';
 
 /** shop with v1 (all traffic) and v2 (none) in a namespace of this spec's own: a take-over of v2 really changes it. */
 const NAMESPACE = 'access-e2e';
-const version = (name: string) => `
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: shop-${name}, namespace: ${NAMESPACE}, labels: {app: shop, version: ${name}}}
-spec:
-  replicas: 1
-  selector: {matchLabels: {app: shop, version: ${name}}}
-  template:
-    metadata: {labels: {app: shop, version: ${name}}}
-    spec: {containers: [{name: shop, image: 'nginx:1.27'}]}`;
-const SHOP = `
-apiVersion: v1
-kind: Namespace
-metadata: {name: ${NAMESPACE}}
----
-apiVersion: v1
-kind: Service
-metadata: {name: shop, namespace: ${NAMESPACE}, labels: {app: shop}}
-spec:
-  selector: {app: shop}
-  ports: [{name: http, port: 8080}]
-${version('v1')}${version('v2')}
----
-apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata: {name: shop, namespace: ${NAMESPACE}}
-spec:
-  host: shop
-  subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}]
----
-apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: {name: shop, namespace: ${NAMESPACE}}
-spec:
-  hosts: [shop]
-  http: [{route: [{destination: {host: shop, subset: v1}, weight: 100}]}]
-`;
+const SHOP = yamlDocuments(
+  namespaceYaml(NAMESPACE),
+  serviceYaml(NAMESPACE, 'shop'),
+  deploymentYaml(NAMESPACE, 'shop', 'v1'),
+  deploymentYaml(NAMESPACE, 'shop', 'v2'),
+  destinationRuleYaml(NAMESPACE, 'shop', ['v1', 'v2']),
+  virtualServiceYaml(NAMESPACE, 'shop', { v1: 100 }),
+);
 
 test.describe('signed out', () => {
   test.use({ storageState: { cookies: [], origins: [] } });

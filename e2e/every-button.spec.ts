@@ -3,6 +3,7 @@ import { expect, test } from './support/test';
 import { applyYaml, getObject, releaseEventReasons, subsets, vsWeights, waitAvailable } from './support/cluster';
 import { ServicePage } from './pages/service-page';
 import { ReleasePanel } from './pages/release-panel';
+import { deploymentYaml, destinationRuleYaml, namespaceYaml, serviceYaml, sleepClientYaml, virtualServiceYaml, yamlDocuments } from './support/shop';
 
 /*
  * Item 8 of issue 14: the buttons no other spec clicks — "Create routing", "Restore this split", and a
@@ -14,57 +15,18 @@ import { ReleasePanel } from './pages/release-panel';
 
 const NAMESPACE = 'every-button';
 
-const deployment = (app: string, version: string, replicas: number) => `
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: ${app}-${version}, namespace: ${NAMESPACE}, labels: {app: ${app}, version: ${version}}}
-spec:
-  replicas: ${replicas}
-  selector: {matchLabels: {app: ${app}, version: ${version}}}
-  template:
-    metadata: {labels: {app: ${app}, version: ${version}}}
-    spec: {containers: [{name: ${app}, image: 'nginx:1.27'}]}`;
-
-const service = (name: string) => `
----
-apiVersion: v1
-kind: Service
-metadata: {name: ${name}, namespace: ${NAMESPACE}, labels: {app: ${name}}}
-spec:
-  selector: {app: ${name}}
-  ports: [{name: http, port: 8080}]`;
-
-const OBJECTS = `
-apiVersion: v1
-kind: Namespace
-metadata: {name: ${NAMESPACE}}
-${service('shop')}${deployment('shop', 'v1', 2)}${deployment('shop', 'v2', 1)}${service('catalog')}${deployment('catalog', 'v1', 1)}${deployment('catalog', 'v2', 1)}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: sleep, namespace: ${NAMESPACE}, labels: {app: sleep}}
-spec:
-  replicas: 1
-  selector: {matchLabels: {app: sleep}}
-  template:
-    metadata: {labels: {app: sleep}}
-    spec: {containers: [{name: sleep, image: 'curlimages/curl:8.5.0', command: [/bin/sleep, infinity]}]}
----
-apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata: {name: shop, namespace: ${NAMESPACE}}
-spec:
-  host: shop
-  subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}]
----
-apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: {name: shop, namespace: ${NAMESPACE}}
-spec:
-  hosts: [shop]
-  http: [{route: [{destination: {host: shop, subset: v1}, weight: 100}]}]
-`;
+const OBJECTS = yamlDocuments(
+  namespaceYaml(NAMESPACE),
+  serviceYaml(NAMESPACE, 'shop'),
+  deploymentYaml(NAMESPACE, 'shop', 'v1', { replicas: 2 }),
+  deploymentYaml(NAMESPACE, 'shop', 'v2'),
+  serviceYaml(NAMESPACE, 'catalog'),
+  deploymentYaml(NAMESPACE, 'catalog', 'v1'),
+  deploymentYaml(NAMESPACE, 'catalog', 'v2'),
+  sleepClientYaml(NAMESPACE),
+  destinationRuleYaml(NAMESPACE, 'shop', ['v1', 'v2']),
+  virtualServiceYaml(NAMESPACE, 'shop', { v1: 100 }),
+);
 
 function release(name: string): { spec: Record<string, unknown>; status: Record<string, any> } {
   return getObject('releases.weir.dev', NAMESPACE, name)!;

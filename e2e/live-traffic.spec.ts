@@ -3,61 +3,22 @@ import { startPrometheus, stopPrometheus } from '../dev/sandbox/traffic.ts';
 import { expect, test } from './support/test';
 import { applyYaml, vsWeights, waitAvailable } from './support/cluster';
 import { ServicePage } from './pages/service-page';
+import { deploymentYaml, destinationRuleYaml, namespaceYaml, serviceYaml, sleepClientYaml, virtualServiceYaml, yamlDocuments } from './support/shop';
 
 const sandbox = { dir: process.env.WEIR_SANDBOX_DIR_E2E ?? '' };
 
 /** A service of this spec's own (v1 and v2, and a sleep client so the simulator calls it): its weights really change. */
 const NAMESPACE = 'live-traffic';
 
-const version = (name: string) => `
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: shop-${name}, namespace: ${NAMESPACE}, labels: {app: shop, version: ${name}}}
-spec:
-  replicas: 1
-  selector: {matchLabels: {app: shop, version: ${name}}}
-  template:
-    metadata: {labels: {app: shop, version: ${name}}}
-    spec: {containers: [{name: shop, image: 'nginx:1.27'}]}`;
-
-const OBJECTS = `
-apiVersion: v1
-kind: Namespace
-metadata: {name: ${NAMESPACE}}
----
-apiVersion: v1
-kind: Service
-metadata: {name: shop, namespace: ${NAMESPACE}, labels: {app: shop}}
-spec:
-  selector: {app: shop}
-  ports: [{name: http, port: 8080}]
-${version('v1')}${version('v2')}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: sleep, namespace: ${NAMESPACE}, labels: {app: sleep}}
-spec:
-  replicas: 1
-  selector: {matchLabels: {app: sleep}}
-  template:
-    metadata: {labels: {app: sleep}}
-    spec: {containers: [{name: sleep, image: 'curlimages/curl:8.5.0', command: [/bin/sleep, infinity]}]}
----
-apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata: {name: shop, namespace: ${NAMESPACE}}
-spec:
-  host: shop
-  subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}]
----
-apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: {name: shop, namespace: ${NAMESPACE}}
-spec:
-  hosts: [shop]
-  http: [{route: [{destination: {host: shop, subset: v1}, weight: 100}]}]
-`;
+const OBJECTS = yamlDocuments(
+  namespaceYaml(NAMESPACE),
+  serviceYaml(NAMESPACE, 'shop'),
+  deploymentYaml(NAMESPACE, 'shop', 'v1'),
+  deploymentYaml(NAMESPACE, 'shop', 'v2'),
+  sleepClientYaml(NAMESPACE),
+  destinationRuleYaml(NAMESPACE, 'shop', ['v1', 'v2']),
+  virtualServiceYaml(NAMESPACE, 'shop', { v1: 100 }),
+);
 
 test.beforeAll(() => {
   applyYaml(OBJECTS);

@@ -3,6 +3,7 @@ import type { Page } from '@playwright/test';
 import { expect, test } from './support/test';
 import { applyYaml, getObject, subsets, vsWeights, waitAvailable } from './support/cluster';
 import { ServicePage } from './pages/service-page';
+import { deploymentYaml, destinationRuleYaml, namespaceYaml, serviceYaml, virtualServiceYaml, yamlDocuments } from './support/shop';
 
 /*
  * Item 2 of issue 14: the review step says what really happened. A plan with no steps sent nothing to the API
@@ -14,42 +15,13 @@ import { ServicePage } from './pages/service-page';
 const NAMESPACE = 'wizard-review';
 const POLICY = 'weir-e2e-approved-registry';
 
-const SHOP = `
-apiVersion: v1
-kind: Namespace
-metadata: {name: ${NAMESPACE}}
----
-apiVersion: v1
-kind: Service
-metadata: {name: shop, namespace: ${NAMESPACE}, labels: {app: shop}}
-spec:
-  selector: {app: shop}
-  ports: [{name: http, port: 8080}]
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: shop-v1, namespace: ${NAMESPACE}, labels: {app: shop, version: v1}}
-spec:
-  replicas: 1
-  selector: {matchLabels: {app: shop, version: v1}}
-  template:
-    metadata: {labels: {app: shop, version: v1}}
-    spec: {containers: [{name: shop, image: 'registry.example/shop:1'}]}
----
-apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata: {name: shop, namespace: ${NAMESPACE}}
-spec:
-  host: shop
-  subsets: [{name: v1, labels: {version: v1}}]
----
-apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: {name: shop, namespace: ${NAMESPACE}}
-spec:
-  hosts: [shop]
-  http: [{route: [{destination: {host: shop, subset: v1}, weight: 100}]}]
-`;
+const SHOP = yamlDocuments(
+  namespaceYaml(NAMESPACE),
+  serviceYaml(NAMESPACE, 'shop'),
+  deploymentYaml(NAMESPACE, 'shop', 'v1', { image: 'registry.example/shop:1' }),
+  destinationRuleYaml(NAMESPACE, 'shop', ['v1']),
+  virtualServiceYaml(NAMESPACE, 'shop', { v1: 100 }),
+);
 
 // The cluster's own rule, enforced by the API server (admission), not by the console: no images from untrusted.example.
 const REGISTRY_POLICY = `

@@ -5,13 +5,16 @@
  */
 import { applyYaml, waitAvailable } from './cluster';
 
-function deployment(namespace: string, app: string, version: string, image: string): string {
+export const namespaceYaml = (namespace: string) => `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${namespace}}\n`;
+
+/** A version's Deployment (`app`, `version` labels), kwok makes its pods ready; the image matters only to admission. */
+export function deploymentYaml(namespace: string, app: string, version: string, { image = 'nginx:1.27', replicas = 1 }: { image?: string; replicas?: number } = {}): string {
   return `
 apiVersion: apps/v1
 kind: Deployment
 metadata: {name: ${app}-${version}, namespace: ${namespace}, labels: {app: ${app}, version: ${version}}}
 spec:
-  replicas: 1
+  replicas: ${replicas}
   selector: {matchLabels: {app: ${app}, version: ${version}}}
   template:
     metadata: {labels: {app: ${app}, version: ${version}}}
@@ -19,7 +22,7 @@ spec:
 `;
 }
 
-function service(namespace: string, app: string): string {
+export function serviceYaml(namespace: string, app: string): string {
   return `
 apiVersion: v1
 kind: Service
@@ -30,31 +33,60 @@ spec:
 `;
 }
 
-export function shopYaml(namespace: string): string {
-  return [
-    `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${namespace}}\n`,
-    service(namespace, 'shop'),
-    deployment(namespace, 'shop', 'v1', 'registry.example/shop:1'),
-    deployment(namespace, 'shop', 'v2', 'registry.example/shop:2'),
-    `
+/** A client in the namespace, so the traffic simulator sends requests to its services (and the chart has data). */
+export function sleepClientYaml(namespace: string): string {
+  return `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: sleep, namespace: ${namespace}, labels: {app: sleep}}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: sleep}}
+  template:
+    metadata: {labels: {app: sleep}}
+    spec: {containers: [{name: sleep, image: 'curlimages/curl:8.5.0', command: [/bin/sleep, infinity]}]}
+`;
+}
+
+/** An Istio DestinationRule with one subset per version (selected by the `version` label). */
+export function destinationRuleYaml(namespace: string, host: string, versions: string[]): string {
+  return `
 apiVersion: networking.istio.io/v1
 kind: DestinationRule
-metadata: {name: shop, namespace: ${namespace}}
+metadata: {name: ${host}, namespace: ${namespace}}
 spec:
-  host: shop
-  subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}]
-`,
-    `
+  host: ${host}
+  subsets: [${versions.map((version) => `{name: ${version}, labels: {version: ${version}}}`).join(', ')}]
+`;
+}
+
+/** An Istio VirtualService with one route splitting traffic over subsets by weight. */
+export function virtualServiceYaml(namespace: string, host: string, weights: Record<string, number>): string {
+  const route = Object.entries(weights).map(([subset, weight]) => `{destination: {host: ${host}, subset: ${subset}}, weight: ${weight}}`);
+  return `
 apiVersion: networking.istio.io/v1
 kind: VirtualService
-metadata: {name: shop, namespace: ${namespace}}
+metadata: {name: ${host}, namespace: ${namespace}}
 spec:
-  hosts: [shop]
-  http: [{route: [{destination: {host: shop, subset: v1}, weight: 100}, {destination: {host: shop, subset: v2}, weight: 0}]}]
-`,
-    service(namespace, 'plain'),
-    deployment(namespace, 'plain', 'v1', 'registry.example/plain:1'),
-  ].join('---\n');
+  hosts: [${host}]
+  http: [{route: [${route.join(', ')}]}]
+`;
+}
+
+/** Objects as one multi-document YAML. */
+export const yamlDocuments = (...documents: string[]) => documents.join('---\n');
+
+export function shopYaml(namespace: string): string {
+  return yamlDocuments(
+    namespaceYaml(namespace),
+    serviceYaml(namespace, 'shop'),
+    deploymentYaml(namespace, 'shop', 'v1', { image: 'registry.example/shop:1' }),
+    deploymentYaml(namespace, 'shop', 'v2', { image: 'registry.example/shop:2' }),
+    destinationRuleYaml(namespace, 'shop', ['v1', 'v2']),
+    virtualServiceYaml(namespace, 'shop', { v1: 100, v2: 0 }),
+    serviceYaml(namespace, 'plain'),
+    deploymentYaml(namespace, 'plain', 'v1', { image: 'registry.example/plain:1' }),
+  );
 }
 
 /** Creates the namespace's shop and plain services (idempotent) and waits until their Deployments are available. */
