@@ -51,3 +51,33 @@ export async function signInNamespaceViewer(namespace: string, name = 'viewer'):
   const cookie = response.headers.get('set-cookie')!.split(';')[0]!;
   return { user: `system:serviceaccount:${namespace}:${name}`, read: { cookie }, write: { cookie } };
 }
+
+/**
+ * Signs in with the bearer token of a new ServiceAccount `name` bound to a Role of exactly `rules` in `namespace`
+ * (objects written with the caller's `apply`, so each suite keeps its own way of writing them).
+ */
+export async function signInWithRole(namespace: string, name: string, rules: unknown[], apply: (objects: object[]) => Promise<unknown>): Promise<SignedIn> {
+  const sandbox = inject('sandbox');
+  const { kubectl } = await import('../dev/sandbox/sandbox.ts');
+  await kubectl(sandbox, ['-n', namespace, 'create', 'serviceaccount', name]);
+  await apply([
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name, namespace }, rules },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name, namespace },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+      subjects: [{ kind: 'ServiceAccount', name, namespace }],
+    },
+  ]);
+  const token = (await kubectl(sandbox, ['-n', namespace, 'create', 'token', name, '--duration=1h'])).trim();
+  const { POST } = await import('@/app/api/auth/login/route');
+  const response = await POST(
+    new Request(`${ORIGIN}/api/auth/login`, { method: 'POST', headers: { origin: ORIGIN, host: 'weir.test' }, body: JSON.stringify({ strategy: 'token', token }) }),
+  );
+  if (response.status !== 200) throw new Error(`token login of ${namespace}:${name} answered ${response.status}: ${await response.text()}`);
+  const cookie = response.headers.get('set-cookie')!.split(';')[0]!;
+  const { GET } = await import('@/app/api/auth/session/route');
+  const { csrfToken } = (await (await GET(new Request(`${ORIGIN}/api/auth/session`, { headers: { cookie } }))).json()) as { csrfToken: string };
+  return { user: `system:serviceaccount:${namespace}:${name}`, read: { cookie }, write: { cookie, origin: ORIGIN, host: 'weir.test', 'x-csrf-token': csrfToken, 'content-type': 'application/json' } };
+}

@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
 import { kubectl } from '../../dev/sandbox/sandbox.ts';
 import { bookinfoNamespace, READ, resourceVersions, rule, sample, type Rule } from '../../test/sandbox-client.ts';
-import { signIn, type SignedIn } from '../../test/console-session.ts';
+import { signIn, signInWithRole, type SignedIn } from '../../test/console-session.ts';
 
 const sandbox = inject('sandbox');
 process.env.WEIR_KUBECONFIG = sandbox.consoleKubeconfig;
@@ -56,27 +56,7 @@ async function apply(objects: object[]): Promise<void> {
 }
 
 /** Signs in with a token of a new ServiceAccount bound to a Role of exactly `rules` in the test namespace. */
-async function signInWith(name: string, rules: Rule[]): Promise<SignedIn> {
-  await kubectl(sandbox, ['-n', NAMESPACE, 'create', 'serviceaccount', name]);
-  await apply([
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name, namespace: NAMESPACE }, rules },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
-      metadata: { name, namespace: NAMESPACE },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
-      subjects: [{ kind: 'ServiceAccount', name, namespace: NAMESPACE }],
-    },
-  ]);
-  const token = (await kubectl(sandbox, ['-n', NAMESPACE, 'create', 'token', name, '--duration=1h'])).trim();
-  const response = await routes.login.POST(
-    new Request(`${ORIGIN}/api/auth/login`, { method: 'POST', headers: { origin: ORIGIN, host: 'weir.test' }, body: JSON.stringify({ strategy: 'token', token }) }),
-  );
-  expect(response.status).toBe(200);
-  const cookie = response.headers.get('set-cookie')!.split(';')[0]!;
-  const { csrfToken } = (await (await routes.session.GET(new Request(ORIGIN, { headers: { cookie } }))).json()) as { csrfToken: string };
-  return { user: name, read: { cookie }, write: { cookie, origin: ORIGIN, host: 'weir.test', 'x-csrf-token': csrfToken, 'content-type': 'application/json' } };
-}
+const signInWith = (name: string, rules: Rule[]): Promise<SignedIn> => signInWithRole(NAMESPACE, name, rules, apply);
 
 interface Detail {
   view: { splitEtag: string; versions: { name: string }[] };
