@@ -31,6 +31,27 @@ test('the sandbox banner is in the page as the server sends it, so nothing below
   expect((await page.getByTestId('service-count').boundingBox())?.y).toBe(top?.y);
 });
 
+test('a service with many versions gets a taller row: its version chips never overlap the rows beside it', async ({ page }) => {
+  await page.goto('/services?namespace=default');
+  const rows = page.locator('[role="table"] [role="row"][data-testid^="service-"]');
+  await expect(page.getByTestId('service-default-ratings').getByTestId('version-chip-v2-mysql-vm')).toBeVisible();
+  await page.waitForLoadState('networkidle');
+  const boxes = await rows.evaluateAll((elements) =>
+    elements.map((row) => {
+      const box = row.getBoundingClientRect();
+      const chips = [...row.querySelectorAll('[data-testid^="version-chip-"]')].map((chip) => chip.getBoundingClientRect());
+      return { id: row.getAttribute('data-testid'), top: box.top, bottom: box.bottom, chipsTop: Math.min(...chips.map((c) => c.top)), chipsBottom: Math.max(...chips.map((c) => c.bottom)) };
+    }),
+  );
+  expect(boxes.length).toBeGreaterThan(3);
+  for (const box of boxes.filter((entry) => Number.isFinite(entry.chipsTop))) {
+    expect(box.chipsTop, `${box.id}: chips start inside the row`).toBeGreaterThanOrEqual(box.top);
+    expect(box.chipsBottom, `${box.id}: chips end inside the row`).toBeLessThanOrEqual(box.bottom);
+  }
+  const sorted = [...boxes].sort((a, b) => a.top - b.top);
+  for (let index = 1; index < sorted.length; index += 1) expect(sorted[index]!.top, `${sorted[index]!.id} starts below ${sorted[index - 1]!.id}`).toBeGreaterThanOrEqual(sorted[index - 1]!.bottom - 1);
+});
+
 test('HTTPRoutes and TrafficSplits are listed beside the VirtualServices, each with its provider', async ({ page }) => {
   const list = new RoutesPage(page);
   await list.open();

@@ -88,10 +88,14 @@ export function ServiceList({ initial }: { initial?: FirstScreen }) {
                 return (
                   <div
                     key={`${row.cluster}/${row.namespace}/${row.service}`}
+                    // Measured once drawn: a service with many versions wraps its chips onto more lines, and its row
+                    // grows instead of drawing them over its neighbours.
+                    ref={virtualizer.measureElement}
+                    data-index={item.index}
                     role="row"
                     data-testid={`service-${row.namespace}-${row.service}`}
-                    className={`${GRID} absolute left-0 right-0 border-b border-slate-100 px-4 hover:bg-slate-50`}
-                    style={{ top: item.start, height: item.size }}
+                    className={`${GRID} absolute left-0 right-0 border-b border-slate-100 px-4 py-2 hover:bg-slate-50`}
+                    style={{ top: item.start, minHeight: 64 }}
                   >
                     <span role="cell" className="min-w-0 truncate">
                       <Link
