@@ -1,5 +1,5 @@
 import 'server-only';
-import { createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { objectYaml } from '@/lib/changes/object-yaml';
 import { CORE_KINDS, type KindInfo } from '@/lib/k8s/kinds';
@@ -33,8 +33,9 @@ export async function listServicesJson(session: Session, scope: Scope): Promise<
   if (kept && [...versions].every(([rows]) => kept.rows.has(rows))) return kept;
   const parts = visible.map(({ rows, namespace }) => rows.namespaceJson(namespace));
   const bytes = new Uint8Array(Buffer.from(`[${parts.filter(Boolean).join(',')}]`));
-  // Of the bytes themselves: equal lists have equal tags whichever replica or cache instance built them.
-  const etag = `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 32)}"`;
+  // A new tag for every body built (no hash of 7 MB on the path after a change): this process's id and a count, so
+  // another replica or a restart never answers 304 for bytes it did not send; at worst a client is sent equal bytes.
+  const etag = `"${PROCESS_TAG}-${(listsBuilt += 1)}"`;
   const list = { rows: new Set(versions.keys()), bytes, etag };
   listBodies.delete(key);
   listBodies.set(key, list);
@@ -58,6 +59,8 @@ export interface KeptList {
  * (one list of 10,000 services is about 7 MB; a namespace-scoped user's is small).
  */
 const listBodies = new Map<string, KeptList & { rows: Set<ServiceRows> }>();
+const PROCESS_TAG = randomBytes(12).toString('base64url');
+let listsBuilt = 0;
 const LIST_BODY_BYTES = 16 * 1024 * 1024;
 
 /** The kept rows of each cluster and namespace in scope that the user may list Services in, in the list's order. */
