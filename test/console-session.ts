@@ -43,13 +43,20 @@ export async function signInNamespaceViewer(namespace: string, name = 'viewer'):
   await kubectl(sandbox, ['-n', namespace, 'create', 'serviceaccount', name]);
   await kubectl(sandbox, ['-n', namespace, 'create', 'rolebinding', name, '--clusterrole=weir-viewer', `--serviceaccount=${namespace}:${name}`]);
   const token = (await kubectl(sandbox, ['-n', namespace, 'create', 'token', name, '--duration=1h'])).trim();
+  return signInWithToken(token, `system:serviceaccount:${namespace}:${name}`);
+}
+
+/** Signs in with a bearer token (the token strategy: a SelfSubjectReview on the API server) as `user`. */
+async function signInWithToken(token: string, user: string): Promise<SignedIn> {
   const { POST } = await import('@/app/api/auth/login/route');
   const response = await POST(
     new Request(`${ORIGIN}/api/auth/login`, { method: 'POST', headers: { origin: ORIGIN, host: 'weir.test' }, body: JSON.stringify({ strategy: 'token', token }) }),
   );
-  if (response.status !== 200) throw new Error(`token login of ${namespace}:${name} answered ${response.status}: ${await response.text()}`);
+  if (response.status !== 200) throw new Error(`token login of ${user} answered ${response.status}: ${await response.text()}`);
   const cookie = response.headers.get('set-cookie')!.split(';')[0]!;
-  return { user: `system:serviceaccount:${namespace}:${name}`, read: { cookie }, write: { cookie } };
+  const { GET } = await import('@/app/api/auth/session/route');
+  const { csrfToken } = (await (await GET(new Request(`${ORIGIN}/api/auth/session`, { headers: { cookie } }))).json()) as { csrfToken: string };
+  return { user, read: { cookie }, write: { cookie, origin: ORIGIN, host: 'weir.test', 'x-csrf-token': csrfToken, 'content-type': 'application/json' } };
 }
 
 /**
@@ -71,13 +78,5 @@ export async function signInWithRole(namespace: string, name: string, rules: unk
     },
   ]);
   const token = (await kubectl(sandbox, ['-n', namespace, 'create', 'token', name, '--duration=1h'])).trim();
-  const { POST } = await import('@/app/api/auth/login/route');
-  const response = await POST(
-    new Request(`${ORIGIN}/api/auth/login`, { method: 'POST', headers: { origin: ORIGIN, host: 'weir.test' }, body: JSON.stringify({ strategy: 'token', token }) }),
-  );
-  if (response.status !== 200) throw new Error(`token login of ${namespace}:${name} answered ${response.status}: ${await response.text()}`);
-  const cookie = response.headers.get('set-cookie')!.split(';')[0]!;
-  const { GET } = await import('@/app/api/auth/session/route');
-  const { csrfToken } = (await (await GET(new Request(`${ORIGIN}/api/auth/session`, { headers: { cookie } }))).json()) as { csrfToken: string };
-  return { user: `system:serviceaccount:${namespace}:${name}`, read: { cookie }, write: { cookie, origin: ORIGIN, host: 'weir.test', 'x-csrf-token': csrfToken, 'content-type': 'application/json' } };
+  return signInWithToken(token, `system:serviceaccount:${namespace}:${name}`);
 }
