@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { cookies, headers } from 'next/headers';
 import type { ReactNode } from 'react';
 import { Providers } from '@/components/app/providers';
-import { LOCALE_COOKIE, negotiateLocale } from '@/lib/i18n/messages';
+import { LOCALES, LOCALE_COOKIE, negotiateLocale } from '@/lib/i18n/messages';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -16,7 +16,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang={locale === 'zh' ? 'zh-CN' : 'en'}>
       <body>
-        <Providers locale={locale}>{children}</Providers>
+        <Providers locale={locale} messages={LOCALES[locale]}>{children}</Providers>
       </body>
     </html>
   );

@@ -3,5 +3,5 @@
 import { ErrorPanel } from '@/components/ui/error-panel';
 
 export default function ConsoleError({ error, reset }: { error: Error; reset: () => void }) {
-  return <ErrorPanel message={error.message} onRetry={reset} />;
+  return <ErrorPanel error={error} onRetry={reset} />;
 }

@@ -3,11 +3,12 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { I18nProvider } from '@/components/i18n/i18n-provider';
-import type { Locale } from '@/lib/i18n/messages';
+import type { Catalogue } from '@/lib/i18n/en';
+import type { Locale } from '@/lib/i18n/locale';
 import { ApiError } from '@/lib/client/api';
 import { ChangeStreamListener } from './change-stream-listener';
 
-export function Providers({ locale, children }: { locale: Locale; children: ReactNode }) {
+export function Providers({ locale, messages, children }: { locale: Locale; messages: Catalogue; children: ReactNode }) {
   const [queryClient] = useState(
     () =>
       new QueryClient({
@@ -23,7 +24,7 @@ export function Providers({ locale, children }: { locale: Locale; children: Reac
   return (
     <QueryClientProvider client={queryClient}>
       <ChangeStreamListener />
-      <I18nProvider locale={locale}>{children}</I18nProvider>
+      <I18nProvider locale={locale} messages={messages}>{children}</I18nProvider>
     </QueryClientProvider>
   );
 }

@@ -31,7 +31,7 @@ function servicePage(item: ApprovalItem): string {
 
 /** One pending request: what it changes, who asked, the live split, and (for an approver) the decision. */
 function PendingRequest({ item, chartInitiallyOpen }: { item: ApprovalItem; chartInitiallyOpen: boolean }) {
-  const { t } = useI18n();
+  const { t, describe } = useI18n();
   const [comment, setComment] = useState('');
   // The chart polls Prometheus; it mounts only while its section is open (the first few are), so a long list stays cheap.
   const [chartOpen, setChartOpen] = useState(chartInitiallyOpen);
@@ -84,7 +84,7 @@ function PendingRequest({ item, chartInitiallyOpen }: { item: ApprovalItem; char
       </details>
       {decision.error && (
         <p role="alert" className="rounded-md bg-red-50 p-2 text-sm text-red-800" data-testid="approval-error">
-          {decision.error.message}
+          {describe(decision.error)}
         </p>
       )}
       {item.canDecide ? (
@@ -116,7 +116,7 @@ export function ApprovalList() {
   const { t, locale } = useI18n();
   const { data, error, isPending, refetch } = useApprovals();
   if (isPending) return <TableSkeleton />;
-  if (error) return <ErrorPanel message={error.message} onRetry={() => void refetch()} />;
+  if (error) return <ErrorPanel error={error} onRetry={() => void refetch()} />;
   return (
     <div className="space-y-8 p-6">
       <div>

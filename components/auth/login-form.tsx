@@ -8,7 +8,7 @@ import { ApiError, fetchJson } from '@/lib/client/api';
 
 /** Sign-in: single sign-on (OIDC), a sandbox user (dev strategy) or a pasted Kubernetes bearer token. Nothing is kept in the browser. */
 export function LoginForm({ strategies, devUsers }: { strategies: string[]; devUsers: string[] }) {
-  const { t } = useI18n();
+  const { t, describe } = useI18n();
   const [token, setToken] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -27,7 +27,7 @@ export function LoginForm({ strategies, devUsers }: { strategies: string[]; devU
       await fetchJson('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       window.location.assign(safeReturnPath(new URLSearchParams(window.location.search).get('next')));
     } catch (failure) {
-      setError(failure instanceof ApiError ? failure.message : String(failure));
+      setError(failure instanceof ApiError ? describe(failure) : String(failure));
       setBusy(false);
     }
   }

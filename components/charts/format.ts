@@ -1,4 +1,4 @@
-import type { Locale } from '@/lib/i18n/messages';
+import type { Locale } from '@/lib/i18n/locale';
 
 const TAGS: Record<Locale, string> = { en: 'en-US', zh: 'zh-CN' };
 

@@ -1,4 +1,4 @@
-import type { MessageKey } from '@/lib/i18n/messages';
+import type { MessageKey } from '@/lib/i18n/en';
 
 /** Success-rate bands; a gray version below 95% is what a rollback decision looks at. Unknown is neutral, never healthy. */
 export function successHealth(successRate: number | null): { tone: 'ok' | 'warn' | 'error' | 'neutral'; label: MessageKey } {

@@ -2,17 +2,24 @@
 
 import { createContext, useCallback, useContext, useMemo, type ReactNode } from 'react';
 import { useRouter } from 'next/navigation';
-import { LOCALE_COOKIE, translate, type Locale, type MessageKey } from '@/lib/i18n/messages';
+import type { Catalogue, MessageKey } from '@/lib/i18n/en';
+import { formatMessage, type MessageParams, type Said } from '@/lib/i18n/format';
+import { LOCALE_COOKIE, type Locale } from '@/lib/i18n/locale';
 
 interface I18nContextValue {
   locale: Locale;
-  t: (key: MessageKey, params?: Record<string, string | number>) => string;
+  t: (key: MessageKey, params?: MessageParams) => string;
+  /** Whether the catalogue has a key built at run time. */
+  has: (key: string) => key is MessageKey;
+  /** A server message (an error, a field problem, a release's status) in the reader's language. */
+  describe: (said: Said) => string;
   setLocale: (locale: Locale) => void;
 }
 
 const I18nContext = createContext<I18nContextValue | null>(null);
 
-export function I18nProvider({ locale, children }: { locale: Locale; children: ReactNode }) {
+/** The reader's locale and its catalogue only: the server layout passes the one language this reader sees. */
+export function I18nProvider({ locale, messages, children }: { locale: Locale; messages: Catalogue; children: ReactNode }) {
   const router = useRouter();
   const setLocale = useCallback(
     (next: Locale) => {
@@ -21,10 +28,13 @@ export function I18nProvider({ locale, children }: { locale: Locale; children: R
     },
     [router],
   );
-  const value = useMemo<I18nContextValue>(
-    () => ({ locale, t: (key, params) => translate(locale, key, params), setLocale }),
-    [locale, setLocale],
-  );
+  const value = useMemo<I18nContextValue>(() => {
+    const has = (key: string): key is MessageKey => Object.hasOwn(messages, key);
+    const t = (key: MessageKey, params?: MessageParams) => formatMessage(locale, messages[key] ?? key, params);
+    // English readers get the server's own text (it may be more precise than the catalogue's, as zod's are).
+    const describe = (said: Said) => (locale !== 'en' && said.code && has(said.code) ? t(said.code, said.params) : said.message);
+    return { locale, t, has, describe, setLocale };
+  }, [locale, messages, setLocale]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }
 

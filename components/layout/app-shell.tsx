@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { usePathname, useSearchParams } from 'next/navigation';
 import { Suspense, type ReactNode } from 'react';
 import { useI18n } from '@/components/i18n/i18n-provider';
-import type { MessageKey } from '@/lib/i18n/messages';
+import type { MessageKey } from '@/lib/i18n/en';
 import { UserMenu } from '@/components/auth/user-menu';
 import { useApprovals } from '@/components/approvals/use-approvals';
 import { ClusterStatus } from './cluster-status';

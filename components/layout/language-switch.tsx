@@ -1,7 +1,7 @@
 'use client';
 
 import { useI18n } from '@/components/i18n/i18n-provider';
-import type { Locale } from '@/lib/i18n/messages';
+import type { Locale } from '@/lib/i18n/locale';
 
 export function LanguageSwitch() {
   const { t, locale, setLocale } = useI18n();

@@ -34,11 +34,11 @@ function initialSettings(view: ReleaseView, spec: ReleaseSpec | undefined): Prog
 
 /** "Start progressive release": versions, steps, checks and approval policy, validated like the server does. */
 export function ProgressiveWizard({ service, view, spec, onClose }: { service: ServiceRef; view: ReleaseView; spec?: ReleaseSpec; onClose: () => void }) {
-  const { t } = useI18n();
+  const { t, describe } = useI18n();
   const [settings, setSettings] = useState<ProgressiveSettings>(() => initialSettings(view, spec));
   const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
   const action = useReleaseAction(service);
-  const serverErrors = action.error instanceof ApiError ? Object.fromEntries(action.error.fields.map((f) => [f.field.replace(/^settings\./, ''), f.message])) : {};
+  const serverErrors = action.error instanceof ApiError ? Object.fromEntries(action.error.fields.map((f) => [f.field.replace(/^settings\./, ''), describe(f)])) : {};
   const errors = { ...serverErrors, ...clientErrors };
   const update = (patch: Partial<ProgressiveSettings>) => setSettings((current) => ({ ...current, ...patch }));
   const number = (value: string) => (value === '' ? Number.NaN : Number(value));
@@ -48,7 +48,7 @@ export function ProgressiveWizard({ service, view, spec, onClose }: { service: S
     if (action.isPending) return;
     const parsed = progressiveSettings.safeParse(settings);
     if (!parsed.success) {
-      setClientErrors(Object.fromEntries(fieldErrors(parsed.error).map((error) => [error.field, error.message])));
+      setClientErrors(Object.fromEntries(fieldErrors(parsed.error).map((error) => [error.field, describe(error)])));
       return;
     }
     setClientErrors({});
@@ -89,7 +89,7 @@ export function ProgressiveWizard({ service, view, spec, onClose }: { service: S
     <Modal title={t('progressive.title', { service: view.host })} onClose={onClose}>
       {action.error && (
         <div role="alert" data-testid="wizard-error" className="mb-4 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
-          {action.error.message}
+          {describe(action.error)}
         </div>
       )}
       <p className="mb-4 text-sm text-slate-600">{t('progressive.explain')}</p>

@@ -52,7 +52,7 @@ function StepBar({ steps, current }: { steps: number[]; current: number }) {
  * checks, controls). Controls show only to those who may update Releases; the server checks again.
  */
 export function ReleasePanel({ service, release, canManage, onStart }: { service: ServiceRef; release?: ReleaseState; canManage: boolean; onStart: () => void }) {
-  const { t } = useI18n();
+  const { t, describe } = useI18n();
   const action = useReleaseAction(service);
   const status = release?.status;
   const spec = release?.spec;
@@ -63,7 +63,7 @@ export function ReleasePanel({ service, release, canManage, onStart }: { service
     <div className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid="release-panel">
       {action.error && (
         <p role="alert" className="rounded-md bg-red-50 p-2 text-sm text-red-800" data-testid="release-error">
-          {action.error.message}
+          {describe(action.error)}
         </p>
       )}
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -115,7 +115,7 @@ export function ReleasePanel({ service, release, canManage, onStart }: { service
           )}
           {status.message && (
             <p className="text-xs text-slate-500" data-testid="release-message">
-              {status.message}
+              {describe({ code: status.messageCode, params: status.messageParams, message: status.message })}
             </p>
           )}
         </div>

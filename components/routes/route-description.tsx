@@ -2,7 +2,7 @@
 
 import { useI18n } from '@/components/i18n/i18n-provider';
 import type { MatchCondition, RouteSummary } from '@/lib/mesh/types';
-import type { MessageKey } from '@/lib/i18n/messages';
+import type { MessageKey } from '@/lib/i18n/en';
 
 function ConditionText({ condition }: { condition: MatchCondition }) {
   const { t } = useI18n();

@@ -35,7 +35,7 @@ export function RouteObjectList() {
   const { data, error, isPending, refetch } = useRouteObjects(scope.cluster, scope.namespace);
 
   if (isPending) return <TableSkeleton />;
-  if (error) return <ErrorPanel message={error.message} onRetry={() => void refetch()} />;
+  if (error) return <ErrorPanel error={error} onRetry={() => void refetch()} />;
 
   const rows = data.filter((row) => matchesFilter(row, filter));
   return (

@@ -54,7 +54,7 @@ export function ServiceDetail({ service }: { service: ServiceRef }) {
   const [wizard, setWizard] = useState<OpenWizard>(null);
 
   if (isPending) return <TableSkeleton />;
-  if (error) return <ErrorPanel message={error.message} onRetry={() => void refetch()} />;
+  if (error) return <ErrorPanel error={error} onRetry={() => void refetch()} />;
 
   const { view, yaml, permissions } = data;
   const routed = view.routed;

@@ -40,7 +40,7 @@ export function ServiceList({ initial }: { initial?: FirstScreen }) {
   const successOf = useServicesSuccess(virtualizer.getVirtualItems().flatMap((item) => rows[item.index] ?? []));
 
   if (!data && !first && !error) return <TableSkeleton />;
-  if (error) return <ErrorPanel message={error.message} onRetry={() => void refetch()} />;
+  if (error) return <ErrorPanel error={error} onRetry={() => void refetch()} />;
 
   return (
     <div className="flex h-full flex-col p-6">

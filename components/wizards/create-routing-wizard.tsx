@@ -4,19 +4,18 @@ import { useState } from 'react';
 import { useI18n } from '@/components/i18n/i18n-provider';
 import { Field } from '@/components/ui/field';
 import type { ServiceRef } from '@/components/services/use-release';
-import { hasMessage } from '@/lib/i18n/messages';
 import type { ProviderInfo, ReleaseView } from '@/lib/mesh/types';
 import { WizardShell } from './wizard-shell';
 
 /** Routing for a Service that has none, with the API of the user's choice: all traffic to the chosen stable version. */
 export function CreateRoutingWizard({ service, view, providers, onClose }: { service: ServiceRef; view: ReleaseView; providers: ProviderInfo[]; onClose: () => void }) {
-  const { t } = useI18n();
+  const { t, has } = useI18n();
   const [stable, setStable] = useState(view.discoveredVersions[0] ?? '');
   const [provider, setProvider] = useState(providers[0]?.id ?? view.provider.id);
   const versions = view.discoveredVersions.join(', ') || '—';
   const describe = (option: ProviderInfo) => {
     const key = `create.intro.${option.id}`;
-    return hasMessage(key) ? t(key, { versions }) : t('create.intro.generic', { provider: option.name, versions });
+    return has(key) ? t(key, { versions }) : t('create.intro.generic', { provider: option.name, versions });
   };
   return (
     <WizardShell

@@ -1,6 +1,7 @@
 'use client';
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { Said } from '@/lib/i18n/format';
 import { ApiError, fetchJson } from '@/lib/client/api';
 import { queryKeys } from '@/lib/client/query-keys';
 import type { IntentResult } from '@/lib/changes/pipeline';
@@ -16,9 +17,9 @@ function post(ref: ServiceRef, mode: 'preview' | 'apply', intent: Intent): Promi
 }
 
 /** Field errors of a failed call keyed by the intent's field (`weights.v2`), for display next to inputs. */
-export function fieldErrorsOf(error: unknown): Record<string, string> {
+export function fieldErrorsOf(error: unknown, describe: (said: Said) => string): Record<string, string> {
   if (!(error instanceof ApiError)) return {};
-  return Object.fromEntries(error.fields.map((field) => [field.field.replace(/^intent\./, ''), field.message]));
+  return Object.fromEntries(error.fields.map((field) => [field.field.replace(/^intent\./, ''), describe(field)]));
 }
 
 /** Preview (diff + server-side dry run) and apply of one wizard's intent; apply refreshes the service. */

@@ -40,7 +40,7 @@ function refusedPlanOf(error: unknown): { steps: PreviewStep[]; outcomes: StepOu
 
 /** Every wizard's frame: configure → review (diff + server-side dry run) → apply → result. */
 export function WizardShell({ title, service, view, onClose, build, applyLabel, children }: WizardShellProps) {
-  const { t } = useI18n();
+  const { t, describe } = useI18n();
   const queryClient = useQueryClient();
   const [phase, setPhase] = useState<'configure' | 'review' | 'done'>('configure');
   const [clientErrors, setClientErrors] = useState<FieldErrors>({});
@@ -56,13 +56,13 @@ export function WizardShell({ title, service, view, onClose, build, applyLabel, 
     shownPhase.current = phase;
     phaseBody.current?.focus();
   }, [phase]);
-  const errors = { ...fieldErrorsOf(failed), ...clientErrors };
+  const errors = { ...fieldErrorsOf(failed, describe), ...clientErrors };
 
   function review() {
     if (preview.isPending) return;
     const parsed = intentSchema.safeParse(build());
     if (!parsed.success) {
-      setClientErrors(Object.fromEntries(zodFieldErrors(parsed.error).map((error) => [error.field, error.message])));
+      setClientErrors(Object.fromEntries(zodFieldErrors(parsed.error).map((error) => [error.field, describe(error)])));
       return;
     }
     setClientErrors({});
@@ -98,7 +98,7 @@ export function WizardShell({ title, service, view, onClose, build, applyLabel, 
       {failed && (
         <div role="alert" data-testid="wizard-error" className="mb-4 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
           <p className="font-medium">{conflict ? t('wizard.conflict') : t('wizard.failed')}</p>
-          <p className="mt-1">{failed.message}</p>
+          <p className="mt-1">{describe(failed)}</p>
           {conflict && (
             <button type="button" className="mt-2 font-medium underline" onClick={() => void reload()}>
               {t('wizard.reload')}

@@ -8,6 +8,7 @@ import { canI } from './access';
 import { namespacesBindingUser } from './bindings';
 import type { Session } from './session-store';
 import { sessionKubeConfig, sessionMayUse, sessionUserIn } from './user-client';
+import { say } from '@/lib/i18n/messages';
 
 export interface ResourceRef {
   group: string;
@@ -58,7 +59,7 @@ export async function filterByAccess<T extends { cluster: string; namespace: str
 export async function requireAccess(session: Session, cluster: string, namespace: string, ref: ResourceRef, verb: string): Promise<void> {
   const kubeConfig = sessionKubeConfig(session, cluster);
   if (!(await canI(session, cluster, kubeConfig, { verb, ...ref, namespace }))) {
-    throw new HttpError(403, 'Forbidden', `${session.user.username} may not ${verb} ${ref.resource} in namespace ${namespace}`);
+    throw new HttpError(403, 'Forbidden', say('server.mayNot', { user: session.user.username, permission: `${verb} ${ref.resource}`, namespace }));
   }
 }
 
@@ -115,7 +116,7 @@ export async function releasePermissions(session: Session, cluster: string, name
  */
 export async function requireIntentAccess(session: Session, cluster: string, namespace: string, state: Pick<ServiceState, 'provider' | 'view'>, intent: Intent): Promise<void> {
   const refused = await firstRefused(session, cluster, namespace, accessNeeds(state, intent));
-  if (refused) throw new HttpError(403, 'Forbidden', `${session.user.username} may not ${describeNeed(refused)} in namespace ${namespace}`);
+  if (refused) throw new HttpError(403, 'Forbidden', say('server.mayNot', { user: session.user.username, permission: describeNeed(refused), namespace }));
 }
 
 /** What the progressive controller will do to a service for whoever hands its split over: the release's settings that matter. */
@@ -156,7 +157,7 @@ function controllerNeeds(state: Pick<ServiceState, 'provider' | 'view'>, plan: C
 export async function requireControllerAccess(session: Session, cluster: string, namespace: string, state: Pick<ServiceState, 'provider' | 'view'>, plan: ControllerPlan): Promise<void> {
   const refused = await firstRefused(session, cluster, namespace, controllerNeeds(state, plan));
   if (refused) {
-    throw new HttpError(403, 'Forbidden', `${session.user.username} may not ${describeNeed(refused)} in namespace ${namespace}, which the progressive release would do on their behalf`);
+    throw new HttpError(403, 'Forbidden', say('server.mayNotOnBehalf', { user: session.user.username, permission: describeNeed(refused), namespace }));
   }
 }
 

@@ -4,6 +4,7 @@
  * normalised first and checked after: what is checked is exactly what the API server will see.
  */
 import { HttpError } from '@/lib/http/errors';
+import { say } from '@/lib/i18n/messages';
 
 /** Prefixes put before every impersonated name, like kube-apiserver's --oidc-username-prefix / --oidc-groups-prefix. */
 export interface IdentityPrefixes {
@@ -41,7 +42,7 @@ export function normaliseName(raw: string): string {
 }
 
 function refuse(source: string, what: string, raw: unknown, problem: string): never {
-  throw new HttpError(403, 'Forbidden', `Refusing to sign in: the ${source}'s ${what} ${JSON.stringify(raw)} ${problem}`);
+  throw new HttpError(403, 'Forbidden', say('server.signInRefusedName', { source, what, name: JSON.stringify(raw), problem }));
 }
 
 function checkedName(source: string, what: string, raw: unknown, prefix: string): string {
@@ -59,7 +60,7 @@ function checkedName(source: string, what: string, raw: unknown, prefix: string)
  */
 export function impersonatedIdentity(source: string, username: unknown, groups: readonly unknown[], prefixes: IdentityPrefixes): ImpersonatedIdentity {
   const user = checkedName(source, 'user name', username, prefixes.username);
-  if (groups.length > MAX_GROUPS) throw new HttpError(403, 'Forbidden', `Refusing to sign in: the ${source} names more than ${MAX_GROUPS} groups`);
+  if (groups.length > MAX_GROUPS) throw new HttpError(403, 'Forbidden', say('server.signInTooManyGroups', { source, max: MAX_GROUPS }));
   const names = groups.map((group) => checkedName(source, 'group', group, prefixes.groups));
   return { username: user, groups: [...new Set(names)] };
 }

@@ -5,6 +5,7 @@ import { HttpError } from '@/lib/http/errors';
 import { devUsers } from './dev-users';
 import { createSession, type Session } from './session-store';
 import { reviewToken } from './user-client';
+import { say } from '@/lib/i18n/messages';
 
 export const loginBody = z.discriminatedUnion('strategy', [
   z.object({ strategy: z.literal('dev'), user: z.string().min(1).max(64) }),
@@ -14,12 +15,12 @@ export const loginBody = z.discriminatedUnion('strategy', [
 /** Signs a user in with one of the configured strategies; the API server confirms who they are. */
 export async function login(input: z.infer<typeof loginBody>): Promise<Session> {
   if (!authStrategies().includes(input.strategy)) {
-    throw new HttpError(400, 'BadRequest', `Login with "${input.strategy}" is not enabled`, [{ field: 'strategy', message: 'not enabled' }]);
+    throw new HttpError(400, 'BadRequest', say('server.strategyDisabled', { strategy: input.strategy }), [{ field: 'strategy', ...say('field.notEnabled') }]);
   }
   if (input.strategy === 'dev') {
-    if (!weirEnv().WEIR_SANDBOX) throw new HttpError(403, 'Forbidden', 'Sandbox users exist only on the sandbox');
+    if (!weirEnv().WEIR_SANDBOX) throw new HttpError(403, 'Forbidden', say('server.sandboxOnly'));
     const token = devUsers().get(input.user);
-    if (!token) throw new HttpError(400, 'BadRequest', `No sandbox user "${input.user}"`, [{ field: 'user', message: 'unknown sandbox user' }]);
+    if (!token) throw new HttpError(400, 'BadRequest', say('server.noSandboxUser', { user: input.user }), [{ field: 'user', ...say('field.unknownSandboxUser') }]);
     return createSession(await reviewToken(token, 'dev'), token);
   }
   return createSession(await reviewToken(input.token, 'token'), input.token);

@@ -8,6 +8,7 @@ import { impersonatedIdentity } from './identity';
 import { createImpersonatedSession, createSession, type Session } from './session-store';
 import { safeReturnPath } from './return-path';
 import { reviewToken } from './user-client';
+import { say } from '@/lib/i18n/messages';
 
 /** The cookie that ties the provider's redirect back to the sign-in this browser started (base name, see lib/auth/cookies). */
 export const OIDC_COOKIE = 'weir_oidc';
@@ -37,7 +38,7 @@ function pendingLogins(): Map<string, PendingLogin> {
 
 function settings() {
   const env = weirEnv();
-  if (!authStrategies().includes('oidc')) throw new HttpError(404, 'NotFound', 'Single sign-on is not enabled');
+  if (!authStrategies().includes('oidc')) throw new HttpError(404, 'NotFound', say('server.ssoDisabled'));
   return {
     issuer: new URL(env.WEIR_OIDC_ISSUER!),
     clientId: env.WEIR_OIDC_CLIENT_ID!,
@@ -63,7 +64,7 @@ function providerConfig(): Promise<client.Configuration> {
       registry.__weirOidcConfig = undefined;
       // The issuer's address and the network error are for the operator's log; anyone may start a sign-in.
       console.error(`[weir] oidc: discovery at ${issuer.href} failed:`, describe(error));
-      throw new HttpError(502, 'BadGateway', 'The identity provider could not be reached; try again later');
+      throw new HttpError(502, 'BadGateway', say('server.idpUnreachable'));
     });
   return registry.__weirOidcConfig;
 }
@@ -121,18 +122,14 @@ function describe(error: unknown): string {
 function signInFailure(error: unknown): HttpError {
   if (error instanceof client.AuthorizationResponseError || error instanceof client.ResponseBodyError) {
     const text = `${error.error}${error.error_description ? `: ${error.error_description}` : ''}`.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 200);
-    return new HttpError(401, 'Unauthorized', `Single sign-on failed: the identity provider answered ${text}`);
+    return new HttpError(401, 'Unauthorized', say('server.ssoProviderAnswered', { answer: text }));
   }
   const detail = describe(error);
   if (/fetch failed|ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|socket|network/i.test(detail)) {
-    return new HttpError(502, 'BadGateway', 'Single sign-on failed: the identity provider could not be reached; try again later');
+    return new HttpError(502, 'BadGateway', say('server.ssoUnreachable'));
   }
-  const check = /"state"/.test(detail)
-    ? 'the state does not match this sign-in'
-    : /nonce/.test(detail)
-      ? "the ID token's nonce does not match this sign-in"
-      : "the identity provider's answer could not be verified";
-  return new HttpError(401, 'Unauthorized', `Single sign-on failed: ${check}`);
+  const check = /"state"/.test(detail) ? 'state' : /nonce/.test(detail) ? 'nonce' : 'unverified';
+  return new HttpError(401, 'Unauthorized', say('server.ssoCheckFailed', { check }));
 }
 
 /** The pending sign-in, removed so that a replayed callback finds nothing. */
@@ -140,7 +137,7 @@ function takePending(id: string | undefined): PendingLogin {
   const login = id ? pendingLogins().get(id) : undefined;
   if (id) pendingLogins().delete(id);
   if (!login || login.expiresAt <= Date.now()) {
-    throw new HttpError(400, 'BadRequest', 'This sign-in has expired or was already used; start again from the sign-in page');
+    throw new HttpError(400, 'BadRequest', say('server.ssoExpired'));
   }
   return login;
 }
@@ -181,11 +178,11 @@ export async function finishOidcLogin(pendingId: string | undefined, callbackUrl
   }
   const username = claims[usernameClaim];
   if (username === undefined || username === null || username === '') {
-    throw new HttpError(401, 'Unauthorized', `The identity provider's ID token has no "${usernameClaim}" claim`);
+    throw new HttpError(401, 'Unauthorized', say('server.ssoNoClaim', { claim: usernameClaim }));
   }
   // Like kube-apiserver: an email that the provider says is unverified names nobody.
   if (usernameClaim === 'email' && claims.email_verified === false) {
-    throw new HttpError(401, 'Unauthorized', `The identity provider has not verified the email ${JSON.stringify(username)}`);
+    throw new HttpError(401, 'Unauthorized', say('server.ssoEmailUnverified', { email: JSON.stringify(username) }));
   }
   // The console's impersonation right must not turn a provider's claim into a system identity (system:masters),
   // nor a name the API server reads differently (" system:masters" arrives trimmed): normalised, then checked.

@@ -4,6 +4,7 @@ import { HttpError } from '@/lib/http/errors';
 import { frontServerPeer } from './front-server';
 import { impersonatedIdentity } from './identity';
 import { createImpersonatedSession, type Session } from './session-store';
+import { say } from '@/lib/i18n/messages';
 
 /** Set by server.mjs from the TCP connection; a client-sent value never survives it (lib/auth/front-server). */
 export { PEER_HEADER } from './front-server';
@@ -15,10 +16,10 @@ export { PEER_HEADER } from './front-server';
 export function trustedProxyPeer(headers: { get(name: string): string | null }): string {
   const peer = frontServerPeer(headers);
   if (peer === undefined) {
-    throw new HttpError(403, 'Forbidden', 'Proxy login needs the console started with node server.mjs (its front server marks each request)');
+    throw new HttpError(403, 'Forbidden', say('server.proxyNeedsFrontServer'));
   }
   if (!weirEnv().WEIR_PROXY_TRUSTED_ADDRESSES.includes(peer)) {
-    throw new HttpError(403, 'Forbidden', 'This request did not come through the trusted auth proxy');
+    throw new HttpError(403, 'Forbidden', say('server.notThroughProxy'));
   }
   return peer;
 }
@@ -42,7 +43,7 @@ function headerText(value: string | null, name: string): string | null {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(value, 'latin1'));
   } catch {
-    throw new HttpError(403, 'Forbidden', `Refusing to sign in: the auth proxy's ${name} header is not UTF-8`);
+    throw new HttpError(403, 'Forbidden', say('server.proxyHeaderNotUtf8', { header: name }));
   }
 }
 
@@ -52,11 +53,11 @@ function headerText(value: string | null, name: string): string | null {
  * with WEIR_PROXY_USERNAME_PREFIX / _GROUPS_PREFIX, and the console then impersonates that user and groups.
  */
 export function proxySession(request: Request): Session {
-  if (!authStrategies().includes('proxy')) throw new HttpError(404, 'NotFound', 'Proxy login is not enabled');
+  if (!authStrategies().includes('proxy')) throw new HttpError(404, 'NotFound', say('server.proxyDisabled'));
   const env = weirEnv();
   trustedProxyPeer(request.headers);
   const username = headerText(request.headers.get(env.WEIR_PROXY_USER_HEADER), env.WEIR_PROXY_USER_HEADER);
-  if (username === null || username.trim() === '') throw new HttpError(401, 'Unauthorized', `The auth proxy sent no ${env.WEIR_PROXY_USER_HEADER} header`);
+  if (username === null || username.trim() === '') throw new HttpError(401, 'Unauthorized', say('server.proxyNoUser', { header: env.WEIR_PROXY_USER_HEADER }));
   const groupsHeader = headerText(request.headers.get(env.WEIR_PROXY_GROUPS_HEADER), env.WEIR_PROXY_GROUPS_HEADER);
   // An empty header is no groups; an empty entry between commas ("a,,b") is a malformed list and refused.
   const groups = groupsHeader === null || groupsHeader.trim() === '' ? [] : groupsHeader.split(',');

@@ -4,6 +4,7 @@ import { weirEnv } from '@/lib/config/env';
 import { HttpError } from '@/lib/http/errors';
 import { frontServerPeer } from './front-server';
 import { fromTrustedProxy } from './proxy';
+import { say } from '@/lib/i18n/messages';
 
 /** A token bucket: `capacity` attempts at once, refilled at `capacity` per minute. */
 interface Bucket {
@@ -74,11 +75,11 @@ export function takeLoginAttempt(request: Request): void {
   const everyone = bucket(GLOBAL_KEY, env.WEIR_LOGIN_RATE_GLOBAL, now);
   if (mine.tokens < 1) {
     const wait = secondsUntilOne(mine, env.WEIR_LOGIN_RATE_PER_ADDRESS);
-    throw new HttpError(429, 'TooManyRequests', `Too many sign-in attempts from this address; try again in ${wait} s`, undefined, { retryAfterSeconds: wait });
+    throw new HttpError(429, 'TooManyRequests', say('server.rateAddress', { seconds: wait }), undefined, { retryAfterSeconds: wait });
   }
   if (everyone.tokens < 1) {
     const wait = secondsUntilOne(everyone, env.WEIR_LOGIN_RATE_GLOBAL);
-    throw new HttpError(429, 'TooManyRequests', `Too many sign-in attempts right now; try again in ${wait} s`, undefined, { retryAfterSeconds: wait });
+    throw new HttpError(429, 'TooManyRequests', say('server.rateGlobal', { seconds: wait }), undefined, { retryAfterSeconds: wait });
   }
   mine.tokens -= 1;
   everyone.tokens -= 1;

@@ -3,6 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { HttpError } from '@/lib/http/errors';
 import { readCookie, setCookie } from './cookies';
 import { findSession, type Session } from './session-store';
+import { say } from '@/lib/i18n/messages';
 
 /** The session cookie's base name: `__Host-weir_session` when Secure (always outside the sandbox). */
 export const SESSION_COOKIE = 'weir_session';
@@ -21,7 +22,7 @@ export function sessionOf(request: Request): Session | undefined {
 /** The request's session, or 401. */
 export function requireSession(request: Request): Session {
   const session = sessionOf(request);
-  if (!session) throw new HttpError(401, 'Unauthorized', 'Sign in first');
+  if (!session) throw new HttpError(401, 'Unauthorized', say('server.signInFirst'));
   return session;
 }
 
@@ -31,7 +32,7 @@ export function requireSameOrigin(request: Request): void {
   const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
   // `Origin: null` (sandboxed frames, file: pages, some redirects) and garbage are refused like another site.
   if (!origin || !host || !URL.canParse(origin) || new URL(origin).host !== host) {
-    throw new HttpError(403, 'Forbidden', 'Cross-site request refused (Origin does not match)');
+    throw new HttpError(403, 'Forbidden', say('server.crossSite'));
   }
 }
 
@@ -46,7 +47,7 @@ export function requireMutation(request: Request): Session {
   requireSameOrigin(request);
   const session = requireSession(request);
   if (!sameToken(request.headers.get(CSRF_HEADER), session.csrfToken)) {
-    throw new HttpError(403, 'Forbidden', 'Missing or wrong CSRF token; reload the page and try again');
+    throw new HttpError(403, 'Forbidden', say('server.csrf'));
   }
   return session;
 }

@@ -4,6 +4,7 @@ import { HttpError } from '@/lib/http/errors';
 import { clusterTarget, clusterTargets, type ClusterTarget } from '@/lib/k8s/clusters';
 import { impersonatingKubeConfig } from './impersonation';
 import { unseal, type ClusterIdentities, type ReviewedUser, type Session, type SessionUser } from './session-store';
+import { say } from '@/lib/i18n/messages';
 
 /** A kubeconfig for one cluster that authenticates as the signed-in user (their bearer token), not the console. */
 export function userKubeConfig(target: ClusterTarget, token: string): KubeConfig {
@@ -37,7 +38,7 @@ export function sessionUserIn(session: Session, cluster: string): SessionUser {
  */
 export function sessionKubeConfig(session: Session, cluster: string): KubeConfig {
   const target = clusterTarget(cluster);
-  if (!target) throw new HttpError(404, 'NotFound', `Cluster "${cluster}" is not configured`, [{ field: 'cluster', message: `unknown cluster "${cluster}"` }]);
+  if (!target) throw new HttpError(404, 'NotFound', say('server.clusterUnknown', { cluster }), [{ field: 'cluster', ...say('field.unknownCluster', { cluster }) }]);
   const { credential } = session;
   if (credential.kind === 'impersonate') return impersonatingKubeConfig(target, credential.user, credential.groups);
   requireSessionCluster(session, cluster);
@@ -47,9 +48,7 @@ export function sessionKubeConfig(session: Session, cluster: string): KubeConfig
 /** 403 naming the cluster when the session's token was not accepted there at sign-in. */
 export function requireSessionCluster(session: Session, cluster: string): void {
   if (!sessionMayUse(session, cluster)) {
-    throw new HttpError(403, 'Forbidden', `Cluster "${cluster}" did not accept your token when you signed in, so Weir does not send it there; sign in with a token of that cluster`, [
-      { field: 'cluster', message: `your token is not valid on cluster "${cluster}"` },
-    ]);
+    throw new HttpError(403, 'Forbidden', say('server.tokenNotForCluster', { cluster }), [{ field: 'cluster', ...say('field.tokenNotForCluster', { cluster }) }]);
   }
 }
 
@@ -89,7 +88,7 @@ export async function reviewToken(token: string, strategy: SessionUser['strategy
   if (!first || !('identity' in first)) {
     const unreachable = reviews.find((review) => 'error' in review);
     if (unreachable && 'error' in unreachable && !reviews.some((review) => 'refused' in review)) throw unreachable.error;
-    throw new HttpError(401, 'Unauthorized', 'The API server rejected this token', [{ field: 'token', message: 'not accepted by the API server' }]);
+    throw new HttpError(401, 'Unauthorized', say('server.tokenRejected'), [{ field: 'token', ...say('field.tokenRejected') }]);
   }
   return { ...first.identity, strategy, clusters };
 }

@@ -13,6 +13,7 @@ import { releaseEvent } from '@/lib/release/events';
 import { isActive, needsApproval, type ApprovalItem, type ApprovalRequest, type ReleaseObject, type SplitSnapshot } from '@/lib/release/model';
 import { readReleaseObject, updateStatus } from '@/lib/release/store';
 import { runIntent, type IntentResult } from './pipeline';
+import { say } from '@/lib/i18n/messages';
 
 
 /** The split an intent would leave, for the request's "from → to" (the planner still decides at approval time). */
@@ -142,23 +143,23 @@ export async function decide(
   const identity = consoleIdentity(cluster);
   const user = session.user.username;
   if (!(await canApprove(session, cluster, namespace))) {
-    throw new HttpError(403, 'Forbidden', `${user} may not approve releases in namespace ${namespace} (needs the "approve" verb on releases.weir.dev)`);
+    throw new HttpError(403, 'Forbidden', say('server.mayNotApprove', { user, namespace }));
   }
   const state = decision === 'approve' ? 'Approved' : 'Rejected';
   const decidedAt = new Date().toISOString();
   let request: ApprovalRequest | undefined;
   const saved = await updateStatus(identity, namespace, service, (release) => {
     const found = release.status?.approvals?.find((item) => item.id === id);
-    if (!found) throw new HttpError(404, 'NotFound', `No approval request ${id} for ${service}.${namespace}`, [{ field: 'path.id', message: 'no such request' }]);
-    if (found.state !== 'Pending') throw new HttpError(409, 'Conflict', `This request was already ${found.state.toLowerCase()}${found.decidedBy ? ` by ${found.decidedBy}` : ''}`);
-    if (found.requestedBy === user) throw new HttpError(403, 'SelfApproval', `${user} requested this change and cannot approve or reject it; another team lead must decide`);
+    if (!found) throw new HttpError(404, 'NotFound', say('server.noApproval', { id, host: `${service}.${namespace}` }), [{ field: 'path.id', ...say('field.noSuchRequest') }]);
+    if (found.state !== 'Pending') throw new HttpError(409, 'Conflict', found.decidedBy ? say('server.alreadyDecidedBy', { state: found.state, by: found.decidedBy }) : say('server.alreadyDecided', { state: found.state }));
+    if (found.requestedBy === user) throw new HttpError(403, 'SelfApproval', say('server.selfApproval', { user }));
     if (found.kind !== 'change' && (found.run !== release.status?.run?.id || release.status?.waitingFor !== found.id)) {
-      throw new HttpError(409, 'Conflict', 'This request belongs to a release step that is no longer waiting');
+      throw new HttpError(409, 'Conflict', say('server.stepNotWaiting'));
     }
     request = { ...found, state, decidedBy: user, decidedAt, ...(comment ? { comment } : {}) };
     return { ...release.status, approvals: release.status!.approvals!.map((item) => (item.id === id ? request! : item)) };
   });
-  if (!saved || !request) throw new HttpError(404, 'NotFound', `Release ${service}.${namespace} was not found`);
+  if (!saved || !request) throw new HttpError(404, 'NotFound', say('server.releaseNotFound', { host: `${service}.${namespace}` }));
 
   if (request.kind === 'change' && state === 'Approved') {
     try {
@@ -193,7 +194,7 @@ export async function decide(
 export async function holdForApproval(session: Session, cluster: string, namespace: string, service: string, intent: Intent, mode: 'preview' | 'apply'): Promise<IntentResult | undefined> {
   const release = await readReleaseObject(consoleIdentity(cluster), namespace, service);
   if (release?.spec?.strategy === 'progressive' && isActive(release.status)) {
-    throw new HttpError(409, 'Conflict', `A progressive release of ${release.spec.grayVersion} controls the traffic of ${service} (${release.status!.phase}); abort it, or let it finish, before changing the split by hand`);
+    throw new HttpError(409, 'Conflict', say('server.releaseControls', { version: release.spec.grayVersion ?? '', service, phase: release.status!.phase ?? '' }));
   }
   if (mode !== 'apply' || !needsApproval(release?.spec?.approval, intent)) return undefined;
   const { result: preview } = await runIntent({ writer: sessionKubeConfig(session, cluster), actor: session.user.username, cluster, namespace, service }, intent, 'preview');

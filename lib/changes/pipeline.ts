@@ -14,6 +14,7 @@ import { recordChange, type HistoryEntry } from '@/lib/release/history';
 import type { ApprovalRequest } from '@/lib/release/model';
 import { previewOf, type PreviewStep } from './preview';
 import { freshServiceState } from './state';
+import { say } from '@/lib/i18n/messages';
 
 /*
  * The one write pipeline: plan an intent on a service, preview it (diff + server-side dry run), apply it in
@@ -93,7 +94,7 @@ export async function runIntent(target: ChangeTarget, intent: Intent, mode: 'pre
     const state = attempt === 1 && options.state ? options.state : await freshServiceState(target, intent);
     const { view } = state;
     if ('expected' in intent && intent.expected !== view.splitEtag) {
-      throw conflict(`The traffic split of ${view.host} changed since you looked; review the current split and try again`, { current: view });
+      throw conflict(say('server.splitChanged', { host: view.host }), { current: view });
     }
     const plan = planWithIntentFields(state, intent);
     const steps = previewOf(plan);
@@ -147,5 +148,6 @@ function planWithIntentFields(state: ServiceState, intent: Intent): Plan {
 function planFailureError(failure: PlanFailure, steps: PreviewStep[]): HttpError {
   const { code, reason, message } = apiRefusalOf(failure.cause);
   const status = code !== undefined && code >= 400 ? code : 500;
-  return new HttpError(status, reason ?? (status === 500 ? 'PlanFailed' : 'KubernetesError'), message, undefined, { steps, outcomes: failure.outcomes });
+  const said = code === undefined ? say('server.planFailed', { message }) : say('server.kubernetes', { reason: reason ?? 'KubernetesError', message });
+  return new HttpError(status, reason ?? (status === 500 ? 'PlanFailed' : 'KubernetesError'), said, undefined, { steps, outcomes: failure.outcomes });
 }

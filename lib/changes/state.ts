@@ -5,10 +5,11 @@ import { clusterCache, type ClusterCache } from '@/lib/k8s/watch-cache';
 import type { Intent } from '@/lib/mesh/intents';
 import { intentProvider, readService, SERVICE_KINDS, type ServiceState } from '@/lib/mesh/registry';
 import type { ChangeTarget } from './pipeline';
+import { say } from '@/lib/i18n/messages';
 
 function requireCache(cluster: string): ClusterCache {
   const cache = clusterCache(cluster);
-  if (!cache) throw new HttpError(404, 'NotFound', `Cluster "${cluster}" is not configured`, [{ field: 'cluster', message: `unknown cluster "${cluster}"` }]);
+  if (!cache) throw new HttpError(404, 'NotFound', say('server.clusterUnknown', { cluster }), [{ field: 'cluster', ...say('field.unknownCluster', { cluster }) }]);
   return cache;
 }
 
@@ -18,9 +19,9 @@ export async function cachedServiceState(cluster: string, namespace: string, nam
   const state = readService(await cachedSnapshot(cache, namespace), name);
   if (!state.objects.service && state.view.objects.length === 0) {
     if (!(await cache.get('namespaces', namespace))) {
-      throw new HttpError(404, 'NotFound', `Namespace "${namespace}" does not exist in cluster ${cluster}`, [{ field: 'path.namespace', message: `namespace "${namespace}" does not exist` }]);
+      throw new HttpError(404, 'NotFound', say('server.namespaceMissingIn', { namespace, cluster }), [{ field: 'path.namespace', ...say('field.namespaceMissing', { namespace }) }]);
     }
-    throw new HttpError(404, 'NotFound', `Service ${name}.${namespace} was not found in cluster ${cluster}`, [{ field: 'path.name', message: `no Service or routing named "${name}"` }]);
+    throw new HttpError(404, 'NotFound', say('server.serviceNotFound', { host: `${name}.${namespace}`, cluster }), [{ field: 'path.name', ...say('field.noSuchService', { name }) }]);
   }
   return state;
 }

@@ -1,13 +1,19 @@
 import type { ErrorBody, FieldError } from '@/lib/http/errors';
+import type { MessageParams, Said } from '@/lib/i18n/format';
 
-/** An error answered by one of the console's routes, with the field-level messages it carried. */
-export class ApiError extends Error {
+/**
+ * An error answered by one of the console's routes, with the field-level messages it carried. It is a `Said`: the
+ * i18n provider's `describe` shows it in the reader's language from its code and parameters.
+ */
+export class ApiError extends Error implements Said {
   constructor(
     readonly status: number,
     readonly reason: string,
     message: string,
     readonly fields: FieldError[] = [],
     readonly details?: unknown,
+    readonly code?: string,
+    readonly params?: MessageParams,
   ) {
     super(message);
   }
@@ -32,7 +38,7 @@ export async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> 
   const body = text ? (JSON.parse(text) as unknown) : undefined;
   if (!response.ok) {
     const error = (body as ErrorBody | undefined)?.error;
-    throw new ApiError(response.status, error?.reason ?? 'Error', error?.message ?? response.statusText, error?.fields, error?.details);
+    throw new ApiError(response.status, error?.reason ?? 'Error', error?.message ?? response.statusText, error?.fields, error?.details, error?.code, error?.params);
   }
   return body as T;
 }

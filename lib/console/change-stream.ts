@@ -9,6 +9,7 @@ import { HttpError } from '@/lib/http/errors';
 import { watchedKinds } from '@/lib/mesh/registry';
 import { serviceRows, type RowChange } from './service-rows';
 import { watchClusterHealth } from './clusters';
+import { say } from '@/lib/i18n/messages';
 
 const registry = globalThis as typeof globalThis & { __weirOpenStreams?: Map<string, number> };
 
@@ -24,7 +25,7 @@ function openStreams(): Map<string, number> {
 export function requireStreamSlot(session: Session): void {
   const limit = weirEnv().WEIR_STREAMS_PER_SESSION;
   if ((openStreams().get(session.id) ?? 0) >= limit) {
-    throw new HttpError(429, 'TooManyRequests', `This session already has ${limit} open change streams; close other tabs of the console first`);
+    throw new HttpError(429, 'TooManyRequests', say('server.tooManyStreams', { limit }));
   }
 }
 /** The kinds whose changes browsers get (the caches also watch RoleBindings, for access checks only). */

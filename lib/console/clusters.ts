@@ -53,21 +53,43 @@ export async function listClusters(): Promise<ClusterOverview[]> {
 const HEALTH_POLL_MS = 250;
 
 /**
- * Calls `listener` with every cluster's health now, and again whenever any of it changes (looked at every 250 ms:
- * a few objects per kind, no I/O). The change stream forwards it, so a banner shows and goes without a refetch.
+ * Calls `listener` with every cluster's health now, and again whenever any of it changes (looked at every 250 ms
+ * by one loop per process, whatever the number of open streams: a few objects per kind, no I/O). The change stream forwards it, so a banner shows and goes without a refetch.
  */
 export function watchClusterHealth(listener: (health: Record<string, ClusterHealth>) => void): () => void {
+  const watch = (healthWatch ??= startHealthWatch());
+  watch.listeners.add(listener);
+  if (watch.latest) listener(watch.latest);
+  return () => {
+    watch.listeners.delete(listener);
+    if (watch.listeners.size > 0) return;
+    clearInterval(watch.timer);
+    healthWatch = undefined;
+  };
+}
+
+interface HealthWatch {
+  listeners: Set<(health: Record<string, ClusterHealth>) => void>;
+  latest?: Record<string, ClusterHealth>;
+  timer: ReturnType<typeof setInterval>;
+}
+
+/** One reading loop per process, however many streams are open: each reading that changes is pushed to every listener. */
+let healthWatch: HealthWatch | undefined;
+
+function startHealthWatch(): HealthWatch {
   const names = [...clusterTargets().keys()];
   let last = '';
+  const watch: HealthWatch = { listeners: new Set(), timer: setInterval(() => look(), HEALTH_POLL_MS) };
   const look = () => {
     const health = Object.fromEntries(names.map((name) => [name, clusterHealth(name, clusterCache(name)!)]));
     // Restart counters move every 2 s while the API server is away; only a change the banner shows is news.
     const text = JSON.stringify(health, (key, value: unknown) => (key === 'restarts' || key === 'checkedAt' ? undefined : value));
     if (text === last) return;
     last = text;
-    listener(health);
+    watch.latest = health;
+    for (const listener of watch.listeners) listener(health);
   };
   look();
-  const timer = setInterval(look, HEALTH_POLL_MS);
-  return () => clearInterval(timer);
+  return watch;
 }

@@ -1,4 +1,5 @@
 import { HttpError } from './errors';
+import { say } from '@/lib/i18n/messages';
 
 /** The most any route reads of a request body (a wizard's intent, an approval, a release action). */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -6,9 +7,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
 export const LOGIN_MAX_BODY_BYTES = 20 * 1024;
 
 function tooLarge(maxBytes: number): HttpError {
-  return new HttpError(413, 'RequestEntityTooLarge', `The request body must be at most ${maxBytes} bytes`, [
-    { field: 'body', message: `larger than ${maxBytes} bytes` },
-  ]);
+  return new HttpError(413, 'RequestEntityTooLarge', say('server.bodyTooLarge', { max: maxBytes }), [{ field: 'body', ...say('field.largerThan', { max: maxBytes }) }]);
 }
 
 /**

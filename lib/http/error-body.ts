@@ -1,8 +1,9 @@
 import 'server-only';
 import { ApiException } from '@kubernetes/client-node';
 import { ZodError } from 'zod';
+import { hasMessage, say, translate, type Said } from '@/lib/i18n/messages';
 import { MeshError } from '@/lib/mesh/errors';
-import { HttpError, fieldErrors, type ErrorBody } from './errors';
+import { HttpError, fieldErrors, type ErrorBody, type FieldError } from './errors';
 
 interface KubeStatus {
   reason?: string;
@@ -28,36 +29,34 @@ const MESH_STATUS = {
   'not-found': { status: 404, reason: 'NotFound' },
 } as const;
 
+/** A field problem with its English text from the catalogue, when its code is one. */
+function inEnglish(problem: FieldError): FieldError {
+  return problem.code && hasMessage(problem.code) ? { ...problem, message: translate('en', problem.code, problem.params) } : problem;
+}
+
+function body(status: number, reason: string, said: Said, fields?: FieldError[], details?: unknown): ErrorBody {
+  const { code, params, message } = said;
+  return { error: { status, reason, message, code, params, fields: fields && fields.length > 0 ? fields.map(inEnglish) : undefined, details } };
+}
+
 /** Maps anything thrown in a route to a status and body; Kubernetes errors keep reason and message. */
 export function toErrorBody(error: unknown): ErrorBody {
-  if (error instanceof HttpError) {
-    return {
-      error: { status: error.status, reason: error.reason, message: error.message, fields: error.fields, details: error.details },
-    };
-  }
+  if (error instanceof HttpError) return body(error.status, error.reason, error.said, error.fields, error.details);
   if (error instanceof MeshError) {
     const { status, reason } = MESH_STATUS[error.code];
-    return { error: { status, reason, message: error.message, fields: error.fields.length > 0 ? error.fields : undefined, details: error.details } };
+    return body(status, reason, error.said, error.fields, error.details);
   }
-  if (error instanceof ZodError) {
-    return { error: { status: 400, reason: 'BadRequest', message: 'The request is not valid', fields: fieldErrors(error) } };
-  }
+  if (error instanceof ZodError) return body(400, 'BadRequest', say('server.invalidRequest'), fieldErrors(error));
   if (error instanceof ApiException) {
     const status = kubeStatusOf(error.body);
     const code = typeof error.code === 'number' && error.code >= 400 ? error.code : 502;
-    return {
-      error: {
-        status: code,
-        reason: status.reason ?? 'KubernetesError',
-        message: status.message ?? `The Kubernetes API answered ${error.code}`,
-        details: status.details,
-      },
-    };
+    const reason = status.reason ?? 'KubernetesError';
+    // The API server's own words, as they are; the catalogue only says who said them.
+    const said = status.message ? say('server.kubernetes', { reason, message: status.message }) : say('server.kubernetesStatus', { status: String(error.code) });
+    return body(code, reason, said, undefined, status.details);
   }
   // Anything else is our bug or an unreachable API server: log it, never leak the stack.
   console.error('[weir] unexpected error', error);
   const unreachable = error instanceof Error && /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|fetch failed/.test(`${error.message} ${String(error.cause)}`);
-  return unreachable
-    ? { error: { status: 503, reason: 'ServiceUnavailable', message: 'The Kubernetes API server cannot be reached' } }
-    : { error: { status: 500, reason: 'InternalError', message: 'Something went wrong on the server' } };
+  return unreachable ? body(503, 'ServiceUnavailable', say('server.unreachable')) : body(500, 'InternalError', say('server.internal'));
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { HttpError, fieldErrors } from './errors';
 import { toErrorBody } from './error-body';
 import { MAX_BODY_BYTES, readBodyText } from './body-limit';
+import { say } from '@/lib/i18n/messages';
 
 /** A body that is JSON already (rows kept serialised, or their bytes kept encoded): `respond` sends it as it is. */
 export class JsonText {
@@ -68,7 +69,7 @@ export function parseQuery<S extends z.ZodType>(request: Request, schema: S): z.
   const params = Object.fromEntries(new URL(request.url).searchParams);
   const result = schema.safeParse(params);
   if (!result.success) {
-    throw new HttpError(400, 'BadRequest', 'Invalid query parameters', fieldErrors(result.error, 'query'));
+    throw new HttpError(400, 'BadRequest', say('server.invalidQuery'), fieldErrors(result.error, 'query'));
   }
   return result.data;
 }
@@ -83,16 +84,16 @@ export async function parseBody<S extends z.ZodType>(request: Request, schema: S
   try {
     json = JSON.parse(text);
   } catch {
-    throw new HttpError(400, 'BadRequest', 'The body is not valid JSON', [{ field: 'body', message: 'must be JSON' }]);
+    throw new HttpError(400, 'BadRequest', say('server.bodyNotJson'), [{ field: 'body', ...say('field.mustBeJson') }]);
   }
   const result = schema.safeParse(json);
-  if (!result.success) throw new HttpError(400, 'BadRequest', 'The request is not valid', fieldErrors(result.error));
+  if (!result.success) throw new HttpError(400, 'BadRequest', say('server.invalidRequest'), fieldErrors(result.error));
   return result.data;
 }
 
 /** Parses dynamic route segments (Next passes them as a promise). */
 export async function parseParams<S extends z.ZodType>(params: Promise<unknown>, schema: S): Promise<z.infer<S>> {
   const result = schema.safeParse(await params);
-  if (!result.success) throw new HttpError(400, 'BadRequest', 'Invalid path', fieldErrors(result.error, 'path'));
+  if (!result.success) throw new HttpError(400, 'BadRequest', say('server.invalidPath'), fieldErrors(result.error, 'path'));
   return result.data;
 }

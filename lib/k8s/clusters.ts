@@ -2,6 +2,7 @@ import 'server-only';
 import { KubeConfig } from '@kubernetes/client-node';
 import { weirEnv } from '@/lib/config/env';
 import { HttpError } from '@/lib/http/errors';
+import { say } from '@/lib/i18n/messages';
 
 /** A cluster the console manages: one kubeconfig context, used with the console's own identity. */
 export interface ClusterTarget {
@@ -58,7 +59,7 @@ export function clusterTarget(name: string): ClusterTarget | undefined {
 /** The console's own identity in a cluster named by a request; 404 naming the field when it is not configured. */
 export function consoleIdentity(cluster: string): KubeConfig {
   const target = clusterTarget(cluster);
-  if (!target) throw new HttpError(404, 'NotFound', `Cluster "${cluster}" is not configured`, [{ field: 'cluster', message: `unknown cluster "${cluster}"` }]);
+  if (!target) throw new HttpError(404, 'NotFound', say('server.clusterUnknown', { cluster }), [{ field: 'cluster', ...say('field.unknownCluster', { cluster }) }]);
   return target.kubeConfig;
 }
 

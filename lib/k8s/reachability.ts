@@ -2,6 +2,7 @@ import 'server-only';
 import { RequestContext, HttpMethod, type KubeConfig } from '@kubernetes/client-node';
 import { fetch, type Dispatcher } from 'undici';
 import { HttpError } from '@/lib/http/errors';
+import { say } from '@/lib/i18n/messages';
 
 /** Whether a cluster's API server answers, as the console's probe last saw it. */
 export interface Reachability {
@@ -130,10 +131,8 @@ export class ApiServerProbe {
  */
 export function requireReachable(cluster: string, reachability: Reachability | undefined): void {
   if (reachability?.state !== 'unreachable') return;
-  const since = reachability.since ? ` since ${reachability.since.slice(11, 19)} UTC` : '';
-  throw new HttpError(
-    503,
-    'ServiceUnavailable',
-    `The API server of cluster "${cluster}" cannot be reached${since}; nothing was changed. Try again once the console says it is back.`,
-  );
+  const said = reachability.since
+    ? say('server.clusterUnreachableSince', { cluster, since: `${reachability.since.slice(11, 19)} UTC` })
+    : say('server.clusterUnreachable', { cluster });
+  throw new HttpError(503, 'ServiceUnavailable', said);
 }

@@ -1,15 +1,17 @@
 import 'server-only';
 import { z } from 'zod';
+import { coded } from '@/lib/i18n/format';
 import { HttpError } from '@/lib/http/errors';
 import { clusterTargets } from './clusters';
 import { clusterCache, type ClusterCache } from './watch-cache';
+import { say } from '@/lib/i18n/messages';
 
 /** DNS-1123 label: what Kubernetes accepts as a namespace or version name. */
 export const dns1123Label = z
   .string()
   .min(1)
   .max(63)
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be lower-case letters, digits and "-", starting and ending with a letter or digit');
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, coded('field.dnsLabel'));
 
 /** `?cluster=&namespace=` as list routes take them; both optional (all clusters, all namespaces). */
 export const scopeQuery = z.object({
@@ -24,9 +26,7 @@ export function cachesInScope(scope: Scope): ClusterCache[] {
   if (scope.cluster) {
     const cache = clusterCache(scope.cluster);
     if (!cache) {
-      throw new HttpError(404, 'NotFound', `Cluster "${scope.cluster}" is not configured`, [
-        { field: 'cluster', message: `unknown cluster "${scope.cluster}"` },
-      ]);
+      throw new HttpError(404, 'NotFound', say('server.clusterUnknown', { cluster: scope.cluster }), [{ field: 'cluster', ...say('field.unknownCluster', { cluster: scope.cluster }) }]);
     }
     return [cache];
   }

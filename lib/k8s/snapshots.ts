@@ -6,6 +6,7 @@ import { snapshotOf, type ClusterObjects, type NamespaceSnapshot } from '@/lib/m
 import { apiVersionOf, type KindInfo } from './kinds';
 import type { ObjectStore } from './watch-cache';
 import { objectApi } from './object-api';
+import { say } from '@/lib/i18n/messages';
 
 /** Kinds a namespace snapshot holds: everything watched but namespaces and Releases. */
 export function snapshotKinds(): KindInfo[] {
@@ -76,7 +77,7 @@ async function requireNamespace(api: KubernetesObjectApi, namespace: string): Pr
     await api.read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
   } catch (error) {
     if (error instanceof ApiException && error.code === 404) {
-      throw notFound(`Namespace "${namespace}" does not exist`, [{ field: 'path.namespace', message: `namespace "${namespace}" does not exist` }]);
+      throw notFound(say('server.namespaceMissing', { namespace }), [{ field: 'path.namespace', ...say('field.namespaceMissing', { namespace }) }]);
     }
     throw error;
   }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { MessageKey } from '@/lib/i18n/en';
+import { coded, type MessageParams } from '@/lib/i18n/format';
 
 /*
  * What a user asks the console to do, validated the same way in the browser (field errors next to the input)
@@ -8,33 +10,33 @@ import { z } from 'zod';
 /** DNS-1123 label, as Kubernetes requires of names and as Istio expects of subset names. */
 export const versionName = z
   .string()
-  .min(1, 'is required')
-  .max(63, 'must be at most 63 characters')
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be lower-case letters, digits and "-", starting and ending with a letter or digit');
+  .min(1, coded('field.required'))
+  .max(63, coded('field.maxChars'))
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, coded('field.dnsLabel'));
 
-const weight = z.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 or more').max(100, 'must be 100 or less');
+const weight = z.number({ error: coded('field.number') }).int(coded('field.wholeNumber')).min(0, coded('field.atLeast')).max(100, coded('field.atMost'));
 
 /** Rejects what JavaScript accepts but Envoy's RE2 does not: look-around and back-references. */
-export function regexProblem(pattern: string): string | undefined {
-  if (/\(\?<?[=!]/.test(pattern)) return 'look-ahead and look-behind are not supported by Envoy (RE2)';
-  if (/\\[1-9]/.test(pattern)) return 'back-references are not supported by Envoy (RE2)';
+export function regexProblem(pattern: string): { code: MessageKey; params?: MessageParams } | undefined {
+  if (/\(\?<?[=!]/.test(pattern)) return { code: 'field.regexLookAround' };
+  if (/\\[1-9]/.test(pattern)) return { code: 'field.regexBackReference' };
   try {
     new RegExp(pattern);
   } catch (error) {
-    return `is not a valid regular expression: ${(error as Error).message}`;
+    return { code: 'field.regexInvalid', params: { detail: (error as Error).message } };
   }
   return undefined;
 }
 
 const headerName = z
   .string()
-  .min(1, 'is required')
+  .min(1, coded('field.required'))
   .max(256)
-  .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be an HTTP header name')
-  .refine((name) => name.toLowerCase() !== 'cookie', 'use a cookie condition for the cookie header')
+  .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, coded('field.headerName'))
+  .refine((name) => name.toLowerCase() !== 'cookie', coded('field.cookieHeader'))
   .transform((name) => name.toLowerCase());
 
-const matchValue = z.string().min(1, 'is required').max(1024, 'must be at most 1024 characters');
+const matchValue = z.string().min(1, coded('field.required')).max(1024, coded('field.maxChars'));
 
 export const contentCondition = z
   .discriminatedUnion('on', [
@@ -44,13 +46,13 @@ export const contentCondition = z
   .superRefine((condition, context) => {
     if (condition.operator !== 'regex') return;
     const problem = regexProblem(condition.value);
-    if (problem) context.addIssue({ code: 'custom', path: ['value'], message: problem });
+    if (problem) context.addIssue({ code: 'custom', path: ['value'], message: coded(problem.code), params: problem.params });
   });
 
 export const contentPolicy = z
   .object({
     match: z.enum(['all', 'any']),
-    conditions: z.array(contentCondition).min(1, 'needs at least one condition').max(10, 'at most 10 conditions'),
+    conditions: z.array(contentCondition).min(1, coded('field.minConditions')).max(10, coded('field.maxConditions')),
   })
   .superRefine((policy, context) => {
     if (policy.match !== 'all') return;
@@ -59,7 +61,7 @@ export const contentPolicy = z
     policy.conditions.forEach((condition, index) => {
       const key = condition.on === 'cookie' ? 'cookie' : condition.name;
       if (seen.has(key)) {
-        context.addIssue({ code: 'custom', path: ['conditions', index], message: `"${key}" is matched twice; use "any" or one condition` });
+        context.addIssue({ code: 'custom', path: ['conditions', index], message: coded('field.matchedTwice'), params: { key } });
       }
       seen.add(key);
     });
@@ -68,13 +70,13 @@ export const contentPolicy = z
 /** Weights per version in percent: whole numbers that add up to 100. */
 export const weights = z
   .record(versionName, weight)
-  .refine((record) => Object.keys(record).length > 0, 'needs at least one version')
-  .refine((record) => Object.values(record).reduce((sum, value) => sum + value, 0) === 100, 'must add up to 100');
+  .refine((record) => Object.keys(record).length > 0, coded('field.needsVersion'))
+  .refine((record) => Object.values(record).reduce((sum, value) => sum + value, 0) === 100, coded('field.sum100'));
 
-const expected = z.string().min(1, 'is required: the split you saw (splitEtag)').max(64);
+const expected = z.string().min(1, coded('field.expectedRequired')).max(64);
 
 const envVar = z.object({
-  name: z.string().regex(/^[-._a-zA-Z][-._a-zA-Z0-9]*$/, 'must be a valid environment variable name'),
+  name: z.string().regex(/^[-._a-zA-Z][-._a-zA-Z0-9]*$/, coded('field.envName')),
   value: z.string().max(4096),
 });
 
@@ -82,15 +84,15 @@ export const createRoutingIntent = z.object({
   type: z.literal('create-routing'),
   stableVersion: versionName,
   /** The provider whose objects to create (`istio`, `gateway-api`, `smi`); the registry's first when absent. */
-  provider: z.string().regex(/^[a-z][-a-z0-9]{0,30}$/, 'must be a provider id such as "istio"').optional(),
+  provider: z.string().regex(/^[a-z][-a-z0-9]{0,30}$/, coded('field.providerId')).optional(),
 });
 
 export const addVersionIntent = z.object({
   type: z.literal('add-version'),
   expected,
   version: versionName,
-  image: z.string().min(1, 'is required').max(512).regex(/^[^\s]+$/, 'must not contain spaces'),
-  replicas: z.number().int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be 100 or less'),
+  image: z.string().min(1, coded('field.required')).max(512).regex(/^[^\s]+$/, coded('field.noSpaces')),
+  replicas: z.number().int(coded('field.wholeNumber')).min(1, coded('field.atLeast')).max(100, coded('field.atMost')),
   env: z.array(envVar).max(50).default([]),
   /** Share of the other requests the new version receives. */
   weight,
@@ -121,7 +123,7 @@ export const scaleVersionIntent = z.object({
   type: z.literal('scale-version'),
   expected,
   version: versionName,
-  replicas: z.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 or more').max(100, 'must be 100 or less'),
+  replicas: z.number({ error: coded('field.number') }).int(coded('field.wholeNumber')).min(0, coded('field.atLeast')).max(100, coded('field.atMost')),
 });
 
 /** Back to an earlier split from the history: its weights and its content rules, in one change. */
@@ -129,7 +131,7 @@ export const restoreSplitIntent = z.object({
   type: z.literal('restore-split'),
   expected,
   weights,
-  rules: z.array(z.object({ version: versionName, policy: contentPolicy })).max(20, 'at most 20 content rules'),
+  rules: z.array(z.object({ version: versionName, policy: contentPolicy })).max(20, coded('field.maxRules')),
 });
 
 export const intent = z.discriminatedUnion('type', [

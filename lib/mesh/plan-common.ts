@@ -6,6 +6,7 @@ import type { ServiceObjects } from './provider';
 import type { ServiceBackedObjects } from './service-versions';
 import type { Plan, PlanStep, ReleaseView, SplitSnapshot, VersionView } from './types';
 import type { z } from 'zod';
+import { say } from '@/lib/i18n/messages';
 
 /*
  * Planning shared by every provider: versions by name, the readiness gate, the gray Deployment copied from the
@@ -26,14 +27,14 @@ export function clone<T>(value: T): T {
 
 export function versionOf(view: ReleaseView, name: string, field = 'version'): VersionView {
   const version = view.versions.find((candidate) => candidate.name === name);
-  if (!version) throw invalid(`Version "${name}" does not exist`, [{ field, message: `unknown version "${name}"` }]);
+  if (!version) throw invalid(say('server.versionMissing', { version: name }), [{ field, ...say('field.unknownVersion', { version: name }) }]);
   return version;
 }
 
 /** Traffic only goes to a version that can answer it. */
 export function requireReady(version: VersionView, field: string): void {
   if (version.ready === 0) {
-    throw invalid(`Version "${version.name}" has no ready endpoint; traffic sent to it would fail`, [{ field, message: `"${version.name}" has no ready endpoint` }]);
+    throw invalid(say('server.versionNotReady', { version: version.name }), [{ field, ...say('field.notReady', { version: version.name }) }]);
   }
 }
 
@@ -58,10 +59,10 @@ export function currentWeights(view: ReleaseView): Record<string, number> {
 /** A new version must have a name no version has, and the service a stable version to copy. */
 export function requireNewVersion(view: ReleaseView, version: string): VersionView {
   if (view.versions.some((existing) => existing.name === version)) {
-    throw invalid(`Version "${version}" already exists`, [{ field: 'version', message: `"${version}" already exists` }]);
+    throw invalid(say('server.versionExists', { version }), [{ field: 'version', ...say('field.versionExists', { version }) }]);
   }
   const stable = view.versions.find((existing) => existing.role === 'stable');
-  if (!stable) throw invalid(`${view.host} has no stable version to copy`);
+  if (!stable) throw invalid(say('server.noStableToCopy', { host: view.host }));
   return stable;
 }
 
@@ -69,11 +70,11 @@ export function requireNewVersion(view: ReleaseView, version: string): VersionVi
 export function grayDeployment(objects: ServiceObjects, stable: VersionView, intent: Input<typeof addVersionIntent>): V1Deployment {
   const source = objects.deployments.find((deployment) => deployment.metadata?.name === stable.workloads.find((w) => w.form === 'pods')?.name);
   if (!source) {
-    throw invalid(`The stable version "${stable.name}" has no Deployment to copy`, [{ field: 'version', message: 'no Deployment to copy' }]);
+    throw invalid(say('server.noDeploymentToCopy', { version: stable.name }), [{ field: 'version', ...say('field.noDeploymentToCopy') }]);
   }
   const sourceName = source.metadata?.name ?? objects.serviceName;
   const name = sourceName.endsWith(`-${stable.name}`) ? `${sourceName.slice(0, -stable.name.length)}${intent.version}` : `${objects.serviceName}-${intent.version}`;
-  if (objects.deployments.some((deployment) => deployment.metadata?.name === name)) throw conflict(`Deployment ${name} already exists`);
+  if (objects.deployments.some((deployment) => deployment.metadata?.name === name)) throw conflict(say('server.objectExists', { kind: 'Deployment', name }));
   const template = clone(source.spec!.template);
   template.metadata = { ...template.metadata, labels: { ...template.metadata?.labels, [VERSION_LABEL]: intent.version } };
   const containers = template.spec!.containers.map((container, index) => {
@@ -131,10 +132,10 @@ export function versionService(root: V1Service, version: string, name = `${root.
 export function requireDeletable(view: ReleaseView, intent: Input<typeof deleteVersionIntent>): VersionView {
   const version = versionOf(view, intent.version);
   if (version.weight > 0 || version.rules.length > 0) {
-    const why = version.weight > 0 ? `receives ${version.weight}% of the traffic` : 'is the target of a content rule';
-    throw conflict(`Version "${version.name}" still ${why}; move its traffic first`, { reason: 'VersionInUse', version: version.name });
+    const said = version.weight > 0 ? say('server.versionHasWeight', { version: version.name, weight: version.weight }) : say('server.versionHasRule', { version: version.name });
+    throw conflict(said, { reason: 'VersionInUse', version: version.name });
   }
-  if (view.versions.length === 1) throw invalid(`"${version.name}" is the only version of ${view.host}`, [{ field: 'version', message: 'the only version' }]);
+  if (view.versions.length === 1) throw invalid(say('server.onlyVersion', { version: version.name, host: view.host }), [{ field: 'version', ...say('field.onlyVersion') }]);
   return version;
 }
 
@@ -154,13 +155,13 @@ export function deploymentDeletes(objects: ServiceObjects, version: VersionView,
 export function planScaleVersion(objects: ServiceObjects, view: ReleaseView, intent: Input<typeof scaleVersionIntent>): Plan {
   const version = versionOf(view, intent.version);
   if (intent.replicas === 0 && (version.weight > 0 || version.rules.length > 0)) {
-    throw conflict(`Version "${version.name}" still receives traffic; move its traffic before scaling it to 0`, { reason: 'VersionInUse', version: version.name });
+    throw conflict(say('server.scaleInUse', { version: version.name }), { reason: 'VersionInUse', version: version.name });
   }
   const deployments = version.workloads
     .filter((workload) => workload.form === 'pods')
     .map((workload) => objects.deployments.find((d) => d.metadata?.name === workload.name))
     .filter((deployment): deployment is V1Deployment => Boolean(deployment));
-  if (deployments.length === 0) throw invalid(`Version "${version.name}" has no Deployment to scale`, [{ field: 'version', message: 'no Deployment' }]);
+  if (deployments.length === 0) throw invalid(say('server.noDeploymentToScale', { version: version.name }), [{ field: 'version', ...say('field.noDeployment') }]);
   return {
     steps: deployments.flatMap((deployment) => {
       const before: V1Deployment = { ...deployment, apiVersion: 'apps/v1', kind: 'Deployment' };
@@ -172,9 +173,9 @@ export function planScaleVersion(objects: ServiceObjects, view: ReleaseView, int
 
 /** The Service for a new version of a service whose versions are Services; one of that name already there is a conflict. */
 export function newVersionService(objects: ServiceBackedObjects & { namespace: string }, version: string): V1Service {
-  if (!objects.service) throw invalid(`Service ${objects.serviceName}.${objects.namespace} does not exist`);
+  if (!objects.service) throw invalid(say('server.serviceMissing', { host: `${objects.serviceName}.${objects.namespace}` }));
   const service = versionService(objects.service, version);
-  if (objects.versionServices.some((existing) => existing.metadata?.name === service.metadata?.name)) throw conflict(`Service ${service.metadata?.name} already exists`);
+  if (objects.versionServices.some((existing) => existing.metadata?.name === service.metadata?.name)) throw conflict(say('server.objectExists', { kind: 'Service', name: service.metadata?.name ?? '' }));
   return service;
 }
 
@@ -191,12 +192,11 @@ export function versionServiceDeletes(objects: ServiceBackedObjects, version: Ve
 
 /** "Create routing" needs a Service with no routing yet and a workload carrying the stable version's label. */
 export function requireCreatable(objects: ServiceObjects, view: ReleaseView, intent: Input<typeof createRoutingIntent>): V1Service {
-  if (view.routed) throw conflict(`${view.host} already has routing (${view.objects.filter((o) => o.role === 'routing').map((o) => `${o.kind} ${o.name}`).join(', ')})`);
-  if (!objects.service) throw invalid(`Service ${view.host} does not exist`);
+  if (view.routed) throw conflict(say('server.alreadyRouted', { host: view.host, objects: view.objects.filter((o) => o.role === 'routing').map((o) => `${o.kind} ${o.name}`).join(', ') }));
+  if (!objects.service) throw invalid(say('server.serviceMissing', { host: view.host }));
   if (!view.discoveredVersions.includes(intent.stableVersion)) {
-    throw invalid(`No workload of ${view.host} carries ${VERSION_LABEL}=${intent.stableVersion}`, [
-      { field: 'stableVersion', message: `no workload has ${VERSION_LABEL}=${intent.stableVersion}` },
-    ]);
+    const label = `${VERSION_LABEL}=${intent.stableVersion}`;
+    throw invalid(say('server.noWorkloadWithLabel', { host: view.host, label }), [{ field: 'stableVersion', ...say('field.noWorkloadWithLabel', { label }) }]);
   }
   return objects.service;
 }

@@ -9,6 +9,7 @@ import { planScaleVersion } from './plan-common';
 import type { AccessNeed, AnyProvider, ProviderIntent, ServiceObjects } from './provider';
 import type { NamespaceSnapshot } from './snapshot';
 import type { Plan, ProviderInfo, ReleaseView } from './types';
+import { say } from '@/lib/i18n/messages';
 
 /**
  * The providers Weir speaks, in order of precedence: when two route one host (an error the view reports), the
@@ -135,7 +136,7 @@ export function intentProvider(state: Pick<ServiceState, 'provider'>, intent: In
   if (intent.type !== 'create-routing' || !intent.provider) return state.provider;
   const provider = providerById(intent.provider);
   if (!provider?.canCreateRouting) {
-    throw invalid(`Weir cannot create routing with "${intent.provider}"`, [{ field: 'provider', message: `must be one of ${routingProviders().map((p) => p.id).join(', ')}` }]);
+    throw invalid(say('server.unknownProvider', { provider: intent.provider }), [{ field: 'provider', ...say('field.oneOf', { values: routingProviders().map((p) => p.id).join(', ') }) }]);
   }
   return provider;
 }
@@ -148,10 +149,11 @@ export function planIntent(given: ServiceState, intent: Intent): Plan {
   const provider = intentProvider(given, intent);
   const state = provider === given.provider ? given : { ...readService(given.snapshot, given.objects.serviceName, provider), claimants: given.claimants };
   if (state.claimants.length > 1) {
-    throw invalid(`${state.view.host} is routed by ${state.claimants.map((c) => c.name).join(' and ')} at once; remove one before changing its split`);
+    const [first, ...others] = state.claimants.map((c) => c.name);
+    throw invalid(say('server.routedTwice', { host: state.view.host, first: first!, others: others.join(', ') }));
   }
   if (intent.type === 'create-routing' && state.claimants.length > 0 && state.claimants[0]!.id !== state.provider.info.id) {
-    throw conflict(`${state.view.host} is already routed by ${state.claimants[0]!.name}`);
+    throw conflict(say('server.routedBy', { host: state.view.host, provider: state.claimants[0]!.name }));
   }
   if (intent.type === 'scale-version') return planScaleVersion(state.objects, state.view, intent);
   const planner = state.provider.planners[intent.type] as (objects: ServiceObjects, view: ReleaseView, intent: ProviderIntent) => Plan;

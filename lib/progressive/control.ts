@@ -14,6 +14,8 @@ import { appendHistory } from '@/lib/release/history';
 import { isActive, type ApprovalPolicy, type ReleaseAction, type ReleaseObject, type ReleaseSpec, type ReleaseStatus } from '@/lib/release/model';
 import { readReleaseObject, releaseRef, updateStatus } from '@/lib/release/store';
 import { objectApi } from '@/lib/k8s/object-api';
+import { say } from '@/lib/i18n/messages';
+import { statusMessage } from './status-message';
 
 const POLICY_RANK: Record<ApprovalPolicy, number> = { none: 0, beforePromotion: 1, beforeEveryStep: 2 };
 
@@ -33,7 +35,7 @@ async function writeSpec(userConfig: KubeConfig, namespace: string, service: str
     return (await api.replace({ ...existing, spec: change(existing.spec ?? { service }) } as never, undefined, undefined, 'weir')) as ReleaseObject;
   } catch (error) {
     if (error instanceof ApiException && error.code === 409) {
-      throw new HttpError(409, 'Conflict', `The release of ${service} changed while you edited it; look again and retry`);
+      throw new HttpError(409, 'Conflict', say('server.releaseChanged', { service }));
     }
     throw error;
   }
@@ -54,9 +56,7 @@ export async function runReleaseAction(session: Session, cluster: string, namesp
   if (action.action === 'set-policy') {
     const current = (await readReleaseObject(identity, namespace, service))?.spec?.approval ?? 'none';
     if (POLICY_RANK[action.approval] < POLICY_RANK[current] && !(await canApprove(session, cluster, namespace))) {
-      throw new HttpError(403, 'Forbidden', `Only a user who may approve releases can relax the approval policy (${current} → ${action.approval})`, [
-        { field: 'approval', message: 'relaxing the policy needs the approve verb' },
-      ]);
+      throw new HttpError(403, 'Forbidden', say('server.relaxPolicy', { from: current, to: action.approval }), [{ field: 'approval', ...say('field.relaxPolicy') }]);
     }
     await writeSpec(sessionKubeConfig(session, cluster), namespace, service, (spec) => ({ ...spec, approval: action.approval }));
     return (await updateStatus(identity, namespace, service, (release) => ({ ...release.status, history: appendHistory(release.status?.history, entry('set-policy', `approval: ${action.approval}`)) })))!;
@@ -66,18 +66,18 @@ export async function runReleaseAction(session: Session, cluster: string, namesp
     const { settings } = action;
     const stable = view.versions.find((version) => version.name === settings.stableVersion);
     const gray = view.versions.find((version) => version.name === settings.grayVersion);
-    if (!stable) throw new HttpError(400, 'BadRequest', `${settings.stableVersion} is not a version of ${service}`, [{ field: 'settings.stableVersion', message: 'is not a routed version' }]);
-    if (!gray) throw new HttpError(400, 'BadRequest', `${settings.grayVersion} is not a version of ${service}; add it first (at 0%)`, [{ field: 'settings.grayVersion', message: 'is not a routed version' }]);
+    if (!stable) throw new HttpError(400, 'BadRequest', say('server.notAVersion', { version: settings.stableVersion, service }), [{ field: 'settings.stableVersion', ...say('field.notRouted') }]);
+    if (!gray) throw new HttpError(400, 'BadRequest', say('server.grayNotAVersion', { version: settings.grayVersion, service }), [{ field: 'settings.grayVersion', ...say('field.notRouted') }]);
     if (gray.workloads.some((workload) => workload.form === 'pods') && gray.desired === 0) {
-      throw new HttpError(400, 'BadRequest', `${settings.grayVersion} has no replicas; scale it up (Scale in its row) before releasing it`, [{ field: 'settings.grayVersion', message: 'has no replicas' }]);
+      throw new HttpError(400, 'BadRequest', say('server.grayNoReplicas', { version: settings.grayVersion }), [{ field: 'settings.grayVersion', ...say('field.noReplicas') }]);
     }
     await requireControllerAccess(session, cluster, namespace, state, settings);
     const existing = await readReleaseObject(identity, namespace, service);
-    if (isActive(existing?.status)) throw new HttpError(409, 'Conflict', `A release of ${existing!.spec?.grayVersion} is already in progress (${existing!.status!.phase})`);
+    if (isActive(existing?.status)) throw new HttpError(409, 'Conflict', say('server.releaseInProgress', { version: existing!.spec?.grayVersion ?? '', phase: existing!.status!.phase ?? '' }));
     await writeSpec(sessionKubeConfig(session, cluster), namespace, service, (spec) => ({ ...spec, ...settings, stepWeights: undefined, strategy: 'progressive' }));
     const run = { id: randomUUID().slice(0, 8), startedBy: user, startedAt: now };
     const saved = await updateStatus(identity, namespace, service, (release) => {
-      if (isActive(release.status)) throw new HttpError(409, 'Conflict', 'A release started meanwhile');
+      if (isActive(release.status)) throw new HttpError(409, 'Conflict', say('server.releaseStartedMeanwhile'));
       const status: ReleaseStatus = {
         history: appendHistory(release.status?.history, entry('start-progressive', `${settings.grayVersion} in steps of ${settings.stepWeight}% to ${settings.maxWeight}%, every ${settings.interval}`)),
         approvals: release.status?.approvals,
@@ -87,7 +87,7 @@ export async function runReleaseAction(session: Session, cluster: string, namesp
         currentWeight: gray.weight,
         failedChecks: 0,
         stepStartedAt: now,
-        message: `starting: ${settings.grayVersion} to ${settings.stepWeight}%`,
+        ...statusMessage('release.status.starting', { version: settings.grayVersion, weight: settings.stepWeight }),
       };
       return status;
     });
@@ -95,7 +95,7 @@ export async function runReleaseAction(session: Session, cluster: string, namesp
     return saved!;
   }
 
-  const idle = () => new HttpError(409, 'Conflict', `No progressive release of ${service} is in progress`);
+  const idle = () => new HttpError(409, 'Conflict', say('server.noReleaseInProgress', { service }));
   if (action.action !== 'pause') {
     // Resuming, promoting and aborting let the controller change routing and workloads again: the same rights as starting.
     const spec = (await readReleaseObject(identity, namespace, service))?.spec;
@@ -110,14 +110,14 @@ export async function runReleaseAction(session: Session, cluster: string, namesp
     switch (action.action) {
       case 'pause':
         if (status.phase === 'Paused') return undefined;
-        return { ...status, phase: 'Paused', pausedFrom: status.phase, message: `paused by ${user}`, history: history() };
+        return { ...status, phase: 'Paused', pausedFrom: status.phase, ...statusMessage('release.status.paused', { user }), history: history() };
       case 'resume':
         if (status.phase !== 'Paused') return undefined;
-        return { ...status, phase: status.pausedFrom ?? 'Progressing', pausedFrom: undefined, stepStartedAt: now, message: `resumed by ${user}`, history: history() };
+        return { ...status, phase: status.pausedFrom ?? 'Progressing', pausedFrom: undefined, stepStartedAt: now, ...statusMessage('release.status.resumed', { user }), history: history() };
       case 'promote':
-        return { ...status, promoteRequested: { by: user, at: now }, message: `promotion asked by ${user}; it follows the next passing check`, history: history() };
+        return { ...status, promoteRequested: { by: user, at: now }, ...statusMessage('release.status.promoteAsked', { user }), history: history() };
       case 'abort':
-        return { ...status, abortRequested: { by: user, at: now }, message: `aborted by ${user}; returning all traffic to ${release.spec.stableVersion}`, history: history() };
+        return { ...status, abortRequested: { by: user, at: now }, ...statusMessage('release.status.aborted', { user, stable: release.spec.stableVersion ?? '' }), history: history() };
     }
   });
   if (!saved) throw idle();

@@ -13,6 +13,7 @@ import { replaceStatus, StatusConflict, updateStatus } from '@/lib/release/store
 import { analyseGray } from './analysis';
 import { CONTROLLER_USER, applyPending, doneStatus, failedStatus } from './pending';
 import { LeaseElector } from './lease';
+import { statusMessage } from './status-message';
 
 export { CONTROLLER_USER };
 
@@ -139,7 +140,7 @@ export async function reconcile(target: ClusterTarget, release: ReleaseObject, p
         failedChecks: decision.failedChecks,
         lastAnalysis: decision.analysis,
         stepStartedAt: now.toISOString(),
-        message: `check failed (${decision.failedChecks}/${release.spec?.threshold ?? 5}): ${decision.analysis.reason}`,
+        ...statusMessage('release.status.checkFailed', { failed: decision.failedChecks, threshold: release.spec?.threshold ?? 5, reason: decision.analysis.reason }),
       });
       return decision;
     case 'request-approval': {
@@ -151,7 +152,7 @@ export async function reconcile(target: ClusterTarget, release: ReleaseObject, p
         phase: 'WaitingApproval',
         waitingFor: id,
         ...(decision.analysis ? { lastAnalysis: decision.analysis, stepStartedAt: now.toISOString() } : {}),
-        message: decision.kind === 'promotion' ? 'waiting for a team lead to approve the promotion' : `waiting for a team lead to approve step ${decision.step}`,
+        ...(decision.kind === 'promotion' ? statusMessage('release.status.awaitPromotion') : statusMessage('release.status.awaitStep', { step: decision.step })),
         approvals: [
           ...(status.approvals ?? []).filter((item) => item.id !== id),
           {

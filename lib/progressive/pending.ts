@@ -5,6 +5,7 @@ import type { Intent } from '@/lib/mesh/intents';
 import type { ServiceState } from '@/lib/mesh/registry';
 import { appendHistory } from '@/lib/release/history';
 import { stepSplit, type PendingAction, type ReleaseObject, type ReleaseSpec, type ReleaseStatus, type SplitSnapshot } from '@/lib/release/model';
+import { statusMessage } from './status-message';
 
 /*
  * What the controller does with an action it has written down as `pending`: the routing changes, through the
@@ -29,21 +30,21 @@ export function doneStatus(status: ReleaseStatus, spec: ReleaseSpec, pending: Pe
     base.approvals = status.approvals?.map((item) => (item.state === 'Pending' && item.run === status.run?.id ? { ...item, state: 'Superseded' as const } : item));
   }
   if (pending.kind === 'step') {
-    return { ...base, phase: 'Progressing', currentStep: pending.step, currentWeight: pending.weight, stepStartedAt: now, message: `step ${pending.step}: ${spec.grayVersion} at ${pending.weight}%` };
+    return { ...base, phase: 'Progressing', currentStep: pending.step, currentWeight: pending.weight, stepStartedAt: now, ...statusMessage('release.status.step', { step: pending.step, version: spec.grayVersion ?? '', weight: pending.weight }) };
   }
   if (pending.kind === 'promote') {
-    return { ...base, phase: 'Succeeded', currentWeight: 100, message: `${spec.grayVersion} took over all traffic` };
+    return { ...base, phase: 'Succeeded', currentWeight: 100, ...statusMessage('release.status.promoted', { version: spec.grayVersion ?? '' }) };
   }
-  return { ...base, phase: 'RolledBack', currentWeight: 0, message: `rolled back to ${spec.stableVersion}: ${pending.reason}` };
+  return { ...base, phase: 'RolledBack', currentWeight: 0, ...statusMessage('release.status.rolledBack', { stable: spec.stableVersion ?? '', reason: pending.reason }) };
 }
 
 /** A step that could not be applied counts as a failed check; a promotion or rollback that failed stops the release. */
 export function failedStatus(status: ReleaseStatus, pending: PendingAction, failure: string, now: string): ReleaseStatus {
   const base = { ...status, pending: undefined, waitingFor: undefined };
   if (pending.kind === 'step') {
-    return { ...base, phase: 'Progressing', failedChecks: (status.failedChecks ?? 0) + 1, stepStartedAt: now, message: `step ${pending.step} could not be applied: ${failure}` };
+    return { ...base, phase: 'Progressing', failedChecks: (status.failedChecks ?? 0) + 1, stepStartedAt: now, ...statusMessage('release.status.stepFailed', { step: pending.step, failure }) };
   }
-  return { ...base, phase: 'Failed', message: `${pending.kind} failed: ${failure}` };
+  return { ...base, phase: 'Failed', ...statusMessage('release.status.actionFailed', { action: pending.kind, failure }) };
 }
 
 /**

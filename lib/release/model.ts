@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { coded } from '@/lib/i18n/format';
 import { versionName, type Intent } from '@/lib/mesh/intents';
 import type { SplitSnapshot } from '@/lib/mesh/types';
 
@@ -32,22 +33,22 @@ export function isActive(status: ReleaseStatus | undefined): boolean {
 const duration = (units: string) =>
   z
     .string()
-    .regex(new RegExp(`^[0-9]+(${units})$`), `must be a duration like 30s or 1m`)
-    .refine((value) => durationMs(value) >= 1000, 'must be at least 1s')
-    .refine((value) => durationMs(value) <= 24 * 3_600_000, 'must be at most 24h');
+    .regex(new RegExp(`^[0-9]+(${units})$`), coded('field.duration'))
+    .refine((value) => durationMs(value) >= 1000, coded('field.durationMin'))
+    .refine((value) => durationMs(value) <= 24 * 3_600_000, coded('field.durationMax'));
 
 /** What an operator fills in to start a progressive release (the same schema in the wizard and the route). */
 export const progressiveSettings = z
   .object({
     stableVersion: versionName,
     grayVersion: versionName,
-    stepWeight: z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be 100 or less'),
-    maxWeight: z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be 100 or less'),
+    stepWeight: z.number({ error: coded('field.number') }).int(coded('field.wholeNumber')).min(1, coded('field.atLeast')).max(100, coded('field.atMost')),
+    maxWeight: z.number({ error: coded('field.number') }).int(coded('field.wholeNumber')).min(1, coded('field.atLeast')).max(100, coded('field.atMost')),
     interval: duration('ms|s|m|h'),
-    threshold: z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be 100 or less'),
+    threshold: z.number({ error: coded('field.number') }).int(coded('field.wholeNumber')).min(1, coded('field.atLeast')).max(100, coded('field.atMost')),
     analysis: z.object({
-      successRateMin: z.number({ error: 'must be a number' }).min(0, 'must be 0 or more').max(100, 'must be 100 or less'),
-      p99LatencyMaxMs: z.number({ error: 'must be a number' }).min(1, 'must be at least 1').max(600_000, 'must be at most 600000'),
+      successRateMin: z.number({ error: coded('field.number') }).min(0, coded('field.atLeast')).max(100, coded('field.atMost')),
+      p99LatencyMaxMs: z.number({ error: coded('field.number') }).min(1, coded('field.atLeast')).max(600_000, coded('field.atMost')),
       window: duration('s|m|h'),
     }),
     approval: z.enum(['none', 'beforePromotion', 'beforeEveryStep']),
@@ -55,10 +56,10 @@ export const progressiveSettings = z
   })
   .superRefine((settings, context) => {
     if (settings.stableVersion === settings.grayVersion) {
-      context.addIssue({ code: 'custom', path: ['grayVersion'], message: 'must differ from the stable version' });
+      context.addIssue({ code: 'custom', path: ['grayVersion'], message: coded('field.grayEqualsStable') });
     }
     if (settings.stepWeight > settings.maxWeight) {
-      context.addIssue({ code: 'custom', path: ['stepWeight'], message: 'must not exceed the maximum weight' });
+      context.addIssue({ code: 'custom', path: ['stepWeight'], message: coded('field.stepOverMax') });
     }
   });
 
@@ -175,7 +176,10 @@ export interface ReleaseStatus {
   pausedFrom?: Phase;
   abortRequested?: { by: string; at: string };
   promoteRequested?: { by: string; at: string };
+  /** In English; `messageCode` and `messageParams` say it in the catalogue's words (lib/i18n). */
   message?: string;
+  messageCode?: string;
+  messageParams?: Record<string, string | number>;
   history?: HistoryEntry[];
   approvals?: ApprovalRequest[];
 }

@@ -3,13 +3,14 @@ import { changeStream, requireStreamSlot } from '@/lib/console/change-stream';
 import { sessionOf } from '@/lib/auth/request';
 import { HttpError } from '@/lib/http/errors';
 import { toErrorBody } from '@/lib/http/error-body';
+import { say } from '@/lib/i18n/messages';
 
 export const dynamic = 'force-dynamic';
 
 /** The change stream: every add / update / delete the watch caches see, as Server-Sent Events. */
 export function GET(request: Request) {
   const session = sessionOf(request);
-  if (!session) return NextResponse.json(toErrorBody(new HttpError(401, 'Unauthorized', 'Sign in first')), { status: 401 });
+  if (!session) return NextResponse.json(toErrorBody(new HttpError(401, 'Unauthorized', say('server.signInFirst'))), { status: 401 });
   try {
     requireStreamSlot(session);
   } catch (error) {

@@ -38,6 +38,7 @@ import { HTTP_ROUTES } from './kinds';
 import { backendVersion, type GatewayObjects } from './read';
 import { contentRule, matchesOf, newBackendRef, withBackendWeights, withoutVersion } from './rule-edits';
 import type { BackendRef, HTTPRoute, RouteRule } from './types';
+import { say } from '@/lib/i18n/messages';
 
 interface Routing {
   route: HTTPRoute;
@@ -51,8 +52,8 @@ interface Routing {
 
 function routing(objects: GatewayObjects, view: ReleaseView): Routing {
   const [route] = objects.routes;
-  if (!route) throw invalid(`${view.host} has no routing yet: create its routing first`);
-  if (view.managedRouteIndex === undefined) throw invalid(`HTTPRoute ${route.metadata?.name} has no catch-all rule to ${view.host} the console can manage`);
+  if (!route) throw invalid(say('server.noRouting', { host: view.host }));
+  if (view.managedRouteIndex === undefined) throw invalid(say('server.noCatchAll', { kind: 'HTTPRoute', name: route.metadata?.name ?? '', host: view.host }));
   const rules = route.spec?.rules ?? [];
   const managed = view.managedRouteIndex;
   const versionOf = (ref: BackendRef) => (isLocalService(ref, objects.namespace) && objects.members.has(ref.name) ? backendVersion(objects, ref) : undefined);

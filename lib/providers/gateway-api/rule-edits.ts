@@ -1,6 +1,7 @@
 import { invalid } from '@/lib/mesh/errors';
 import type { ContentCondition, ContentPolicy } from '@/lib/mesh/types';
 import type { BackendRef, HeaderMatch, RouteMatch, RouteRule } from './types';
+import { say } from '@/lib/i18n/messages';
 
 /*
  * Edits of the parts of an HTTPRoute the console owns: the weights of the managed rule's backendRefs and the
@@ -47,9 +48,8 @@ export function withoutVersion(rule: RouteRule, version: string, versionOf: (ref
 function headerMatch(condition: ContentCondition, field: string): HeaderMatch {
   if (condition.on === 'cookie') return { type: 'RegularExpression', name: 'cookie', value: condition.value };
   if (condition.operator === 'prefix') {
-    throw invalid('Gateway API matches headers exactly or by regular expression, not by prefix', [
-      { field, message: `HTTPRoute has no prefix header match: use a regular expression such as ^${condition.value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*` },
-    ]);
+    const regex = `^${condition.value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*`;
+    throw invalid(say('server.noPrefixMatch'), [{ field, ...say('field.noPrefixMatch', { regex }) }]);
   }
   return { type: condition.operator === 'regex' ? 'RegularExpression' : 'Exact', name: condition.name, value: condition.value };
 }

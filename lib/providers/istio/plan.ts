@@ -35,17 +35,18 @@ import { WORKLOAD_ENTRIES } from './kinds';
 import { destinationRulesFor, virtualServicesFor, type IstioObjects } from './read';
 import { contentRoute, hostSpelling, withWeights } from './route-edits';
 import type { DestinationRule, HTTPRoute, VirtualService } from './types';
+import { say } from '@/lib/i18n/messages';
 
 function routing(objects: IstioObjects, view: ReleaseView): { vs: VirtualService; dr: DestinationRule; managed: number } {
   const [vs] = virtualServicesFor(objects);
   const [dr] = destinationRulesFor(objects);
-  if (!vs || !dr) throw invalid(`${view.host} has no routing yet: create its routing first`);
+  if (!vs || !dr) throw invalid(say('server.noRouting', { host: view.host }));
   if (vs.metadata?.namespace && vs.metadata.namespace !== objects.namespace) {
     // Istio's order picks a VirtualService of another namespace (exported to this one): editing it changes other teams' routing.
-    throw invalid(`VirtualService ${vs.metadata.namespace}/${vs.metadata.name} routes ${view.host}; Weir edits only VirtualServices in the service's own namespace (${objects.namespace})`);
+    throw invalid(say('server.foreignNamespace', { name: `${vs.metadata.namespace}/${vs.metadata.name}`, host: view.host, namespace: objects.namespace }));
   }
   if (view.managedRouteIndex === undefined) {
-    throw invalid(`VirtualService ${vs.metadata?.name} has no catch-all route to ${view.host} the console can manage`);
+    throw invalid(say('server.noCatchAll', { kind: 'VirtualService', name: vs.metadata?.name ?? '', host: view.host }));
   }
   return { vs, dr, managed: view.managedRouteIndex };
 }

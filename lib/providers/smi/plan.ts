@@ -25,18 +25,17 @@ import { setWeight } from '@/lib/mesh/weights';
 import { TRAFFIC_SPLITS } from './kinds';
 import { backendVersion, type SmiObjects } from './read';
 import type { TrafficSplit, TrafficSplitBackend } from './types';
+import { say } from '@/lib/i18n/messages';
 
 function governing(objects: SmiObjects, view: ReleaseView): TrafficSplit {
   const [split] = objects.splits;
-  if (!split) throw invalid(`${view.host} has no routing yet: create its routing first`);
+  if (!split) throw invalid(say('server.noRouting', { host: view.host }));
   return split;
 }
 
 /** SMI's v1alpha2 split has no request matching: say so, naming the field, instead of writing half a change. */
 export function weightOnly(field: string): never {
-  throw invalid('SMI TrafficSplit (v1alpha2, the version this cluster serves) splits traffic by weight only; it cannot match headers or cookies', [
-    { field, message: 'TrafficSplit splits by weight only' },
-  ]);
+  throw invalid(say('server.weightOnly'), [{ field, ...say('field.weightOnly') }]);
 }
 
 /**

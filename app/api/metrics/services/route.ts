@@ -7,6 +7,8 @@ import { clusterCache } from '@/lib/k8s/watch-cache';
 import { MAX_LISTED_SERVICES, servicesSuccess, type ListedService } from '@/lib/metrics/services-success';
 import { filterByAccess, SERVICES } from '@/lib/auth/guard';
 import { requireSession } from '@/lib/auth/request';
+import { coded } from '@/lib/i18n/format';
+import { say } from '@/lib/i18n/messages';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,7 +16,7 @@ const serviceRef = z.string().transform((value, context) => {
   const [namespace, name, ...rest] = value.split('/');
   const parsed = z.object({ namespace: dns1123Label, name: dns1123Label }).safeParse({ namespace, name });
   if (rest.length > 0 || !parsed.success) {
-    context.addIssue({ code: 'custom', message: `"${value}" is not namespace/name (DNS-1123 labels)` });
+    context.addIssue({ code: 'custom', message: coded('field.namespaceName'), params: { value } });
     return z.NEVER;
   }
   return parsed.data;
@@ -39,7 +41,7 @@ export function GET(request: Request) {
     const session = requireSession(request);
     const { cluster, services } = parseQuery(request, servicesQuery);
     const cache = clusterCache(cluster);
-    if (!cache) throw new HttpError(404, 'NotFound', `Cluster "${cluster}" is not configured`, [{ field: 'query.cluster', message: `unknown cluster "${cluster}"` }]);
+    if (!cache) throw new HttpError(404, 'NotFound', say('server.clusterUnknown', { cluster }), [{ field: 'query.cluster', ...say('field.unknownCluster', { cluster }) }]);
     const distinct = [...new Map(services.map((ref) => [`${ref.namespace}/${ref.name}`, { cluster, ...ref }])).values()];
     const allowed = await filterByAccess(session, distinct, SERVICES);
     // The Services list's own rows: each knows the destination Services its traffic is counted under.

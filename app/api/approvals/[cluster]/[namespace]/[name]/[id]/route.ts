@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { coded } from '@/lib/i18n/format';
 import { parseBody, parseParams, respond } from '@/lib/http/handler';
 import { serviceParams } from '@/lib/k8s/service-params';
 import { audited } from '@/lib/auth/audit';
@@ -8,10 +9,10 @@ import { decide } from '@/lib/changes/approvals';
 
 export const dynamic = 'force-dynamic';
 
-const params = serviceParams.extend({ id: z.string().regex(/^[a-z0-9-]{1,80}$/, 'must be a request id') });
+const params = serviceParams.extend({ id: z.string().regex(/^[a-z0-9-]{1,80}$/, coded('field.requestId')) });
 const body = z.object({
   decision: z.enum(['approve', 'reject']),
-  comment: z.string().trim().max(1000, 'must be at most 1000 characters').default(''),
+  comment: z.string().trim().max(1000, coded('field.maxChars')).default(''),
 });
 
 /** A team lead approves or rejects one request (SubjectAccessReview for the `approve` verb; never one's own). */

@@ -1,0 +1,41 @@
+import { IntlMessageFormat } from 'intl-messageformat';
+import type { MessageKey } from './en';
+import type { Locale } from './locale';
+
+export type MessageParams = Record<string, string | number>;
+
+/**
+ * Something the server said, as a code of the catalogue and its parameters, with the English text beside it for
+ * logs and API clients. The browser renders the code in the reader's language (`describe` in the i18n provider).
+ */
+export interface Said {
+  code?: string;
+  params?: MessageParams;
+  message: string;
+}
+
+const compiled = new Map<string, IntlMessageFormat>();
+const LANGUAGE_TAG: Record<Locale, string> = { en: 'en', zh: 'zh-CN' };
+
+/** Renders an ICU MessageFormat template (arguments, plurals, numbers) in a locale; compiled once per template. */
+export function formatMessage(locale: Locale, template: string, params?: MessageParams): string {
+  const cacheKey = `${locale}\u0000${template}`;
+  let format = compiled.get(cacheKey);
+  if (!format) {
+    format = new IntlMessageFormat(template, LANGUAGE_TAG[locale], undefined, { ignoreTag: true });
+    compiled.set(cacheKey, format);
+  }
+  // A parameter the caller did not pass shows as its name in braces rather than throwing in the middle of a page.
+  const values = new Proxy(params ?? {}, { get: (target, name: string) => (name in target ? target[name] : `{${name}}`) });
+  return String(format.format(values));
+}
+
+/**
+ * A zod message that is a catalogue code: `z.number().min(1, coded('field.atLeast'))`. The issue's own numbers
+ * (`minimum`, `maximum`, `expected`, …) become the message's parameters (lib/http/errors `fieldErrors`), so the
+ * schema says nothing twice, and the browser's own validation speaks the reader's language like the server's.
+ */
+export const CODED = '\u2063';
+export function coded(code: MessageKey): string {
+  return `${CODED}${code}`;
+}
