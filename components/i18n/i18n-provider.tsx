@@ -31,8 +31,8 @@ export function I18nProvider({ locale, messages, children }: { locale: Locale; m
   const value = useMemo<I18nContextValue>(() => {
     const has = (key: string): key is MessageKey => Object.hasOwn(messages, key);
     const t = (key: MessageKey, params?: MessageParams) => formatMessage(locale, messages[key] ?? key, params);
-    // English readers get the server's own text (it may be more precise than the catalogue's, as zod's are).
-    const describe = (said: Said) => (locale !== 'en' && said.code && has(said.code) ? t(said.code, said.params) : said.message);
+    // The code when the catalogue has it (the server's English is the same text); else the words as they came.
+    const describe = (said: Said) => (said.code && has(said.code) ? t(said.code, said.params) : said.message);
     return { locale, t, has, describe, setLocale };
   }, [locale, messages, setLocale]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;

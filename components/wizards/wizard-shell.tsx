@@ -69,10 +69,11 @@ export function WizardShell({ title, service, view, onClose, build, applyLabel, 
     preview.mutate(parsed.data, { onSuccess: () => setPhase('review') });
   }
 
+  // Apply exactly what was reviewed: the page behind the dialog follows the cluster live, so building the intent
+  // again here would take a split changed meanwhile as the one the user saw, and overwrite that change.
   function confirm() {
-    if (apply.isPending) return;
-    const parsed = intentSchema.parse(build());
-    apply.mutate(parsed, { onSuccess: () => setPhase('done') });
+    if (apply.isPending || !preview.variables) return;
+    apply.mutate(preview.variables, { onSuccess: () => setPhase('done') });
   }
 
   async function reload() {

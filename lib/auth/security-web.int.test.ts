@@ -87,7 +87,7 @@ describe(`an identity provider that is down, for an anonymous visitor (kube-apis
     const response = await routes.start.GET(new Request(`${ORIGIN}/api/auth/oidc/start`));
     const text = await response.text();
     expect(response.status).toBe(502);
-    expect(JSON.parse(text)).toEqual({ error: { status: 502, reason: 'BadGateway', message: 'The identity provider could not be reached; try again later' } });
+    expect(JSON.parse(text)).toEqual({ error: { status: 502, reason: 'BadGateway', code: 'server.idpUnreachable', message: 'The identity provider could not be reached; try again later' } });
     expectNoInternalAddress(text);
     expect(response.headers.get('set-cookie')).toBeNull();
   });

@@ -130,7 +130,7 @@ describe('approvals: team leads approve promotions, checked with a SubjectAccess
   it('lets only an approver relax the policy', async () => {
     const relaxed = await setPolicy(alice, 'none');
     expect(relaxed.status).toBe(403);
-    expect(relaxed.body.error.fields).toEqual([{ field: 'approval', message: 'relaxing the policy needs the approve verb' }]);
+    expect(relaxed.body.error.fields).toEqual([{ field: 'approval', code: 'field.relaxPolicy', message: 'relaxing the policy needs the approve verb' }]);
     expect((await setPolicy(alice, 'beforeEveryStep')).status).toBe(200);
     expect((await setPolicy(bob, 'none')).status).toBe(200);
     // Victor may not update Releases at all: the RBAC check answers before anything is written.

@@ -76,6 +76,6 @@ describe(`GET /api/routes against kube-apiserver ${sandbox.apiServerVersion}`, (
   it('answers 404 for a cluster that is not configured', async () => {
     const { status, body } = await getJson('?cluster=nope');
     expect(status).toBe(404);
-    expect(body.error.fields[0]).toEqual({ field: 'cluster', message: 'unknown cluster "nope"' });
+    expect(body.error.fields[0]).toEqual({ field: 'cluster', code: 'field.unknownCluster', params: { cluster: 'nope' }, message: 'unknown cluster "nope"' });
   });
 });

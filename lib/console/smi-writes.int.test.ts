@@ -115,7 +115,7 @@ describe(`SMI TrafficSplits against kube-apiserver ${sandbox.apiServerVersion}`,
     const policy = { match: 'all', conditions: [{ on: 'cookie', operator: 'regex', value: cookieRegex('gray', 'true') }] };
     const rule = await alice.post(namespace, 'bookstore', { mode: 'apply', intent: { type: 'set-content-rule', expected: view.splitEtag, version: 'v2', policy } });
     expect(rule.status).toBe(422);
-    expect(rule.body.error.fields).toEqual([{ field: 'intent.policy', message: 'TrafficSplit splits by weight only' }]);
+    expect(rule.body.error.fields).toEqual([{ field: 'intent.policy', code: 'field.weightOnly', message: 'TrafficSplit splits by weight only' }]);
     const stale = await alice.post(namespace, 'bookstore', { mode: 'apply', intent: { type: 'set-weights', expected: 'stale000', weights: { v1: 100, v2: 0 } } });
     expect(stale.status).toBe(409);
     const tooBig = await alice.post(namespace, 'bookstore', { mode: 'apply', intent: { type: 'set-weights', expected: view.splitEtag, weights: { v1: 101, v2: -1 } } });
