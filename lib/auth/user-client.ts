@@ -1,7 +1,7 @@
 import 'server-only';
 import { AuthenticationV1Api, KubeConfig } from '@kubernetes/client-node';
 import { HttpError } from '@/lib/http/errors';
-import { clusterTarget, clusterTargets, type ClusterTarget } from '@/lib/k8s/clusters';
+import { clusterNotConfigured, clusterTarget, clusterTargets, type ClusterTarget } from '@/lib/k8s/clusters';
 import { impersonatingKubeConfig } from './impersonation';
 import { unseal, type ClusterIdentities, type ReviewedUser, type Session, type SessionUser } from './session-store';
 import { say } from '@/lib/i18n/messages';
@@ -38,7 +38,7 @@ export function sessionUserIn(session: Session, cluster: string): SessionUser {
  */
 export function sessionKubeConfig(session: Session, cluster: string): KubeConfig {
   const target = clusterTarget(cluster);
-  if (!target) throw new HttpError(404, 'NotFound', say('server.clusterUnknown', { cluster }), [{ field: 'cluster', ...say('field.unknownCluster', { cluster }) }]);
+  if (!target) throw clusterNotConfigured(cluster);
   const { credential } = session;
   if (credential.kind === 'impersonate') return impersonatingKubeConfig(target, credential.user, credential.groups);
   requireSessionCluster(session, cluster);

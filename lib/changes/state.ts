@@ -1,5 +1,6 @@
 import 'server-only';
 import { HttpError } from '@/lib/http/errors';
+import { clusterNotConfigured } from '@/lib/k8s/clusters';
 import { cachedSnapshot, freshSnapshot } from '@/lib/k8s/snapshots';
 import { clusterCache, type ClusterCache } from '@/lib/k8s/watch-cache';
 import type { Intent } from '@/lib/mesh/intents';
@@ -9,7 +10,7 @@ import { say } from '@/lib/i18n/messages';
 
 function requireCache(cluster: string): ClusterCache {
   const cache = clusterCache(cluster);
-  if (!cache) throw new HttpError(404, 'NotFound', say('server.clusterUnknown', { cluster }), [{ field: 'cluster', ...say('field.unknownCluster', { cluster }) }]);
+  if (!cache) throw clusterNotConfigured(cluster);
   return cache;
 }
 

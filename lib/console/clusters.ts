@@ -54,7 +54,8 @@ const HEALTH_POLL_MS = 250;
 
 /**
  * Calls `listener` with every cluster's health now, and again whenever any of it changes (looked at every 250 ms
- * by one loop per process, whatever the number of open streams: a few objects per kind, no I/O). The change stream forwards it, so a banner shows and goes without a refetch.
+ * by one loop per process, whatever the number of open streams: a few objects per kind, no I/O). The change
+ * stream forwards it, so a banner shows and goes without a refetch.
  */
 export function watchClusterHealth(listener: (health: Record<string, ClusterHealth>) => void): () => void {
   const watch = (healthWatch ??= startHealthWatch());

@@ -41,6 +41,10 @@ describe('message catalogues', () => {
     expect(problems).toEqual([]);
   });
 
+  it('shows a template whose parameter is missing as it is, instead of throwing in a page', () => {
+    expect(formatMessage('en', en['server.versionMissing'], {})).toBe(en['server.versionMissing']);
+  });
+
   it('says plurals the English way and counts the Chinese way', () => {
     expect(formatMessage('en', en['services.count'], { count: 1 })).toBe('1 service');
     expect(formatMessage('en', en['services.count'], { count: 2000 })).toBe('2,000 services');

@@ -25,9 +25,12 @@ export function formatMessage(locale: Locale, template: string, params?: Message
     format = new IntlMessageFormat(template, LANGUAGE_TAG[locale], undefined, { ignoreTag: true });
     compiled.set(cacheKey, format);
   }
-  // A parameter the caller did not pass shows as its name in braces rather than throwing in the middle of a page.
-  const values = new Proxy(params ?? {}, { get: (target, name: string) => (name in target ? target[name] : `{${name}}`) });
-  return String(format.format(values));
+  try {
+    return String(format.format(params));
+  } catch {
+    // A parameter the caller did not pass: the template as it is, rather than an exception in the middle of a page.
+    return template;
+  }
 }
 
 /**

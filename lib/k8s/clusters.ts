@@ -56,10 +56,15 @@ export function clusterTarget(name: string): ClusterTarget | undefined {
   return clusterTargets().get(name);
 }
 
+/** 404 for a cluster a request names that is not configured, naming the request's field. */
+export function clusterNotConfigured(cluster: string, field = 'cluster'): HttpError {
+  return new HttpError(404, 'NotFound', say('server.clusterUnknown', { cluster }), [{ field, ...say('field.unknownCluster', { cluster }) }]);
+}
+
 /** The console's own identity in a cluster named by a request; 404 naming the field when it is not configured. */
 export function consoleIdentity(cluster: string): KubeConfig {
   const target = clusterTarget(cluster);
-  if (!target) throw new HttpError(404, 'NotFound', say('server.clusterUnknown', { cluster }), [{ field: 'cluster', ...say('field.unknownCluster', { cluster }) }]);
+  if (!target) throw clusterNotConfigured(cluster);
   return target.kubeConfig;
 }
 

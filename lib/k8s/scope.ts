@@ -1,10 +1,8 @@
 import 'server-only';
 import { z } from 'zod';
 import { coded } from '@/lib/i18n/format';
-import { HttpError } from '@/lib/http/errors';
-import { clusterTargets } from './clusters';
+import { clusterNotConfigured, clusterTargets } from './clusters';
 import { clusterCache, type ClusterCache } from './watch-cache';
-import { say } from '@/lib/i18n/messages';
 
 /** DNS-1123 label: what Kubernetes accepts as a namespace or version name. */
 export const dns1123Label = z
@@ -26,7 +24,7 @@ export function cachesInScope(scope: Scope): ClusterCache[] {
   if (scope.cluster) {
     const cache = clusterCache(scope.cluster);
     if (!cache) {
-      throw new HttpError(404, 'NotFound', say('server.clusterUnknown', { cluster: scope.cluster }), [{ field: 'cluster', ...say('field.unknownCluster', { cluster: scope.cluster }) }]);
+      throw clusterNotConfigured(scope.cluster);
     }
     return [cache];
   }

@@ -1,14 +1,13 @@
 import { z } from 'zod';
 import { parseQuery, respond } from '@/lib/http/handler';
-import { HttpError } from '@/lib/http/errors';
 import { serviceRows } from '@/lib/console/service-rows';
 import { dns1123Label } from '@/lib/k8s/scope';
+import { clusterNotConfigured } from '@/lib/k8s/clusters';
 import { clusterCache } from '@/lib/k8s/watch-cache';
 import { MAX_LISTED_SERVICES, servicesSuccess, type ListedService } from '@/lib/metrics/services-success';
 import { filterByAccess, SERVICES } from '@/lib/auth/guard';
 import { requireSession } from '@/lib/auth/request';
 import { coded } from '@/lib/i18n/format';
-import { say } from '@/lib/i18n/messages';
 
 export const dynamic = 'force-dynamic';
 
@@ -41,7 +40,7 @@ export function GET(request: Request) {
     const session = requireSession(request);
     const { cluster, services } = parseQuery(request, servicesQuery);
     const cache = clusterCache(cluster);
-    if (!cache) throw new HttpError(404, 'NotFound', say('server.clusterUnknown', { cluster }), [{ field: 'query.cluster', ...say('field.unknownCluster', { cluster }) }]);
+    if (!cache) throw clusterNotConfigured(cluster, 'query.cluster');
     const distinct = [...new Map(services.map((ref) => [`${ref.namespace}/${ref.name}`, { cluster, ...ref }])).values()];
     const allowed = await filterByAccess(session, distinct, SERVICES);
     // The Services list's own rows: each knows the destination Services its traffic is counted under.
