@@ -31,6 +31,23 @@ test.describe('in English', () => {
   });
 });
 
+test('a page loads one catalogue, its reader\'s: the Chinese page carries no English catalogue, and no script carries either', async ({ page }) => {
+  await page.context().addCookies([{ name: 'weir-locale', value: 'zh', url: process.env.WEIR_E2E_BASE_URL! }]);
+  const scripts: Promise<string>[] = [];
+  page.on('response', (response) => {
+    if ((response.headers()['content-type'] ?? '').includes('javascript')) scripts.push(response.text());
+  });
+  const html = await (await page.goto('/services'))!.text();
+  await expect(page.getByRole('heading', { name: zh('services.title') })).toBeVisible();
+  // Messages only the server says: in the page's own catalogue (zh) and nowhere else.
+  expect(html).toContain(zh('server.signInFirst'));
+  expect(html).not.toContain(translate('en', 'server.signInFirst'));
+  expect(html).not.toContain(translate('en', 'sandbox.banner'));
+  const bundled = await Promise.all(scripts);
+  expect(bundled.length).toBeGreaterThan(0);
+  expect(bundled.filter((text) => text.includes(zh('server.signInFirst')) || text.includes(translate('en', 'server.signInFirst')))).toEqual([]);
+});
+
 test.describe('in Chinese', () => {
   test.use({ locale: 'zh-CN' });
 

@@ -60,8 +60,9 @@ function paramsOf(issue: Issue): MessageParams {
 
 /**
  * Field-level problems of a zod failure, with the path of each field joined by dots. A coded message keeps its code
- * and the issue's parameters (the server adds the English text; the browser renders the code); any other message is
- * kept as written, under the catalogue code of its kind of issue.
+ * and the issue's parameters (the server adds the English text; the browser renders the code). Any other message
+ * gets the catalogue code of its kind of issue, whose words then replace it in both languages: a schema that wants
+ * its own words codes them.
  */
 export function fieldErrors(error: ZodError, prefix?: string): FieldError[] {
   return error.issues.map((issue) => {
