@@ -8,6 +8,7 @@ import { SplitBar } from '@/components/charts/split-bar';
 import { SuccessCell } from '@/components/charts/success-cell';
 import { useServicesSuccess } from '@/components/charts/use-services-success';
 import { useI18n } from '@/components/i18n/i18n-provider';
+import { useClusters } from '@/components/layout/use-clusters';
 import { useScope } from '@/components/layout/use-scope';
 import { ErrorPanel } from '@/components/ui/error-panel';
 import { FilterInput } from '@/components/ui/filter-input';
@@ -19,6 +20,10 @@ import { useServices } from './use-release';
 import { VersionChips } from './version-chips';
 
 const GRID = 'grid grid-cols-[minmax(12rem,1.4fr)_minmax(7rem,0.6fr)_minmax(6rem,0.5fr)_minmax(14rem,2fr)_minmax(8rem,1fr)_minmax(5rem,0.4fr)_minmax(9rem,1fr)] items-center gap-3';
+/** With more than one cluster, a Cluster column after Namespace: the same host in two clusters is two rows. */
+const GRID_CLUSTERS = 'grid grid-cols-[minmax(12rem,1.4fr)_minmax(7rem,0.6fr)_minmax(6rem,0.5fr)_minmax(6rem,0.5fr)_minmax(14rem,2fr)_minmax(8rem,1fr)_minmax(5rem,0.4fr)_minmax(9rem,1fr)] items-center gap-3';
+/** A cluster in these states may have changed since Weir last saw it: its rows say so. */
+const STALE_STATUSES = new Set(['unreachable', 'resyncing', 'degraded']);
 
 /** The scroller's size before it is measured (on the server, and in the browser's first render): a tall window. */
 const FIRST_RECT = { width: 1280, height: 900 };
@@ -38,6 +43,10 @@ export function ServiceList({ initial }: { initial?: FirstScreen }) {
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => 64, overscan: 12, initialRect: FIRST_RECT });
   // Success rates only for the rows rendered now (the virtual window and its overscan): one query for them all.
   const successOf = useServicesSuccess(virtualizer.getVirtualItems().flatMap((item) => rows[item.index] ?? []));
+  const { data: clusters = [] } = useClusters();
+  const manyClusters = clusters.length > 1;
+  const grid = manyClusters ? GRID_CLUSTERS : GRID;
+  const stale = new Set(clusters.filter((cluster) => STALE_STATUSES.has(cluster.status)).map((cluster) => cluster.name));
 
   if (!data && !first && !error) return <TableSkeleton />;
   if (error) return <ErrorPanel error={error} onRetry={() => void refetch()} />;
@@ -69,9 +78,10 @@ export function ServiceList({ initial }: { initial?: FirstScreen }) {
         {t('services.count', { count: total })}
       </p>
       <div role="table" aria-label={t('services.title')} className="mt-2 flex min-h-0 flex-1 flex-col overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
-        <div role="row" className={`${GRID} border-b border-slate-200 bg-slate-50 px-4 py-2 text-xs font-medium uppercase tracking-wide text-slate-500`}>
+        <div role="row" className={`${grid} border-b border-slate-200 bg-slate-50 px-4 py-2 text-xs font-medium uppercase tracking-wide text-slate-500`}>
           <span role="columnheader">{t('services.column.service')}</span>
           <span role="columnheader">{t('services.column.namespace')}</span>
+          {manyClusters && <span role="columnheader">{t('services.column.cluster')}</span>}
           <span role="columnheader">{t('services.column.provider')}</span>
           <span role="columnheader">{t('services.column.versions')}</span>
           <span role="columnheader">{t('services.column.split')}</span>
@@ -94,7 +104,9 @@ export function ServiceList({ initial }: { initial?: FirstScreen }) {
                     data-index={item.index}
                     role="row"
                     data-testid={`service-${row.namespace}-${row.service}`}
-                    className={`${GRID} absolute left-0 right-0 border-b border-slate-100 px-4 py-2 hover:bg-slate-50`}
+                    data-cluster={row.cluster}
+                    data-stale={stale.has(row.cluster) || undefined}
+                    className={`${grid} absolute left-0 right-0 border-b border-slate-100 px-4 py-2 hover:bg-slate-50`}
                     style={{ top: item.start, minHeight: 64 }}
                   >
                     <span role="cell" className="min-w-0 truncate">
@@ -109,6 +121,11 @@ export function ServiceList({ initial }: { initial?: FirstScreen }) {
                     <span role="cell" className="truncate text-sm text-slate-600">
                       {row.namespace}
                     </span>
+                    {manyClusters && (
+                      <span role="cell" className="truncate text-sm text-slate-600" data-testid="cluster">
+                        {row.cluster}
+                      </span>
+                    )}
                     <span role="cell" className="truncate text-sm text-slate-600" data-testid="provider">
                       {row.routed ? row.provider.name : '—'}
                     </span>
@@ -122,6 +139,11 @@ export function ServiceList({ initial }: { initial?: FirstScreen }) {
                       <SuccessCell success={successOf(row)} />
                     </span>
                     <span role="cell" className="flex flex-wrap gap-1">
+                      {stale.has(row.cluster) && (
+                        <span title={t('services.status.staleTitle', { cluster: row.cluster })} data-testid="stale">
+                          <StatusBadge tone="warn">{t('services.status.stale')}</StatusBadge>
+                        </span>
+                      )}
                       <ServiceStatus row={row} />
                     </span>
                   </div>

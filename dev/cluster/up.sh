@@ -23,6 +23,9 @@
 #   WEIR_ISTIOD_BIN       use the pilot-discovery in this folder instead of calling dev/istiod/build.sh
 #   WEIR_SANDBOX_NODES    number of fake Nodes (default 3)
 #   WEIR_CRDS_DIR         CRDs to install (default <repo>/../shared/crds)
+#   WEIR_SANDBOX_SAME_USERS  a tokens.csv of another sandbox: these people (e.g. "admin alice bob") keep their
+#                         tokens from it, as one identity provider serves several clusters; the rest get new ones
+#   WEIR_SANDBOX_SAME_USERS_NAMES  who keeps a token (default: admin alice bob)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -159,6 +162,15 @@ CA_DATA=$(base64 -w0 <"$PKI/ca.crt")
 declare -A TOKEN
 USERS=(admin alice bob victor system:kube-controller-manager system:kube-scheduler kwok)
 for u in "${USERS[@]}"; do TOKEN[$u]=$(openssl rand -hex 32); done
+# A second cluster of the same people (a multi-cluster sandbox): some keep the token the first one knows.
+if [[ -n ${WEIR_SANDBOX_SAME_USERS:-} ]]; then
+  [[ -r $WEIR_SANDBOX_SAME_USERS ]] || die "WEIR_SANDBOX_SAME_USERS: cannot read $WEIR_SANDBOX_SAME_USERS"
+  for u in ${WEIR_SANDBOX_SAME_USERS_NAMES:-admin alice bob}; do
+    shared=$(awk -F, -v user="$u" '$2 == user { print $1; exit }' "$WEIR_SANDBOX_SAME_USERS")
+    [[ -n $shared ]] || die "WEIR_SANDBOX_SAME_USERS: no token for $u in $WEIR_SANDBOX_SAME_USERS"
+    TOKEN[$u]=$shared
+  done
+fi
 {
   echo "${TOKEN[admin]},admin,admin,\"system:masters\""
   for u in alice bob victor; do echo "${TOKEN[$u]},$u,$u"; done

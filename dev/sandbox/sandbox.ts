@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parse, stringify } from 'yaml';
-import { SCENARIOS } from '../scenarios/index.ts';
+import { SCENARIOS, type Scenario } from '../scenarios/index.ts';
 import { describeTraffic, startTraffic, stopTraffic } from './traffic.ts';
 
 const run = promisify(execFile);
@@ -66,8 +66,8 @@ function parseEnvFile(path: string): Record<string, string> {
   return values;
 }
 
-/** Writes a kubeconfig holding only the console's own identity, its one context named `sandbox`. */
-function writeConsoleKubeconfig(kubeconfig: string, target: string): void {
+/** Writes a kubeconfig holding only the console's own identity, its one context named `name` (`sandbox`). */
+function writeConsoleKubeconfig(kubeconfig: string, target: string, name = 'sandbox'): void {
   const config = parse(readFileSync(kubeconfig, 'utf8')) as {
     contexts: { name: string; context: { cluster: string; user: string; namespace?: string } }[];
     clusters: { name: string }[];
@@ -79,17 +79,43 @@ function writeConsoleKubeconfig(kubeconfig: string, target: string): void {
   const consoleConfig = {
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: config.clusters.filter((cluster) => cluster.name === source.context.cluster),
-    users: config.users.filter((user) => user.name === source.context.user),
-    contexts: [{ name: 'sandbox', context: { cluster: source.context.cluster, user: source.context.user } }],
-    'current-context': 'sandbox',
+    // Cluster and user entries carry the context's name, so kubeconfigs of several sandboxes merge without clashes.
+    clusters: config.clusters.filter((cluster) => cluster.name === source.context.cluster).map((cluster) => ({ ...cluster, name })),
+    users: config.users.filter((user) => user.name === source.context.user).map((user) => ({ ...user, name: `weir-console@${name}` })),
+    contexts: [{ name, context: { cluster: name, user: `weir-console@${name}` } }],
+    'current-context': name,
   };
   writeFileSync(target, stringify(consoleConfig), { mode: 0o600 });
 }
 
-/** Applies every demo scenario as the sandbox admin. */
-export async function applyScenarios(sandbox: Sandbox): Promise<void> {
-  for (const scenario of SCENARIOS) {
+interface KubeconfigFile {
+  clusters: unknown[];
+  users: unknown[];
+  contexts: { name: string }[];
+  'current-context'?: string;
+}
+
+/**
+ * One kubeconfig with every sandbox's console context (`sandbox`, `mesh02`): what the console runs with to manage
+ * several clusters. The first is current.
+ */
+export function writeMultiClusterKubeconfig(sandboxes: Pick<Sandbox, 'consoleKubeconfig'>[], target: string): string {
+  const configs = sandboxes.map((sandbox) => parse(readFileSync(sandbox.consoleKubeconfig, 'utf8')) as KubeconfigFile);
+  const merged = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: configs.flatMap((config) => config.clusters),
+    users: configs.flatMap((config) => config.users),
+    contexts: configs.flatMap((config) => config.contexts),
+    'current-context': configs[0]?.['current-context'],
+  };
+  writeFileSync(target, stringify(merged), { mode: 0o600 });
+  return target;
+}
+
+/** Applies the demo scenarios (every one by default) as the sandbox admin. */
+export async function applyScenarios(sandbox: Sandbox, scenarios: Scenario[] = SCENARIOS): Promise<void> {
+  for (const scenario of scenarios) {
     const files = scenario.files.map((file) =>
       file.startsWith('shared:') ? join(SHARED_DIR, file.slice('shared:'.length)) : join(REPO_ROOT, file),
     );
@@ -119,27 +145,40 @@ async function kubectlStdin(sandbox: Sandbox, args: string[], input: string): Pr
   });
 }
 
+export interface SandboxOptions {
+  /** Where its state lives (a new temporary folder by default). */
+  dir?: string;
+  /** false: none; a list: these; default: every demo scenario. */
+  scenarios?: boolean | Scenario[];
+  /** The console's context name for it (`sandbox`; a second cluster is `mesh02`). */
+  name?: string;
+  /** Another sandbox whose users (admin, alice, bob) keep their tokens here: the same people on a second cluster. */
+  sameUsersAs?: Pick<Sandbox, 'dir'>;
+}
+
 /** Starts a sandbox in `dir` (a new temporary folder by default) and applies the demo scenarios. */
-export async function startSandbox(options: { dir?: string; scenarios?: boolean } = {}): Promise<Sandbox> {
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const started = Date.now();
   const bin = await buildControlPlane();
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'weir-sandbox-'));
   log(`starting the control plane in ${dir}`);
-  await sh(join(REPO_ROOT, 'dev/cluster/up.sh'), [dir], { env: { WEIR_CLUSTER_BIN: bin } });
-  const sandbox = describeSandbox(dir, bin);
+  const env: Record<string, string> = { WEIR_CLUSTER_BIN: bin };
+  if (options.sameUsersAs) env.WEIR_SANDBOX_SAME_USERS = join(options.sameUsersAs.dir, 'tokens.csv');
+  await sh(join(REPO_ROOT, 'dev/cluster/up.sh'), [dir], { env });
+  const sandbox = describeSandbox(dir, bin, options.name);
   sandbox.apiServerVersion = await apiServerVersion(sandbox);
-  if (options.scenarios !== false) await applyScenarios(sandbox);
+  if (options.scenarios !== false) await applyScenarios(sandbox, Array.isArray(options.scenarios) ? options.scenarios : SCENARIOS);
   Object.assign(sandbox, await startTraffic(sandbox));
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: kube-apiserver ${sandbox.apiServerVersion} at ${sandbox.apiServerUrl}, istiod (${sandbox.istiodVersion}) xDS at ${sandbox.istiodXds}`);
   return sandbox;
 }
 
 /** Reads what up.sh left in `dir` about a running sandbox. */
-export function describeSandbox(dir: string, bin: string): Sandbox {
+export function describeSandbox(dir: string, bin: string, name?: string): Sandbox {
   const env = parseEnvFile(join(dir, 'sandbox.env'));
   const kubeconfig = env.KUBECONFIG ?? join(dir, 'kubeconfig');
   const consoleKubeconfig = join(dir, 'console.kubeconfig');
-  if (!existsSync(consoleKubeconfig)) writeConsoleKubeconfig(kubeconfig, consoleKubeconfig);
+  if (name || !existsSync(consoleKubeconfig)) writeConsoleKubeconfig(kubeconfig, consoleKubeconfig, name);
   return {
     dir,
     kubeconfig,

@@ -24,3 +24,9 @@ export const SCENARIOS: Scenario[] = [
   { name: 'my-website (SMI)', namespace: 'my-website', files: ['dev/scenarios/my-website.yaml'] },
   { name: 'helloworld (Gateway API, ambient style)', namespace: 'helloworld', files: ['shared:fixtures/istio-samples/helloworld.yaml', 'dev/scenarios/helloworld-ambient.yaml'] },
 ];
+
+/**
+ * What a second sandbox cluster (`mesh02`, as seed 003 names its clusters) runs: Bookinfo, whose hosts are the same
+ * as the first cluster's (rows that only the cluster column tells apart), and podinfo.
+ */
+export const MESH02_SCENARIOS: Scenario[] = SCENARIOS.filter((scenario) => scenario.name === 'bookinfo' || scenario.name === 'podinfo');

@@ -70,10 +70,18 @@ async function visibleNamespaces(session: Session, scope: Scope): Promise<{ rows
   const perCluster = await Promise.all(
     caches.map(async (cache) => {
       const rows = serviceRows(cache);
-      const [, allowed] = await Promise.all([rows.refresh(), namespaceAccess(session, cache.target.name, SERVICES)]);
-      const namespaces = scope.namespace ? [scope.namespace] : rows.namespaceNames();
-      const permitted = await Promise.all(namespaces.map((namespace) => allowed(namespace)));
-      return namespaces.filter((_, index) => permitted[index]).map((namespace) => ({ rows, namespace }));
+      try {
+        const [, allowed] = await Promise.all([rows.refresh(), namespaceAccess(session, cache.target.name, SERVICES)]);
+        const namespaces = scope.namespace ? [scope.namespace] : rows.namespaceNames();
+        const permitted = await Promise.all(namespaces.map((namespace) => allowed(namespace)));
+        return namespaces.filter((_, index) => permitted[index]).map((namespace) => ({ rows, namespace }));
+      } catch (error) {
+        // Over several clusters, one that cannot answer the access check leaves out its rows, not everyone's
+        // (its health banner says why); asked for by name, the error is the answer.
+        if (scope.cluster) throw error;
+        console.error(`[weir] services of cluster ${cache.target.name} left out:`, error instanceof Error ? error.message : error);
+        return [];
+      }
     }),
   );
   return perCluster.flat();

@@ -2,15 +2,18 @@ import { respond } from '@/lib/http/handler';
 import { listClusters } from '@/lib/console/clusters';
 import { namespaceAccess, SERVICES } from '@/lib/auth/guard';
 import { requireSession } from '@/lib/auth/request';
+import { sessionMayUse } from '@/lib/auth/user-client';
 
 export const dynamic = 'force-dynamic';
 
-/** The clusters with the namespaces the user may list services in; no API server address, no watch error text. */
+/** The clusters the user's credential is good for, with the namespaces they may list services in; no API server address, no watch error text. */
 export function GET(request: Request) {
   return respond(async () => {
     const session = requireSession(request);
+    // Only the clusters that accepted the user's credential: the others are not theirs to see, even by name.
+    const usable = (await listClusters()).filter((cluster) => sessionMayUse(session, cluster.name));
     return Promise.all(
-      (await listClusters()).map(async (cluster) => {
+      usable.map(async (cluster) => {
         try {
           const allowed = await namespaceAccess(session, cluster.name, SERVICES);
           const visible = await Promise.all(cluster.namespaces.map(allowed));
