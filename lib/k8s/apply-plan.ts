@@ -112,7 +112,9 @@ export async function applyPlan(kubeConfig: KubeConfig, plan: Plan, mode: ApplyM
         case 'wait-condition':
           if (dryRun) {
             outcome.status = 'skipped';
-            objects.push(step.object);
+            // The object as the plan's dry-run create returned it, so the view after the plan still has it whole.
+            const same = (o: KubernetesObject) => o.kind === step.object.kind && o.metadata?.name === step.object.metadata?.name;
+            objects.push(objects.find(same) ?? step.object);
           } else objects.push(await waitCondition(api, step.object, step.condition));
           break;
       }
