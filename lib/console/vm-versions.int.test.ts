@@ -101,8 +101,8 @@ describe(`VM versions against kube-apiserver ${sandbox.apiServerVersion}`, () =>
     expect(away.status, JSON.stringify(away.body)).toBe(200);
 
     await setVmHealth(sandbox.kubeconfig, namespace, 'hello2-es', 'healthy');
-    const healthy = await viewWhen(namespace, (v) => health(v, 'hello2-es') === 'healthy');
-    const back = await post(namespace, { type: 'set-weights', expected: healthy.splitEtag, weights: { en: 30, fr: 60, es: 10 } });
+    await viewWhen(namespace, (v) => health(v, 'hello2-es') === 'healthy');
+    const back = await post(namespace, { type: 'set-weights', expected: away.body.view.splitEtag, weights: { en: 30, fr: 60, es: 10 } });
     expect(back.status, JSON.stringify(back.body)).toBe(200);
     expect(weightsOf(await read<VirtualService>('VirtualService', namespace, 'hello2'))).toEqual({ en: 30, fr: 60, es: 10 });
   });
