@@ -90,10 +90,10 @@ describe(`VM versions against kube-apiserver ${sandbox.apiServerVersion}`, () =>
     const before = await resourceVersions(sandbox, namespace);
 
     const more = await post(namespace, { type: 'set-weights', expected: current.splitEtag, weights: { en: 30, fr: 50, es: 20 } });
-    expect(more.status, JSON.stringify(more.body)).toBe(400);
-    expect(more.body.error.fields).toEqual([expect.objectContaining({ field: 'weights.es', code: 'field.notReady' })]);
+    expect(more.status, JSON.stringify(more.body)).toBe(422);
+    expect(more.body.error.fields).toEqual([expect.objectContaining({ field: 'intent.weights.es', code: 'field.notReady' })]);
     const takeOver = await post(namespace, { type: 'take-over', expected: current.splitEtag, version: 'es' });
-    expect(takeOver.status).toBe(400);
+    expect(takeOver.status).toBe(422);
     expect(await resourceVersions(sandbox, namespace)).toEqual(before);
 
     // Moving its traffic away is what an operator does with a VM that is down.
@@ -214,6 +214,6 @@ describe(`VM versions against kube-apiserver ${sandbox.apiServerVersion}`, () =>
     }
     expect(names).toEqual(['legacy.example.com']);
     const legacy = await view(namespace, 'legacy.example.com');
-    expect(legacy).toMatchObject({ host: 'legacy.example.com', routed: false, discoveredVersions: ['v1'] });
+    expect(legacy).toMatchObject({ host: 'legacy.example.com', routed: false, discoveredVersions: ['v1'], objects: [expect.objectContaining({ kind: 'ServiceEntry', name: 'legacy' })] });
   });
 });

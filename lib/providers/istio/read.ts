@@ -211,7 +211,8 @@ export function readIstio(objects: IstioObjects): ReleaseView {
     versions,
     otherRoutes,
     routes: routes.map((route) => describeRoute(route, namespace)),
-    objects: [...ref('VirtualService', vs, 'routing'), ...ref('DestinationRule', dr, 'version')],
+    // A ServiceEntry standing for the host is shown with the objects that define its versions (its workloadSelector does).
+    objects: [...ref('VirtualService', vs, 'routing'), ...ref('DestinationRule', dr, 'version'), ...(objects.serviceEntry ? [objectRef('ServiceEntry', objects.serviceEntry, 'version')] : [])],
     discoveredVersions,
     managedRouteIndex: managedIndex,
     validations,
