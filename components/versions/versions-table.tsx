@@ -2,7 +2,7 @@
 
 import { useI18n } from '@/components/i18n/i18n-provider';
 import { StatusBadge } from '@/components/ui/status-badge';
-import type { ReleaseView, VersionView } from '@/lib/mesh/types';
+import type { ReleaseView, VersionView, WorkloadView } from '@/lib/mesh/types';
 
 function ruleText(version: VersionView, t: ReturnType<typeof useI18n>['t']): string[] {
   return version.rules.map((rule) =>
@@ -62,6 +62,7 @@ export function VersionsTable({ view, actions }: { view: ReleaseView; actions?: 
                     <span className="text-slate-500">({workload.form === 'pods' ? t('versions.kind.deployment') : t('versions.kind.vm')})</span>
                     {workload.image && <div className="font-mono">{workload.image}</div>}
                     {workload.address && <div className="font-mono">{workload.address}</div>}
+                    {workload.health && <VmHealthBadge workload={workload} />}
                   </div>
                 ))}
               </td>
@@ -106,5 +107,17 @@ export function VersionsTable({ view, actions }: { view: ReleaseView; actions?: 
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** A VM's health as Istio's health checking reports it, and whether it gets traffic because of it. */
+function VmHealthBadge({ workload }: { workload: WorkloadView }) {
+  const { t } = useI18n();
+  const tone = workload.health === 'healthy' ? 'bg-green-50 text-green-800' : workload.health === 'unhealthy' ? 'bg-red-50 text-red-800' : 'bg-slate-100 text-slate-700';
+  const title = workload.health === 'not-probed' ? t(workload.probed ? 'vm.health.awaitingProbe' : 'vm.health.notChecked') : undefined;
+  return (
+    <span data-testid={`vm-health-${workload.name}`} data-health={workload.health} title={title} className={`mt-0.5 inline-block rounded px-1.5 py-0.5 text-xs font-medium ${tone}`}>
+      {t(`vm.health.${workload.health!}`)}
+    </span>
   );
 }

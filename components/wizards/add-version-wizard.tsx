@@ -9,6 +9,32 @@ import { ContentRuleEditor, emptyPolicy } from './content-rule-editor';
 import { WizardShell } from './wizard-shell';
 
 type PolicyKind = 'weight' | 'content' | 'both';
+type VmDraft = { address: string; labels: string; ports: string; serviceAccount: string; network: string };
+const emptyVm = (): VmDraft => ({ address: '', labels: '', ports: '', serviceAccount: '', network: '' });
+
+/** `a=1, b=2` as a record (values kept as typed; the schema checks them). */
+function pairs(text: string): Record<string, string> {
+  return Object.fromEntries(
+    text
+      .split(',')
+      .map((pair) => pair.trim())
+      .filter(Boolean)
+      .map((pair) => {
+        const at = pair.indexOf('=');
+        return at < 0 ? [pair, ''] : [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
+      }),
+  );
+}
+
+function vmIntent(vm: VmDraft) {
+  return {
+    address: vm.address.trim(),
+    labels: pairs(vm.labels),
+    ports: Object.fromEntries(Object.entries(pairs(vm.ports)).map(([name, port]) => [name, Number(port)])),
+    ...(vm.serviceAccount.trim() ? { serviceAccount: vm.serviceAccount.trim() } : {}),
+    ...(vm.network.trim() ? { network: vm.network.trim() } : {}),
+  };
+}
 
 function nextVersionName(view: ReleaseView): string {
   const numbers = view.versions.map((version) => /^v(\d+)$/.exec(version.name)?.[1]).filter(Boolean).map(Number);
@@ -27,6 +53,13 @@ export function AddVersionWizard({ service, view, onClose }: { service: ServiceR
   const [kind, setKind] = useState<PolicyKind>('weight');
   const [weight, setWeightValue] = useState(10);
   const [policy, setPolicy] = useState<ContentPolicy>(emptyPolicy());
+  const hasPods = Boolean(stable?.workloads.some((workload) => workload.form === 'pods'));
+  // VM versions are WorkloadEntries: Istio's alone.
+  const vmsPossible = view.provider.id === 'istio';
+  const [form, setForm] = useState<'pods' | 'vm'>(hasPods || !vmsPossible ? 'pods' : 'vm');
+  const [vms, setVms] = useState<VmDraft[]>([emptyVm()]);
+  const [healthChecked, setHealthChecked] = useState(false);
+  const setVm = (index: number, change: Partial<VmDraft>) => setVms(vms.map((vm, i) => (i === index ? { ...vm, ...change } : vm)));
 
   const { contentRules } = view.capabilities;
   const effectiveWeight = kind === 'content' ? 0 : weight;
@@ -44,28 +77,94 @@ export function AddVersionWizard({ service, view, onClose }: { service: ServiceR
       view={view}
       onClose={onClose}
       applyLabel={applyLabel}
-      build={() => ({
-        type: 'add-version',
-        expected: view.splitEtag,
-        version,
-        image,
-        replicas,
-        env: env.filter((variable) => variable.name),
-        weight: effectiveWeight,
-        policy: kind === 'weight' ? undefined : policy,
-      })}
+      build={() =>
+        form === 'vm'
+          ? { type: 'add-version', expected: view.splitEtag, version, env: [], vms: vms.map(vmIntent), healthChecked, weight: effectiveWeight, policy: kind === 'weight' ? undefined : policy }
+          : {
+              type: 'add-version',
+              expected: view.splitEtag,
+              version,
+              image,
+              replicas,
+              env: env.filter((variable) => variable.name),
+              weight: effectiveWeight,
+              policy: kind === 'weight' ? undefined : policy,
+            }
+      }
     >
       {(errors) => (
         <div className="space-y-4">
-          <p className="text-sm text-slate-600">{t('add.intro', { stable: stable?.name ?? '?' })}</p>
+          {vmsPossible && (
+            <fieldset className="space-y-1">
+              <legend className="text-sm font-medium text-slate-700">{t('add.form')}</legend>
+              <div className="flex gap-4 text-sm">
+                {(['pods', 'vm'] as const).map((option) => (
+                  <label key={option} className="flex items-center gap-1">
+                    <input type="radio" name="version-form" checked={form === option} onChange={() => setForm(option)} />
+                    {t(`add.form.${option}`)}
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+          )}
+          <p className="text-sm text-slate-600">{form === 'vm' ? t('add.vm.intro', { version }) : t('add.intro', { stable: stable?.name ?? '?' })}</p>
           <div className="grid grid-cols-2 gap-4">
             <Field label={t('add.version')} htmlFor="add-version" error={errors.version} hint={t('add.versionHint')}>
               <input id="add-version" className={inputClass} value={version} aria-invalid={Boolean(errors.version)} onChange={(e) => setVersion(e.target.value)} />
             </Field>
+            {form === 'pods' && (
             <Field label={t('add.replicas')} htmlFor="add-replicas" error={errors.replicas}>
               <input id="add-replicas" type="number" min={1} className={inputClass} value={replicas} onChange={(e) => setReplicas(Number(e.target.value))} />
             </Field>
+            )}
           </div>
+          {form === 'vm' && (
+            <fieldset className="space-y-3" data-testid="vm-entries">
+              {vms.map((vm, index) => {
+                const id = (field: string) => `add-vm-${index}-${field}`;
+                const error = (field: string) => errors[`vms.${index}.${field}`] ?? Object.entries(errors).find(([key]) => key.startsWith(`vms.${index}.${field}.`))?.[1];
+                return (
+                  <div key={index} className="space-y-2 rounded-md border border-slate-200 p-3">
+                    <div className="flex items-center justify-between">
+                      <span className="text-sm font-medium text-slate-700">{t('add.vm.entry', { number: index + 1 })}</span>
+                      {vms.length > 1 && (
+                        <button type="button" aria-label={t('add.vm.remove', { number: index + 1 })} onClick={() => setVms(vms.filter((_, i) => i !== index))} className="text-slate-500 hover:text-red-700">
+                          ✕
+                        </button>
+                      )}
+                    </div>
+                    <div className="grid grid-cols-2 gap-2">
+                      <Field label={t('add.vm.address')} htmlFor={id('address')} error={error('address')}>
+                        <input id={id('address')} className={`${inputClass} font-mono`} value={vm.address} aria-invalid={Boolean(error('address'))} onChange={(e) => setVm(index, { address: e.target.value })} />
+                      </Field>
+                      <Field label={t('add.vm.ports')} htmlFor={id('ports')} error={error('ports')}>
+                        <input id={id('ports')} className={`${inputClass} font-mono`} placeholder="http=8080" value={vm.ports} onChange={(e) => setVm(index, { ports: e.target.value })} />
+                      </Field>
+                      <Field label={t('add.vm.labels')} htmlFor={id('labels')} error={error('labels')}>
+                        <input id={id('labels')} className={`${inputClass} font-mono`} value={vm.labels} onChange={(e) => setVm(index, { labels: e.target.value })} />
+                      </Field>
+                      <Field label={t('add.vm.serviceAccount')} htmlFor={id('serviceAccount')} error={error('serviceAccount')}>
+                        <input id={id('serviceAccount')} className={`${inputClass} font-mono`} value={vm.serviceAccount} onChange={(e) => setVm(index, { serviceAccount: e.target.value })} />
+                      </Field>
+                      <Field label={t('add.vm.network')} htmlFor={id('network')} error={error('network')}>
+                        <input id={id('network')} className={`${inputClass} font-mono`} value={vm.network} onChange={(e) => setVm(index, { network: e.target.value })} />
+                      </Field>
+                    </div>
+                  </div>
+                );
+              })}
+              {errors.vms && <p role="alert" className="text-xs font-medium text-red-700">{errors.vms}</p>}
+              <button type="button" className="text-sm font-medium text-brand-700 hover:underline" onClick={() => setVms([...vms, emptyVm()])}>
+                {t('add.vm.add')}
+              </button>
+              <label className="flex items-center gap-2 text-sm">
+                <input type="checkbox" checked={healthChecked} onChange={(e) => setHealthChecked(e.target.checked)} />
+                {t('add.vm.healthChecked')}
+              </label>
+            </fieldset>
+          )}
+          {form === 'pods' && (
+          <>
           <Field label={t('add.image')} htmlFor="add-image" error={errors.image} hint={t('add.imageHint', { image: stableImage })}>
             <input id="add-image" className={`${inputClass} font-mono`} value={image} aria-invalid={Boolean(errors.image)} onChange={(e) => setImage(e.target.value)} />
           </Field>
@@ -87,6 +186,8 @@ export function AddVersionWizard({ service, view, onClose }: { service: ServiceR
               {t('add.addEnv')}
             </button>
           </fieldset>
+          </>
+          )}
           <fieldset className="space-y-2">
             <legend className="text-sm font-medium text-slate-700">{t('add.policy')}</legend>
             <div className="flex gap-4 text-sm">
@@ -113,7 +214,7 @@ export function AddVersionWizard({ service, view, onClose }: { service: ServiceR
             </Field>
           )}
           {kind !== 'weight' && <ContentRuleEditor policy={policy} onChange={setPolicy} errors={errors} path="policy" operators={contentRules.operators} provider={view.provider.name} />}
-          {(kind !== 'weight' || effectiveWeight > 0) && <p className="text-xs text-slate-500">{t('add.waitNote')}</p>}
+          {(kind !== 'weight' || effectiveWeight > 0) && (form === 'pods' || healthChecked) && <p className="text-xs text-slate-500">{t(form === 'vm' ? 'add.vm.waitNote' : 'add.waitNote')}</p>}
         </div>
       )}
     </WizardShell>

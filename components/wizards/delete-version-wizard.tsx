@@ -22,7 +22,11 @@ export function DeleteVersionWizard({
 }) {
   const { t } = useI18n();
   const [keepWorkload, setKeepWorkload] = useState(false);
+  const [deleteUnmanagedVms, setDeleteUnmanagedVms] = useState(false);
   const target = view.versions.find((v) => v.name === version);
+  const vms = target?.workloads.filter((workload) => workload.form === 'vm') ?? [];
+  const managedVms = vms.filter((workload) => workload.managed).map((workload) => workload.name);
+  const unmanagedVms = vms.filter((workload) => !workload.managed).map((workload) => workload.name);
   const inUse = Boolean(target && (target.weight > 0 || target.rules.length > 0));
   const heir = view.versions.filter((v) => v.name !== version).sort((a, b) => b.weight - a.weight)[0]?.name;
   return (
@@ -32,7 +36,7 @@ export function DeleteVersionWizard({
       view={view}
       onClose={onClose}
       applyLabel={t('delete.apply', { version })}
-      build={() => ({ type: 'delete-version', expected: view.splitEtag, version, keepWorkload })}
+      build={() => ({ type: 'delete-version', expected: view.splitEtag, version, keepWorkload, ...(unmanagedVms.length > 0 && !keepWorkload ? { deleteUnmanagedVms } : {}) })}
     >
       {() => (
         <div className="space-y-3 text-sm text-slate-700">
@@ -59,6 +63,13 @@ export function DeleteVersionWizard({
             <input type="checkbox" checked={keepWorkload} onChange={(event) => setKeepWorkload(event.target.checked)} />
             {t('delete.keepWorkload')}
           </label>
+          {!keepWorkload && managedVms.length > 0 && <p data-testid="delete-managed-vms">{t('delete.managedVms', { count: managedVms.length, names: managedVms.join(', ') })}</p>}
+          {!keepWorkload && unmanagedVms.length > 0 && (
+            <label className="flex items-center gap-2">
+              <input type="checkbox" checked={deleteUnmanagedVms} onChange={(event) => setDeleteUnmanagedVms(event.target.checked)} />
+              {t('delete.unmanagedVms', { count: unmanagedVms.length, names: unmanagedVms.join(', ') })}
+            </label>
+          )}
         </div>
       )}
     </WizardShell>

@@ -16,6 +16,18 @@ export interface Endpoint {
   /** What Istio reports as destination_version: the canonical revision or `version` label. */
   version: string | undefined;
   behaviour: Behaviour;
+  /** A VM that is not an endpoint by Istio's health checking (see entryReady): its requests get a 503. */
+  unhealthy?: boolean;
+}
+
+/**
+ * Whether a WorkloadEntry receives traffic, as the console reads it (lib/providers/istio/health.ts): its
+ * `Healthy` condition when one is written; without one, ready unless health checks are enabled on it.
+ */
+export function entryReady(entry: WorkloadEntry): boolean {
+  const condition = entry.status?.conditions?.find((candidate) => candidate.type === 'Healthy');
+  if (condition) return condition.status === 'True';
+  return entry.metadata?.annotations?.['proxy.istio.io/health-checks-enabled'] !== 'true';
 }
 
 export interface EndpointSources {
@@ -55,6 +67,7 @@ export class EndpointIndex {
       workloadNamespace: entry.metadata?.namespace ?? 'default',
       version: versionOf(entry.spec?.labels),
       behaviour: behaviourOf(entry.metadata?.annotations),
+      ...(entryReady(entry) ? {} : { unhealthy: true }),
     };
   }
 
@@ -76,7 +89,7 @@ export class EndpointIndex {
       if (pod.metadata?.namespace === ref.namespace && podReady(pod) && wanted(pod.metadata?.labels)) endpoints.push(this.ofPod(pod));
     }
     for (const entry of this.sources.workloadEntries) {
-      if (entry.metadata?.namespace === ref.namespace && wanted(entry.spec?.labels)) endpoints.push(this.ofEntry(entry));
+      if (entry.metadata?.namespace === ref.namespace && entryReady(entry) && wanted(entry.spec?.labels)) endpoints.push(this.ofEntry(entry));
     }
     return endpoints;
   }

@@ -56,6 +56,13 @@ describe('simulateRequest through the client sidecar', () => {
     expect(simulate(viaSidecar(toSubset('v5'), { workloadEntries }, snapshot))).toMatchObject({ destinationWorkload: 'hello-vm', destinationVersion: 'v5', responseCode: 500 });
   });
 
+  it('answers 503 from a WorkloadEntry whose Healthy condition is False, and from it once healthy again', () => {
+    const snapshot = helloSnapshot([route(toSubset('v5'))], { [subsetCluster('v5')]: cluster(subsetCluster('v5'), [endpoint('10.9.9.9', 'UNKNOWN')]) });
+    const entry = (status: string) => ({ metadata: { name: 'hello-vm', namespace: 'demo' }, spec: { address: '10.9.9.9', labels: { app: 'hello', version: 'v5' } }, status: { conditions: [{ type: 'Healthy', status }] } });
+    expect(simulate(viaSidecar(toSubset('v5'), { workloadEntries: [entry('False')] }, snapshot))).toMatchObject({ destinationVersion: 'v5', responseCode: 503 });
+    expect(simulate(viaSidecar(toSubset('v5'), { workloadEntries: [entry('True')] }, snapshot))).toMatchObject({ destinationWorkload: 'hello-vm', responseCode: 200 });
+  });
+
   it("names a workload found at no watched address by istiod's endpoint metadata", () => {
     const snapshot = helloSnapshot([route(toSubset('v6'))], { [subsetCluster('v6')]: cluster(subsetCluster('v6'), [endpoint('10.8.8.8', 'HEALTHY', { workload: 'hello-v6;demo;hello;v6;Kubernetes' })]) });
     expect(simulate(viaSidecar(toSubset('v6'), {}, snapshot))).toMatchObject({ destinationWorkload: 'hello-v6', destinationWorkloadNamespace: 'demo', destinationVersion: 'v6', responseCode: 200 });

@@ -67,6 +67,8 @@ function respond(table: RoutingTable, target: RoutedService, request: MeshReques
   if (outcome.kind === 'answer') return proxyAnswer(target, request, outcome.host, outcome.version, outcome.status);
   if (outcome.kind === 'upstream') {
     const endpoint = table.endpoints.at(outcome.address, serviceOfHost(outcome.host).namespace) ?? fromMetadata(outcome.workload, outcome.host);
+    // A VM reported unhealthy: no healthy upstream at that endpoint, Envoy's 503.
+    if (endpoint.unhealthy) return proxyAnswer(target, request, outcome.host, outcome.version ?? endpoint.version ?? 'unknown', 503);
     return answered(target, request, outcome.host, endpoint, outcome.version, random);
   }
   const endpoints = table.endpoints.of(outcome.backend, outcome.labels);

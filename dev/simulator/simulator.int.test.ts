@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { setVmHealth } from '../sandbox/vm-health.ts';
 import type { RunningSimulator } from './simulator.ts';
 import { serviceObject, share, splitProbe } from './split-probe.test-helpers.ts';
 import { exported, testbed } from './testbed.test-helpers.ts';
@@ -70,6 +71,16 @@ describe(`the traffic simulator with a VirtualService, routed by istiod ${sandbo
     const observed = await measure(1_000, (delta) => delta.total > 0 && delta.versions.v5 === delta.total);
     expect(observed.responseCodes).toEqual({ '500': observed.total });
     expect(await exported(simulator)).toMatch(/istio_requests_total\{[^}]*destination_workload="hello-vm"[^}]*destination_version="v5"[^}]*response_code="500"/);
+  });
+
+  it('answers 503 from a WorkloadEntry marked unhealthy by its Healthy condition, and from the VM again once it is not', async () => {
+    await bed.apply('vm', [virtualService([{ route: [to('v5')] }])]);
+    await setVmHealth(sandbox.kubeconfig, NAMESPACE, 'hello-vm', 'unhealthy');
+    const down = await measure(1_000, (delta) => delta.total > 0 && delta.responseCodes['503'] === delta.total);
+    expect(down.responseCodes).toEqual({ '503': down.total });
+    await setVmHealth(sandbox.kubeconfig, NAMESPACE, 'hello-vm', 'unknown');
+    const back = await measure(1_000, (delta) => delta.total > 0 && delta.responseCodes['500'] === delta.total);
+    expect(back.responseCodes).toEqual({ '500': back.total });
   });
 });
 

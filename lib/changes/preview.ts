@@ -9,12 +9,15 @@ export interface PreviewStep {
   diff?: string;
   yaml?: string;
   replicas?: number;
+  /** A wait-condition step's condition (`Healthy`). */
+  condition?: string;
 }
 
 /** The plan in the words and diffs the review step shows. */
 export function previewOf(plan: Plan): PreviewStep[] {
   return plan.steps.map((step) => {
     if (step.action === 'wait-ready') return { action: step.action, kind: 'Deployment', name: step.deployment.name, replicas: step.replicas };
+    if (step.action === 'wait-condition') return { action: step.action, kind: step.object.kind ?? '', name: step.object.metadata?.name ?? '', condition: step.condition };
     const name = `${step.object.kind}/${step.object.metadata?.name}`;
     const before = step.action === 'create' ? undefined : step.action === 'replace' ? step.before : step.object;
     const after = step.action === 'delete' ? undefined : step.object;

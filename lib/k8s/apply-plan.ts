@@ -52,6 +52,18 @@ async function waitReady(api: KubernetesObjectApi, namespace: string, name: stri
   throw new Error(`Deployment ${namespace}/${name} did not become ready (${replicas} replicas) within ${timeoutMs / 1000} s`);
 }
 
+/** Polls the API server until the object's status has condition `type` with status True. */
+async function waitCondition(api: KubernetesObjectApi, object: KubernetesObject, type: string): Promise<KubernetesObject> {
+  const timeoutMs = weirEnv().WEIR_WAIT_READY_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const current = await api.read<KubernetesObject & { status?: { conditions?: { type?: string; status?: string }[] } }>(object as KubernetesObject & { metadata: { name: string; namespace: string } });
+    if (current.status?.conditions?.some((condition) => condition.type === type && condition.status === 'True')) return { ...current, apiVersion: object.apiVersion, kind: object.kind };
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`${object.kind} ${object.metadata?.namespace}/${object.metadata?.name} did not report ${type} within ${timeoutMs / 1000} s`);
+}
+
 /**
  * Carries out a plan's steps in order, as the given identity. With `dry-run` every write is sent with
  * dryRun=All (the API server validates and admits it, nothing is stored) and waits are skipped. When a step
@@ -96,6 +108,14 @@ export async function applyPlan(kubeConfig: KubeConfig, plan: Plan, mode: ApplyM
             outcome.status = 'skipped';
             objects.push({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: step.deployment });
           } else objects.push(await waitReady(api, step.deployment.namespace, step.deployment.name, step.replicas));
+          break;
+        case 'wait-condition':
+          if (dryRun) {
+            outcome.status = 'skipped';
+            // The object as the plan's dry-run create returned it, so the view after the plan still has it whole.
+            const same = (o: KubernetesObject) => o.kind === step.object.kind && o.metadata?.name === step.object.metadata?.name;
+            objects.push(objects.find(same) ?? step.object);
+          } else objects.push(await waitCondition(api, step.object, step.condition));
           break;
       }
       outcomes.push(outcome);

@@ -87,17 +87,42 @@ export const createRoutingIntent = z.object({
   provider: z.string().regex(/^[a-z][-a-z0-9]{0,30}$/, coded('field.providerId')).optional(),
 });
 
-export const addVersionIntent = z.object({
-  type: z.literal('add-version'),
-  expected,
-  version: versionName,
-  image: z.string().min(1, coded('field.required')).max(512).regex(/^[^\s]+$/, coded('field.noSpaces')),
-  replicas: z.number().int(coded('field.wholeNumber')).min(1, coded('field.atLeast')).max(100, coded('field.atMost')),
-  env: z.array(envVar).max(50).default([]),
-  /** Share of the other requests the new version receives. */
-  weight,
-  policy: contentPolicy.optional(),
+const labelKey = z.string().max(317).regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, coded('field.labelKey'));
+const labelValue = z.string().max(63, coded('field.maxChars')).regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/, coded('field.labelValue'));
+const portNumber = z.number({ error: coded('field.number') }).int(coded('field.wholeNumber')).min(1, coded('field.atLeast')).max(65535, coded('field.atMost'));
+
+/** One VM of a VM version: what becomes its WorkloadEntry (the version label and the service's selector are added). */
+export const vmEntry = z.object({
+  address: z.string().min(1, coded('field.required')).max(253, coded('field.maxChars')).regex(/^[^\s]+$/, coded('field.noSpaces')),
+  labels: z.record(labelKey, labelValue).default({}),
+  /** Port name → the VM's port number. */
+  ports: z.record(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, coded('field.dnsLabel')), portNumber).default({}),
+  serviceAccount: z.string().max(253, coded('field.maxChars')).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, coded('field.dnsLabel')).optional(),
+  network: z.string().max(63, coded('field.maxChars')).regex(/^[^\s]+$/, coded('field.noSpaces')).optional(),
 });
+
+export const addVersionIntent = z
+  .object({
+    type: z.literal('add-version'),
+    expected,
+    version: versionName,
+    /** Pods: a copy of the stable Deployment with this image and replicas. Not given for a VM version. */
+    image: z.string().min(1, coded('field.required')).max(512).regex(/^[^\s]+$/, coded('field.noSpaces')).optional(),
+    replicas: z.number().int(coded('field.wholeNumber')).min(1, coded('field.atLeast')).max(100, coded('field.atMost')).optional(),
+    env: z.array(envVar).max(50).default([]),
+    /** A VM version: one WorkloadEntry per VM instead of a Deployment. */
+    vms: z.array(vmEntry).min(1, coded('field.required')).max(20, coded('field.maxVms')).optional(),
+    /** The VMs are health-checked (Istio's probe): traffic moves only once each reports Healthy. */
+    healthChecked: z.boolean().optional(),
+    /** Share of the other requests the new version receives. */
+    weight,
+    policy: contentPolicy.optional(),
+  })
+  .superRefine((intent, context) => {
+    if (intent.vms) return;
+    if (intent.image === undefined) context.addIssue({ code: 'custom', path: ['image'], message: coded('field.required') });
+    if (intent.replicas === undefined) context.addIssue({ code: 'custom', path: ['replicas'], message: coded('field.required') });
+  });
 
 export const setWeightsIntent = z.object({ type: z.literal('set-weights'), expected, weights });
 
@@ -116,6 +141,8 @@ export const deleteVersionIntent = z.object({
   expected,
   version: versionName,
   keepWorkload: z.boolean().default(false),
+  /** Also delete the version's WorkloadEntries that Weir did not create (otherwise they are kept). */
+  deleteUnmanagedVms: z.boolean().optional(),
 });
 
 /** A version's Deployments to `replicas` pods: 0 only when it gets no traffic; up again after a rollback. */

@@ -68,6 +68,7 @@ export function requireNewVersion(view: ReleaseView, version: string): VersionVi
 
 /** The gray version's Deployment: a copy of the stable one with the new image, env, replicas and version label. */
 export function grayDeployment(objects: ServiceObjects, stable: VersionView, intent: Input<typeof addVersionIntent>): V1Deployment {
+  if (intent.vms) throw invalid(say('server.vmVersionUnsupported'), [{ field: 'vms', ...say('field.vmVersionUnsupported') }]);
   const source = objects.deployments.find((deployment) => deployment.metadata?.name === stable.workloads.find((w) => w.form === 'pods')?.name);
   if (!source) {
     throw invalid(say('server.noDeploymentToCopy', { version: stable.name }), [{ field: 'version', ...say('field.noDeploymentToCopy') }]);
@@ -103,10 +104,12 @@ export function grayDeployment(objects: ServiceObjects, stable: VersionView, int
 }
 
 /** Creates the gray Deployment and, when it will get traffic at once, waits until its pods are ready. */
-export function grayWorkloadSteps(deployment: V1Deployment, replicas: number, getsTraffic: boolean): PlanStep[] {
+export function grayWorkloadSteps(deployment: V1Deployment, replicas: number | undefined, getsTraffic: boolean): PlanStep[] {
   return [
     { action: 'create', object: deployment },
-    ...(getsTraffic ? [{ action: 'wait-ready', deployment: { namespace: deployment.metadata!.namespace!, name: deployment.metadata!.name! }, replicas } as const] : []),
+    ...(getsTraffic
+      ? [{ action: 'wait-ready', deployment: { namespace: deployment.metadata!.namespace!, name: deployment.metadata!.name! }, replicas: replicas ?? deployment.spec?.replicas ?? 1 } as const]
+      : []),
   ];
 }
 

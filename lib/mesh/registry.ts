@@ -166,7 +166,9 @@ export function accessNeeds(state: Pick<ServiceState, 'provider' | 'view'>, inte
   const deployments = (verb: string): AccessNeed => ({ group: CORE_KINDS.deployments.group, resource: CORE_KINDS.deployments.plural, verb });
   const workloads: AccessNeed[] =
     intent.type === 'add-version'
-      ? [deployments('create')]
+      ? intent.vms
+        ? []
+        : [deployments('create')]
       : intent.type === 'delete-version' && !intent.keepWorkload
         ? [deployments('delete')]
         : intent.type === 'scale-version'

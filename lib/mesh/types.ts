@@ -22,6 +22,12 @@ export interface WorkloadView {
   address?: string;
   ready: number;
   desired: number;
+  /** A VM's health as the mesh's health checking reports it; `not-probed` when nothing reported any. */
+  health?: 'healthy' | 'unhealthy' | 'not-probed';
+  /** A VM the mesh health-checks (a `not-probed` one then waits for its first probe before getting traffic). */
+  probed?: boolean;
+  /** Created by Weir (deleting its version removes it without asking). */
+  managed?: boolean;
 }
 
 /** Requests that match go to one version: conditions joined by `all` (AND) or `any` (OR). */
@@ -197,7 +203,9 @@ export type PlanStep =
   | { action: 'create'; object: KubernetesObject }
   | { action: 'replace'; before: KubernetesObject; object: KubernetesObject }
   | { action: 'delete'; object: KubernetesObject }
-  | { action: 'wait-ready'; deployment: { namespace: string; name: string }; replicas: number };
+  | { action: 'wait-ready'; deployment: { namespace: string; name: string }; replicas: number }
+  /** Waits until the object (apiVersion, kind, name, namespace) has status condition `condition` True (a VM reported healthy). */
+  | { action: 'wait-condition'; object: KubernetesObject; condition: string };
 
 export interface Plan {
   steps: PlanStep[];

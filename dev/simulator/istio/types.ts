@@ -13,4 +13,6 @@ export interface VirtualService extends KubernetesObject {
 
 export interface WorkloadEntry extends KubernetesObject {
   spec?: { address?: string; labels?: Record<string, string> };
+  /** istiod's health checking writes the `Healthy` condition here. */
+  status?: { conditions?: { type?: string; status?: string }[] };
 }

@@ -1,14 +1,15 @@
 import { qualifyHost, serviceOfHost } from '@/lib/mesh/hosts';
 import type { Intent } from '@/lib/mesh/intents';
+import { oldestFirst } from '@/lib/mesh/objects';
 import type { AccessNeed, MeshProvider } from '@/lib/mesh/provider';
 import { selects, type NamespaceSnapshot } from '@/lib/mesh/snapshot';
 import type { ReleaseView } from '@/lib/mesh/types';
 import { summarizeVirtualService } from './describe';
 import { ISTIO } from './info';
-import { DESTINATION_RULES, VIRTUAL_SERVICES, WORKLOAD_ENTRIES } from './kinds';
+import { DESTINATION_RULES, SERVICE_ENTRIES, VIRTUAL_SERVICES, WORKLOAD_ENTRIES } from './kinds';
 import { planAddVersion, planCreateRouting, planDeleteVersion, planRestoreSplit, planSetContentRule, planSetWeights, planTakeOver } from './plan';
 import { ISTIO_CAPABILITIES, readIstio, virtualServicesFor, type IstioObjects } from './read';
-import type { DestinationRule, VirtualService, WorkloadEntry } from './types';
+import type { DestinationRule, ServiceEntry, VirtualService, WorkloadEntry } from './types';
 import { virtualServicesOfHost } from './visibility';
 
 /** A namespace's Istio objects: VirtualServices of every namespace (they route across), the rest by host. */
@@ -22,6 +23,14 @@ interface IstioIndex {
   namedHosts: Set<string>;
   destinationRulesByHost: Map<string, DestinationRule[]>;
   workloadEntries: WorkloadEntry[];
+  /** ServiceEntries of this namespace with a workloadSelector (VMs and pods behind a host), by each host they name. */
+  serviceEntriesByHost: Map<string, ServiceEntry[]>;
+}
+
+/** The name a ServiceEntry's host is listed under: the Service name for a host of this namespace, else the host. */
+function serviceEntryName(host: string, namespace: string): string {
+  const service = serviceOfHost(host, namespace);
+  return service?.namespace === namespace ? service.name : host;
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {
@@ -55,7 +64,7 @@ const SUBSETS: AccessNeed = { group: DESTINATION_RULES.group, resource: DESTINAT
 /** Istio's VirtualService (routes, weights, matches) + DestinationRule (subsets: the versions). */
 export const istioProvider: MeshProvider<IstioIndex, IstioObjects> = {
   info: ISTIO,
-  kinds: [VIRTUAL_SERVICES, DESTINATION_RULES, WORKLOAD_ENTRIES],
+  kinds: [VIRTUAL_SERVICES, DESTINATION_RULES, WORKLOAD_ENTRIES, SERVICE_ENTRIES],
   routeKinds: [VIRTUAL_SERVICES],
   // A VirtualService in one namespace routes another's host when it names it by FQDN (and exports it there).
   crossNamespaceKinds: [VIRTUAL_SERVICES],
@@ -79,7 +88,12 @@ export const istioProvider: MeshProvider<IstioIndex, IstioObjects> = {
       namedHosts: new Set(),
       destinationRulesByHost: new Map(),
       workloadEntries: snapshot.list(WORKLOAD_ENTRIES),
+      serviceEntriesByHost: new Map(),
     };
+    for (const se of snapshot.list<ServiceEntry>(SERVICE_ENTRIES)) {
+      if (Object.keys(se.spec?.workloadSelector?.labels ?? {}).length === 0) continue;
+      for (const host of se.spec?.hosts ?? []) if (!host.includes('*')) push(index.serviceEntriesByHost, qualifyHost(host, snapshot.namespace), se);
+    }
     const suffix = `.${snapshot.namespace}.svc.cluster.local`;
     for (const [host, list] of own.exact) index.virtualServicesByHost.set(host, [...list]);
     for (const [host, list] of cluster.exact) {
@@ -97,6 +111,10 @@ export const istioProvider: MeshProvider<IstioIndex, IstioObjects> = {
       const service = serviceOfHost(host, index.namespace);
       if (service?.namespace === index.namespace) yield service.name;
     }
+    for (const host of index.serviceEntriesByHost.keys()) {
+      const service = serviceOfHost(host, index.namespace);
+      if (!service || service.namespace === index.namespace) yield serviceEntryName(host, index.namespace);
+    }
   },
 
   versionServices: () => [],
@@ -104,7 +122,9 @@ export const istioProvider: MeshProvider<IstioIndex, IstioObjects> = {
   gather(snapshot, index, service): IstioObjects {
     const host = qualifyHost(service, snapshot.namespace);
     const root = snapshot.service(service);
-    const selector = root?.spec?.selector ?? {};
+    // No Service of that name: a ServiceEntry with a workloadSelector can define the host (its oldest one, as istiod merges them).
+    const serviceEntry = root ? undefined : [...(index.serviceEntriesByHost.get(host) ?? [])].sort(oldestFirst)[0];
+    const selector = root?.spec?.selector ?? serviceEntry?.spec?.workloadSelector?.labels ?? {};
     return {
       cluster: snapshot.cluster,
       namespace: snapshot.namespace,
@@ -112,8 +132,9 @@ export const istioProvider: MeshProvider<IstioIndex, IstioObjects> = {
       service: root,
       ...routingOf(index, host),
       destinationRules: index.destinationRulesByHost.get(host) ?? [],
-      deployments: snapshot.deploymentsSelectedBy(root?.spec?.selector),
+      deployments: snapshot.deploymentsSelectedBy(selector),
       workloadEntries: Object.keys(selector).length > 0 ? index.workloadEntries.filter((entry) => selects(selector, entry.spec?.labels)) : [],
+      serviceEntry,
     };
   },
 
@@ -139,9 +160,9 @@ export const istioProvider: MeshProvider<IstioIndex, IstioObjects> = {
           { group: VIRTUAL_SERVICES.group, resource: VIRTUAL_SERVICES.plural, verb: 'create' },
         ];
       case 'add-version':
-        return [SUBSETS, ...ROUTING];
+        return [SUBSETS, ...ROUTING, ...(intent.vms ? [{ group: WORKLOAD_ENTRIES.group, resource: WORKLOAD_ENTRIES.plural, verb: 'create' }] : [])];
       case 'delete-version': {
-        const vms = !intent.keepWorkload && view?.versions.find((v) => v.name === intent.version)?.workloads.some((w) => w.form === 'vm');
+        const vms = !intent.keepWorkload && view?.versions.find((v) => v.name === intent.version)?.workloads.some((w) => w.form === 'vm' && (w.managed || intent.deleteUnmanagedVms));
         return [...ROUTING, SUBSETS, ...(vms ? [{ group: WORKLOAD_ENTRIES.group, resource: WORKLOAD_ENTRIES.plural, verb: 'delete' }] : [])];
       }
       default:

@@ -1,4 +1,3 @@
-import type { KubernetesObject } from '@kubernetes/client-node';
 import { conflict, invalid } from '@/lib/mesh/errors';
 import type {
   addVersionIntent,
@@ -31,10 +30,10 @@ import {
 } from '@/lib/mesh/plan-common';
 import type { Plan, PlanStep, ReleaseView, SplitSnapshot } from '@/lib/mesh/types';
 import { setWeight } from '@/lib/mesh/weights';
-import { WORKLOAD_ENTRIES } from './kinds';
 import { destinationRulesFor, virtualServicesFor, type IstioObjects } from './read';
 import { contentRoute, hostSpelling, withWeights } from './route-edits';
 import type { DestinationRule, HTTPRoute, VirtualService } from './types';
+import { vmDeletes, vmVersionEntries, vmVersionSteps } from './vm-plan';
 import { say } from '@/lib/i18n/messages';
 
 function routing(objects: IstioObjects, view: ReleaseView): { vs: VirtualService; dr: DestinationRule; managed: number } {
@@ -89,14 +88,15 @@ export function planCreateRouting(objects: IstioObjects, view: ReleaseView, inte
 export function planAddVersion(objects: IstioObjects, view: ReleaseView, intent: Input<typeof addVersionIntent>): Plan {
   const { vs, dr, managed } = routing(objects, view);
   const stable = requireNewVersion(view, intent.version);
-  const deployment = grayDeployment(objects, stable, intent);
+  const getsTraffic = intent.weight > 0 || Boolean(intent.policy);
 
   const stableSubset = dr.spec?.subsets?.find((subset) => subset.name === stable.name);
+  const subsetLabels = { ...stableSubset?.labels, [VERSION_LABEL]: intent.version };
   const nextDr = clone(dr);
-  nextDr.spec = {
-    ...nextDr.spec,
-    subsets: [...(nextDr.spec?.subsets ?? []), { name: intent.version, labels: { ...stableSubset?.labels, [VERSION_LABEL]: intent.version } }],
-  };
+  nextDr.spec = { ...nextDr.spec, subsets: [...(nextDr.spec?.subsets ?? []), { name: intent.version, labels: subsetLabels }] };
+  const workloadSteps = intent.vms
+    ? vmVersionSteps(vmVersionEntries(objects, subsetLabels, intent), intent.healthChecked, getsTraffic)
+    : grayWorkloadSteps(grayDeployment(objects, stable, intent), intent.replicas, getsTraffic);
 
   const routes = [...(vs.spec?.http ?? [])];
   const host = hostSpelling(routes[managed], objects.serviceName);
@@ -106,7 +106,7 @@ export function planAddVersion(objects: IstioObjects, view: ReleaseView, intent:
 
   return {
     steps: [
-      ...grayWorkloadSteps(deployment, intent.replicas, intent.weight > 0 || Boolean(intent.policy)),
+      ...workloadSteps,
       { action: 'replace', before: dr, object: nextDr },
       ...replaceStep(vs, withRoutes(vs, routes)),
     ],
@@ -154,7 +154,7 @@ export function planRestoreSplit(objects: IstioObjects, view: ReleaseView, inten
   return { steps: withSplit(objects, view, restoredSplit(view, intent)) };
 }
 
-/** Route entries → subset → workloads (Deployments and the version's WorkloadEntries); refused while it gets traffic. */
+/** Route entries → subset → workloads (Deployments, and the WorkloadEntries Weir created or the user chose); refused while it gets traffic. */
 export function planDeleteVersion(objects: IstioObjects, view: ReleaseView, intent: Input<typeof deleteVersionIntent>): Plan {
   const { vs, dr, managed } = routing(objects, view);
   const version = requireDeletable(view, intent);
@@ -162,12 +162,7 @@ export function planDeleteVersion(objects: IstioObjects, view: ReleaseView, inte
   routes[managed] = withWeights(routes[managed]!, currentWeights(view), hostSpelling(routes[managed], objects.serviceName), objects.namespace);
   const nextDr = clone(dr);
   nextDr.spec = { ...nextDr.spec, subsets: (nextDr.spec?.subsets ?? []).filter((subset) => subset.name !== version.name) };
-  const entries: PlanStep[] = intent.keepWorkload
-    ? []
-    : version.workloads.flatMap((workload): PlanStep[] => {
-        const entry = workload.form === 'vm' ? objects.workloadEntries.find((e) => e.metadata?.name === workload.name) : undefined;
-        return entry ? [{ action: 'delete', object: { ...entry, apiVersion: 'networking.istio.io/v1', kind: WORKLOAD_ENTRIES.kind } as KubernetesObject }] : [];
-      });
+  const entries = vmDeletes(objects, version, intent);
   return {
     steps: [...replaceStep(vs, withRoutes(vs, routes)), { action: 'replace', before: dr, object: nextDr }, ...deploymentDeletes(objects, version, intent.keepWorkload), ...entries],
   };

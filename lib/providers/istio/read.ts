@@ -1,7 +1,7 @@
 import { gitOpsManager } from '@/lib/mesh/gitops';
-import { qualifyHost } from '@/lib/mesh/hosts';
+import { displayHost, qualifyHost } from '@/lib/mesh/hosts';
 import { ownerOf } from '@/lib/mesh/owner';
-import { VERSION_LABEL } from '@/lib/mesh/plan-common';
+import { MANAGED_BY, VERSION_LABEL } from '@/lib/mesh/plan-common';
 import { deploymentView } from '@/lib/mesh/workloads';
 import type { ServiceObjects } from '@/lib/mesh/provider';
 import { selects } from '@/lib/mesh/snapshot';
@@ -11,8 +11,11 @@ import type { ContentCondition, ContentPolicy, ContentRuleView, ObjectRef, Relea
 import { istioAnalysis } from './analysis';
 import { bindsToMesh } from './visibility';
 import { describeRoute } from './describe';
+import { healthOf } from './health';
 import { ISTIO } from './info';
-import type { DestinationRule, HTTPRoute, VirtualService, WorkloadEntry } from './types';
+import type { DestinationRule, HTTPRoute, ServiceEntry, VirtualService, WorkloadEntry } from './types';
+
+const MANAGED_BY_KEY = 'app.kubernetes.io/managed-by';
 
 /** One service's Istio objects: the VirtualServices and DestinationRules naming its host, its VMs. */
 export interface IstioObjects extends ServiceObjects {
@@ -21,11 +24,18 @@ export interface IstioObjects extends ServiceObjects {
   /** Those naming the host that these sidecars do not use: bound to gateways only, or exported elsewhere. */
   hiddenVirtualServices: VirtualService[];
   destinationRules: DestinationRule[];
-  /** WorkloadEntries the Service selects. */
+  /** WorkloadEntries the Service (or the ServiceEntry) selects. */
   workloadEntries: WorkloadEntry[];
+  /** The ServiceEntry whose workloadSelector stands for the service, when the host is one's and no Service has it. */
+  serviceEntry?: ServiceEntry;
 }
 
 export const ISTIO_CAPABILITIES: ReleaseView['capabilities'] = { contentRules: { supported: true, operators: ['exact', 'prefix', 'regex'] } };
+
+/** Whether a Service or a ServiceEntry with a workloadSelector defines the host (its workloads are the endpoints). */
+function hasService(objects: Pick<IstioObjects, 'service' | 'serviceEntry'>): boolean {
+  return Boolean(objects.service ?? objects.serviceEntry);
+}
 
 function hostOf(objects: Pick<IstioObjects, 'namespace' | 'serviceName'>): string {
   return qualifyHost(objects.serviceName, objects.namespace);
@@ -76,8 +86,11 @@ export function contentRuleOf(route: HTTPRoute, index: number, host: string, nam
   return version && policy ? { index, version, policy } : undefined;
 }
 
-function workloadEntryView(entry: WorkloadEntry): WorkloadView {
-  return { form: 'vm', kind: 'WorkloadEntry', name: entry.metadata?.name ?? '', address: entry.spec?.address, ready: 1, desired: 1 };
+/** A VM as a version's workload: ready 1/1 only when Istio sends it traffic (see health.ts). */
+export function workloadEntryView(entry: WorkloadEntry): WorkloadView {
+  const { health, ready, probed } = healthOf(entry);
+  const managed = entry.metadata?.labels?.[MANAGED_BY_KEY] === MANAGED_BY[MANAGED_BY_KEY];
+  return { form: 'vm', kind: 'WorkloadEntry', name: entry.metadata?.name ?? '', address: entry.spec?.address, ready: ready ? 1 : 0, desired: 1, health, probed, managed };
 }
 
 /** The VirtualServices sidecars of the service's namespace use for its host, the governing one first (see visibility.ts). */
@@ -153,7 +166,7 @@ export function readIstio(objects: IstioObjects): ReleaseView {
       backend: dr ? { kind: 'DestinationRule subset', name: subset.name } : undefined,
     };
     // Without a Service there are no workloads to select; that problem is reported once, as routing-without-service.
-    if (workloads.length === 0 && hasLabels && objects.service) validations.push({ code: 'version-without-workload', severity: 'warning', subject: subset.name });
+    if (workloads.length === 0 && hasLabels && hasService(objects)) validations.push({ code: 'version-without-workload', severity: 'warning', subject: subset.name });
     if ((version.weight > 0 || version.rules.length > 0) && ready === 0) {
       validations.push({ code: 'traffic-without-ready-endpoint', severity: 'error', subject: subset.name });
     }
@@ -171,7 +184,7 @@ export function readIstio(objects: IstioObjects): ReleaseView {
   if (elsewhere.length > 0) validations.push({ code: 'routing-for-other-clients', severity: 'warning', subject: elsewhere.map(named).join(', '), kind: 'VirtualService' });
   const delegates = routes.flatMap((route) => (route.delegate ? [`${route.delegate.namespace ?? vs?.metadata?.namespace ?? namespace}/${route.delegate.name}`] : []));
   if (delegates.length > 0) validations.push({ code: 'delegated-routes', severity: 'warning', subject: delegates.join(', '), kind: 'VirtualService' });
-  if ((dr || vs) && !objects.service) validations.push({ code: 'routing-without-service', severity: 'error', subject: (dr ?? vs)!.metadata?.name ?? '', kind: dr ? 'DestinationRule' : 'VirtualService' });
+  if ((dr || vs) && !hasService(objects)) validations.push({ code: 'routing-without-service', severity: 'error', subject: (dr ?? vs)!.metadata?.name ?? '', kind: dr ? 'DestinationRule' : 'VirtualService' });
   if (vs && managedIndex === undefined) validations.push({ code: 'no-managed-route', severity: 'warning', subject: vs.metadata?.name ?? '', kind: 'VirtualService' });
   const total = [...weights.values()].reduce((sum, value) => sum + value, 0);
   if (managedRoute && total !== 100) validations.push({ code: 'weights-not-100', severity: 'error', subject: String(total) });
@@ -192,13 +205,14 @@ export function readIstio(objects: IstioObjects): ReleaseView {
     cluster: objects.cluster,
     namespace,
     service: objects.serviceName,
-    host: `${objects.serviceName}.${namespace}`,
+    host: objects.serviceEntry ? displayHost(host, namespace) : `${objects.serviceName}.${namespace}`,
     provider: ISTIO,
     routed: Boolean(vs),
     versions,
     otherRoutes,
     routes: routes.map((route) => describeRoute(route, namespace)),
-    objects: [...ref('VirtualService', vs, 'routing'), ...ref('DestinationRule', dr, 'version')],
+    // A ServiceEntry standing for the host is shown with the objects that define its versions (its workloadSelector does).
+    objects: [...ref('VirtualService', vs, 'routing'), ...ref('DestinationRule', dr, 'version'), ...(objects.serviceEntry ? [objectRef('ServiceEntry', objects.serviceEntry, 'version')] : [])],
     discoveredVersions,
     managedRouteIndex: managedIndex,
     validations,

@@ -67,5 +67,25 @@ export interface DestinationRule extends KubernetesObject {
 }
 
 export interface WorkloadEntry extends KubernetesObject {
-  spec?: { address?: string; labels?: Record<string, string>; weight?: number; [field: string]: unknown };
+  spec?: {
+    address?: string;
+    labels?: Record<string, string>;
+    ports?: Record<string, number>;
+    serviceAccount?: string;
+    network?: string;
+    weight?: number;
+    [field: string]: unknown;
+  };
+  status?: { conditions?: { type?: string; status?: string; [field: string]: unknown }[]; [field: string]: unknown };
+}
+
+export interface ServiceEntry extends KubernetesObject {
+  spec?: {
+    hosts?: string[];
+    ports?: { number?: number; name?: string; protocol?: string; targetPort?: number }[];
+    resolution?: string;
+    location?: string;
+    workloadSelector?: { labels?: Record<string, string> };
+    [field: string]: unknown;
+  };
 }
