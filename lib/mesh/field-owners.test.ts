@@ -59,6 +59,13 @@ describe('field owners from managedFields', () => {
     expect(fieldOwners(plain, withWeights(plain, [['v1', 0], ['v2', 100]])).map(({ tool, reverts }) => [tool, reverts])).toEqual([['kubectl', false]]);
   });
 
+  it('does not take a map whose existence alone a manager set ({".": {}}) as owning what goes in it', () => {
+    const before = virtualService([{ manager: 'argocd-controller', operation: 'Apply', fieldsV1: { 'f:metadata': { 'f:labels': { '.': {} } } } }]);
+    const after = structuredClone(before);
+    after.metadata!.labels = { 'weir.dev/touched': 'yes' };
+    expect(fieldOwners(before, after)).toEqual([]);
+  });
+
   it('counts a delete as undone by every manager of the object', () => {
     const before = virtualService([{ manager: 'helm-controller', operation: 'Apply', fieldsV1: ATOMIC_HTTP }]);
     expect(fieldOwners(before, undefined)).toEqual([{ tool: 'flux', manager: 'helm-controller', reverts: true, fields: [] }]);

@@ -120,7 +120,8 @@ function elementChild(node: Trie, segment: { index: number; elements: unknown[] 
 function covers(node: Trie, path: Segment[]): boolean {
   let current = node;
   for (const segment of path) {
-    if (Object.keys(current).every((name) => name === '.')) return true;
+    // `{}` is a leaf; `{'.': {}}` marks only that the map or element exists, not what is in it.
+    if (Object.keys(current).length === 0) return true;
     const child = 'key' in segment ? current[`f:${segment.key}`] : elementChild(current, segment);
     if (!child) return false;
     current = child;
