@@ -3,6 +3,7 @@
 import { useI18n } from '@/components/i18n/i18n-provider';
 import type { PreviewStep } from '@/lib/changes/preview';
 import type { StepOutcome } from '@/lib/k8s/apply-plan';
+import { useOwnerText } from './field-owners-warning';
 
 function DiffView({ diff }: { diff: string }) {
   // Skip the two file-header lines and the "===" banner; colour additions and removals.
@@ -24,6 +25,7 @@ function DiffView({ diff }: { diff: string }) {
 /** The ordered steps of a plan: what each does to which object, its diff, and how the dry run went. */
 export function PlanPreview({ steps, outcomes, showYaml }: { steps: PreviewStep[]; outcomes: StepOutcome[]; showYaml?: boolean }) {
   const { t } = useI18n();
+  const ownerText = useOwnerText();
   if (steps.length === 0) return <p className="text-sm text-slate-600">{t('wizard.noChange')}</p>;
   return (
     <ol className="space-y-4" data-testid="plan-steps">
@@ -41,6 +43,11 @@ export function PlanPreview({ steps, outcomes, showYaml }: { steps: PreviewStep[
                 </span>
               )}
             </div>
+            {step.owners && (
+              <p className="text-xs text-slate-600" data-testid="plan-step-owners">
+                {t('owners.stepOwners', { owners: step.owners.map((owner) => ownerText(step, owner)).join('; ') })}
+              </p>
+            )}
             {step.diff &&
               (step.action === 'replace' ? (
                 <DiffView diff={step.diff} />

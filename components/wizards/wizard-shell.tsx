@@ -14,6 +14,7 @@ import type { PreviewStep } from '@/lib/changes/preview';
 import type { StepOutcome } from '@/lib/k8s/apply-plan';
 import { needsApproval } from '@/lib/release/model';
 import { useRelease, type ServiceRef } from '@/components/services/use-release';
+import { FieldOwnersWarning } from './field-owners-warning';
 import { PlanPreview } from './plan-preview';
 import { fieldErrorsOf, useIntent } from './use-intent';
 
@@ -132,11 +133,7 @@ export function WizardShell({ title, service, view, onClose, build, applyLabel, 
 
         {phase === 'review' && preview.data && (
           <>
-            {view.gitOps && (
-              <p className="mb-4 rounded-md bg-amber-50 p-3 text-sm text-amber-900" role="status">
-                {t('wizard.gitOpsWarning', { tool: t(`gitops.${view.gitOps}`) })}
-              </p>
-            )}
+            <FieldOwnersWarning steps={preview.data.steps} />
             {nothingToChange ? (
               // Nothing was sent to the API server, so nothing passed a dry run and there is nothing to apply.
               <p className="mb-3 text-sm text-slate-700" role="status" data-testid="plan-no-change">

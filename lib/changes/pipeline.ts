@@ -12,6 +12,7 @@ import { splitOf } from '@/lib/mesh/split';
 import type { Plan, ReleaseView } from '@/lib/mesh/types';
 import { recordChange, type HistoryEntry } from '@/lib/release/history';
 import type { ApprovalRequest } from '@/lib/release/model';
+import { OwnedElsewhere, planOwners, revertedStep } from './field-owners';
 import { previewOf, type PreviewStep } from './preview';
 import { freshServiceState } from './state';
 import { say } from '@/lib/i18n/messages';
@@ -52,6 +53,11 @@ export interface RunOptions {
   reason?: string;
   /** The service as the caller already holds it (the controller, from its watch cache): no fresh reads. */
   state?: ServiceState;
+  /**
+   * Refuse (OwnedElsewhere) a change to routing that another controller would revert: the progressive controller
+   * never fights one. (Workloads are left out: a rollback still scales the gray version down.)
+   */
+  refuseReverted?: boolean;
 }
 
 /** What the browser is told (`result`), and the service as it now stands, for callers that go on (`state`). */
@@ -97,7 +103,9 @@ export async function runIntent(target: ChangeTarget, intent: Intent, mode: 'pre
       throw conflict(say('server.splitChanged', { host: view.host }), { current: view });
     }
     const plan = planWithIntentFields(state, intent);
-    const steps = previewOf(plan);
+    const steps = previewOf(plan, await planOwners(target.writer, plan));
+    const reverted = options.refuseReverted ? revertedStep(steps, state.provider.kinds.map((info) => info.kind)) : undefined;
+    if (reverted) throw new OwnedElsewhere(reverted.step, reverted.owner);
     try {
       const applied = await applyPlan(target.writer, plan, mode === 'preview' ? 'dry-run' : 'apply');
       if (mode === 'preview' || plan.steps.length === 0) return { result: { mode, steps, outcomes: applied.outcomes, view }, state };

@@ -158,7 +158,6 @@ export const en = {
   'wizard.reload': 'Load the current split and start again',
   'wizard.dryRunPassed': 'The API server accepted every change in a dry run. Nothing has changed yet.',
   'wizard.noChange': 'Nothing to change: the service already looks like this.',
-  'wizard.gitOpsWarning': 'These objects are managed by {tool}; a sync may revert this change. Commit the YAML below instead, or apply and update Git.',
   'wizard.yamlToCommit': 'YAML to commit',
   'plan.create': 'Create {kind} {name}',
   'plan.replace': 'Update {kind} {name}',
@@ -568,6 +567,20 @@ export const en = {
   'add.vm.waitNote': 'Traffic moves only after every VM reports Healthy.',
   'delete.unmanagedVms': 'Also delete {count, plural, one {the WorkloadEntry} other {the # WorkloadEntries}} Weir did not create: {names}',
   'delete.managedVms': 'Deletes {count, plural, one {the WorkloadEntry} other {the # WorkloadEntries}} Weir created: {names}',
+  // field owners (managedFields)
+  'owners.toolName': '{tool, select, argocd {Argo CD} flux {Flux} flagger {Flagger} rollouts {Argo Rollouts} kubevela {KubeVela} helm {Helm} kubectl {kubectl} weir {Weir} other {{manager}}}',
+  'owners.owns': '{tool} (field manager {manager}) owns {fields} of {object}',
+  'owners.wholeObject': 'the whole object',
+  'owners.stepOwners': 'Fields it changes are owned by: {owners}',
+  'owners.title': 'Another controller owns what this change writes: its next sync will undo it',
+  'owners.advice': 'Commit the change to the source that controller syncs from (Git) instead: copy or download it below. Applied here, it lasts only until the next sync.',
+  'owners.copyYaml': 'Copy YAML',
+  'owners.downloadYaml': 'Download YAML',
+  'owners.copyPatch': 'Copy patch',
+  'owners.downloadPatch': 'Download patch',
+  'owners.copied': 'Copied',
+  'owners.copyFailed': 'Could not copy: select the text and copy it by hand',
+  'release.status.fieldsOwned': 'refused: {tool, select, argocd {Argo CD} flux {Flux} flagger {Flagger} rollouts {Argo Rollouts} kubevela {KubeVela} other {{manager}}} (field manager {manager}) owns {fields} of {object} and would put it back at its next sync; change the weights in its source (Git) instead, or take those fields away from it',
 } as const;
 
 export type MessageKey = keyof typeof en;

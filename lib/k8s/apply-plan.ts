@@ -1,6 +1,7 @@
 import 'server-only';
 import { type KubeConfig, type KubernetesObject, type KubernetesObjectApi, type V1Deployment } from '@kubernetes/client-node';
 import { weirEnv } from '@/lib/config/env';
+import { WEIR_FIELD_MANAGER } from '@/lib/mesh/field-owners';
 import type { Plan, PlanStep } from '@/lib/mesh/types';
 import { apiRefusalOf } from './api-status';
 import { objectApi } from './object-api';
@@ -81,17 +82,17 @@ export async function applyPlan(kubeConfig: KubeConfig, plan: Plan, mode: ApplyM
     try {
       switch (step.action) {
         case 'create': {
-          const created = await api.create(step.object, undefined, dryRun, 'weir');
+          const created = await api.create(step.object, undefined, dryRun, WEIR_FIELD_MANAGER);
           objects.push(created);
           if (!dryRun) undo.push({ outcome, run: () => api.delete(created) });
           break;
         }
         case 'replace': {
-          const replaced = await api.replace(step.object, undefined, dryRun, 'weir');
+          const replaced = await api.replace(step.object, undefined, dryRun, WEIR_FIELD_MANAGER);
           objects.push(replaced);
           if (!dryRun) {
             const restore: KubernetesObject = { ...step.before, metadata: { ...step.before.metadata, resourceVersion: replaced.metadata?.resourceVersion } };
-            undo.push({ outcome, run: () => api.replace(restore, undefined, undefined, 'weir') });
+            undo.push({ outcome, run: () => api.replace(restore, undefined, undefined, WEIR_FIELD_MANAGER) });
           }
           break;
         }

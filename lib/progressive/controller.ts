@@ -14,6 +14,8 @@ import { analyseGray } from './analysis';
 import { CONTROLLER_USER, applyPending, doneStatus, failedStatus } from './pending';
 import { LeaseElector } from './lease';
 import { statusMessage } from './status-message';
+import { OwnedElsewhere } from '@/lib/changes/field-owners';
+import { refusedStatus } from './refusal';
 
 export { CONTROLLER_USER };
 
@@ -212,11 +214,13 @@ async function finish(target: ClusterTarget, release: ReleaseObject, state: Serv
   const spec = release.spec!;
   const { namespace, name } = release.metadata as { namespace: string; name: string };
   let failure: string | undefined;
+  let refused: OwnedElsewhere | undefined;
   let after: SplitSnapshot = splitOf(state.view);
   try {
     after = splitOf((await applyPending(target, release, pending, state)).view);
   } catch (error) {
     failure = messageOf(error);
+    if (error instanceof OwnedElsewhere) refused = error;
   }
   const now = new Date().toISOString();
   let recorded = false;
@@ -225,6 +229,7 @@ async function finish(target: ClusterTarget, release: ReleaseObject, state: Serv
     // Someone else finished (or replaced) this action meanwhile: record nothing twice.
     recorded = Boolean(status.pending && status.pending.kind === pending.kind && status.pending.step === pending.step);
     if (!recorded) return undefined;
+    if (refused) return refusedStatus(status, refused);
     return failure ? failedStatus(status, pending, failure, now) : doneStatus(status, spec, pending, after, now);
   };
   let saved: ReleaseObject | undefined;
@@ -236,7 +241,9 @@ async function finish(target: ClusterTarget, release: ReleaseObject, state: Serv
     saved = await updateStatus(target.kubeConfig, namespace, name, record);
   }
   if (!saved || !recorded) return;
-  if (failure) {
+  if (refused) {
+    await releaseEvent(target.kubeConfig, saved, 'Warning', 'ReleaseRefused', failure!);
+  } else if (failure) {
     await releaseEvent(target.kubeConfig, saved, 'Warning', 'ReleaseStepFailed', `${pending.kind} ${pending.step} failed: ${failure}`);
   } else if (pending.kind === 'promote') {
     await releaseEvent(target.kubeConfig, saved, 'Normal', 'ReleasePromoted', `${spec.grayVersion} took over all traffic (${pending.reason})`);

@@ -56,7 +56,7 @@ export async function applyPending(target: ClusterTarget, release: ReleaseObject
   const change: ChangeTarget = { writer: target.kubeConfig, actor: CONTROLLER_USER, cluster: target.name, namespace: release.metadata!.namespace!, service: spec.service };
   let state = held;
   const run = async (intent: Intent) => {
-    state = (await runIntent(change, intent, 'apply', { record: false, state })).state;
+    state = (await runIntent(change, intent, 'apply', { record: false, state, refuseReverted: true })).state;
   };
   const weightOf = (version: string) => state.view.versions.find((v) => v.name === version)?.weight ?? 0;
   const hasRules = () => state.view.versions.some((v) => v.rules.length > 0);
