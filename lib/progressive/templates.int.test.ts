@@ -139,7 +139,7 @@ describe('metric templates against the real API server and Prometheus', () => {
     expect((await release(namespace)).status?.phase).toBeUndefined();
   });
 
-  it('fails a check below its minimum request volume, and shows its numbers in the release status', { timeout: 120_000 }, async () => {
+  it('fails a check below its minimum request volume, and shows its numbers in the release status', { timeout: 150_000 }, async () => {
     const namespace = 'tmpl-volume';
     await podinfoNamespace(sandbox, namespace);
     expect((await saveTemplate(namespace, 'gray-rate', GRAY_RATE)).status).toBe(200);
@@ -151,7 +151,9 @@ describe('metric templates against the real API server and Prometheus', () => {
 
     const child = startControllerProcess(sandbox);
     children.push(child);
-    const checked = await waitFor(namespace, 'a check', (current) => Boolean(current.status?.lastAnalysis?.checks), 60_000);
+    const checked = await waitFor(namespace, 'a check', (current) => Boolean(current.status?.lastAnalysis?.checks), 90_000).catch((error: Error) => {
+      throw new Error(`${error.message}\ncontroller: ${child.output.join('').slice(-2000)}`);
+    });
     await stopProcess(child);
     const result = checked.status!.lastAnalysis!;
     expect(result.passed).toBe(false);
