@@ -10,6 +10,7 @@ import type { ReleaseView } from '@/lib/mesh/types';
 import { DEFAULT_SETTINGS, progressiveSettings, stepWeightsOf, type ProgressiveSettings, type ReleaseSpec } from '@/lib/release/model';
 import type { ServiceRef } from '@/components/services/use-release';
 import { ApprovalPolicyOptions } from './release-panel';
+import { TemplateChecks } from './template-checks';
 import { useReleaseAction } from './use-release-action';
 
 function initialSettings(view: ReleaseView, spec: ReleaseSpec | undefined): ProgressiveSettings {
@@ -113,6 +114,7 @@ export function ProgressiveWizard({ service, view, spec, onClose }: { service: S
           </select>
         </Field>
       </div>
+      <TemplateChecks service={service} analysis={settings.analysis} errors={errors} onChange={(patch) => update({ analysis: { ...settings.analysis, ...patch } })} />
       <label className="mt-4 flex items-center gap-2 text-sm">
         <input type="checkbox" checked={settings.deleteOldVersion} onChange={(event) => update({ deleteOldVersion: event.target.checked })} />
         {t('progressive.deleteOldVersion', { version: settings.stableVersion })}

@@ -8,6 +8,7 @@ import type { ReleaseState } from '@/lib/console/services';
 import { isActive, type ApprovalPolicy, type Phase } from '@/lib/release/model';
 import type { ServiceRef } from '@/components/services/use-release';
 import { useReleaseAction } from './use-release-action';
+import { AnalysisDetails } from './analysis-details';
 
 const PHASE_TONE: Record<Phase, 'ok' | 'warn' | 'error' | 'info' | 'neutral'> = {
   Pending: 'neutral',
@@ -113,6 +114,7 @@ export function ReleasePanel({ service, release, canManage, onStart }: { service
               {t(status.lastAnalysis.passed ? 'release.checkPassed' : 'release.checkFailed', { reason: status.lastAnalysis.reason })}
             </p>
           )}
+          {status.lastAnalysis && <AnalysisDetails analysis={status.lastAnalysis} />}
           {status.message && (
             <p className="text-xs text-slate-500" data-testid="release-message">
               {describe({ code: status.messageCode, params: status.messageParams, message: status.message })}

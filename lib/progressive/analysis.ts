@@ -2,6 +2,8 @@ import 'server-only';
 import { MetricsUnavailable, queryInstant } from '@/lib/metrics/prometheus';
 import { latencyQuantilePerVersion, requestsPerVersion, successRatePerVersion, type ServiceSelector } from '@/lib/metrics/promql';
 import { durationMs, judge, type AnalysisResult, type ReleaseSpec } from '@/lib/release/model';
+import { judgeBaseline } from '@/lib/release/checks';
+import { placeholderValues, runChecks } from './checks';
 
 /**
  * One metric check of a release's gray version: success rate, p99 latency and request rate over the
@@ -19,12 +21,31 @@ export async function analyseGray(prometheusUrl: string | undefined, selector: S
       queryInstant(prometheusUrl, successRatePerVersion(selector, window), time),
       queryInstant(prometheusUrl, latencyQuantilePerVersion(selector, window, 0.99), time),
     ]);
-    const ofGray = (samples: typeof rates) => {
-      const value = Number(samples.find((sample) => sample.metric.destination_version === spec.grayVersion)?.value[1]);
+    const of = (version: string | undefined, samples: typeof rates) => {
+      const value = Number(samples.find((sample) => sample.metric.destination_version === version)?.value[1]);
       return Number.isFinite(value) ? value : null;
     };
-    const successRate = ofGray(success);
-    return judge(spec.analysis, { requestsPerSecond: ofGray(rates), successRate: successRate === null ? null : successRate * 100, p99Ms: ofGray(p99) }, now);
+    const figures = (version: string | undefined) => {
+      const rate = of(version, rates);
+      const ratio = of(version, success);
+      return { requestsPerSecond: rate, requests: rate === null ? null : rate * window, successRate: ratio === null ? null : ratio * 100, p99Ms: of(version, p99) };
+    };
+    const gray = figures(spec.grayVersion);
+    const baselineSettings = spec.analysis?.baseline;
+    // With a baseline, gray is judged against stable instead of the fixed limits (a spike that hurts both passes).
+    const result = judge(baselineSettings ? { ...spec.analysis, successRateMin: 0, p99LatencyMaxMs: Number.MAX_VALUE } : spec.analysis, gray, now);
+    const checks = spec.analysis?.checks?.length
+      ? await runChecks(prometheusUrl, spec.analysis.checks, placeholderValues(selector.namespace, spec.service, spec.grayVersion ?? '', window), gray.requests, time)
+      : undefined;
+    const stable = figures(spec.stableVersion);
+    const baseline = baselineSettings ? judgeBaseline(baselineSettings, gray, stable) : undefined;
+    if (!checks && !baseline) return result;
+    const problems = [...(baseline && baseline.verdict === 'fail' ? [baseline.reason] : []), ...(checks ?? []).filter((check) => !check.passed).map((check) => check.reason)];
+    const passed = result.passed && problems.length === 0;
+    const reason = result.passed
+      ? [passed ? (baseline?.reason ?? result.reason) : problems.join('; '), ...(passed ? (checks ?? []).map((check) => check.reason) : [])].join('; ')
+      : result.reason;
+    return { ...result, passed, reason, ...(checks && { checks }), ...(baseline && { baseline }) };
   } catch (error) {
     if (!(error instanceof MetricsUnavailable)) throw error;
     return judge(spec.analysis, empty, now, `metrics unavailable: ${error.message}`);

@@ -16,6 +16,7 @@ import { readReleaseObject, releaseRef, updateStatus } from '@/lib/release/store
 import { objectApi } from '@/lib/k8s/object-api';
 import { say } from '@/lib/i18n/messages';
 import { statusMessage } from './status-message';
+import { resolveChecks } from './templates';
 
 const POLICY_RANK: Record<ApprovalPolicy, number> = { none: 0, beforePromotion: 1, beforeEveryStep: 2 };
 
@@ -63,7 +64,7 @@ export async function runReleaseAction(session: Session, cluster: string, namesp
   }
 
   if (action.action === 'start') {
-    const { settings } = action;
+    const settings = { ...action.settings };
     const stable = view.versions.find((version) => version.name === settings.stableVersion);
     const gray = view.versions.find((version) => version.name === settings.grayVersion);
     if (!stable) throw new HttpError(400, 'BadRequest', say('server.notAVersion', { version: settings.stableVersion, service }), [{ field: 'settings.stableVersion', ...say('field.notRouted') }]);
@@ -74,6 +75,8 @@ export async function runReleaseAction(session: Session, cluster: string, namesp
     await requireControllerAccess(session, cluster, namespace, state, settings);
     const existing = await readReleaseObject(identity, namespace, service);
     if (isActive(existing?.status)) throw new HttpError(409, 'Conflict', say('server.releaseInProgress', { version: existing!.spec?.grayVersion ?? '', phase: existing!.status!.phase ?? '' }));
+    // Template checks: each query read from its template and accepted by Prometheus before anything is saved.
+    settings.analysis = (await resolveChecks(session, cluster, namespace, service, settings)).analysis;
     await writeSpec(sessionKubeConfig(session, cluster), namespace, service, (spec) => ({ ...spec, ...settings, stepWeights: undefined, strategy: 'progressive' }));
     const run = { id: randomUUID().slice(0, 8), startedBy: user, startedAt: now };
     const saved = await updateStatus(identity, namespace, service, (release) => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { coded } from '@/lib/i18n/format';
 import { versionName, type Intent } from '@/lib/mesh/intents';
 import type { SplitSnapshot } from '@/lib/mesh/types';
+import { baselineSettings, metricCheck, type BaselineResult, type BaselineSettings, type CheckResult, type MetricCheckSpec } from './checks';
 
 /*
  * The Release resource (releases.weir.dev) as the console reads and writes it, and the progressive-delivery
@@ -50,6 +51,10 @@ export const progressiveSettings = z
       successRateMin: z.number({ error: coded('field.number') }).min(0, coded('field.atLeast')).max(100, coded('field.atMost')),
       p99LatencyMaxMs: z.number({ error: coded('field.number') }).min(1, coded('field.atLeast')).max(600_000, coded('field.atMost')),
       window: duration('s|m|h'),
+      /** Checks from metric templates, beside the built-in two. */
+      checks: z.array(metricCheck).max(10, coded('field.tooBig')).optional(),
+      /** Judge gray against stable over the same window instead of the fixed success-rate and p99 limits. */
+      baseline: baselineSettings.optional(),
     }),
     approval: z.enum(['none', 'beforePromotion', 'beforeEveryStep']),
     deleteOldVersion: z.boolean(),
@@ -98,7 +103,7 @@ export interface ReleaseSpec {
   maxWeight?: number;
   interval?: string;
   threshold?: number;
-  analysis?: { successRateMin?: number; p99LatencyMaxMs?: number; window?: string };
+  analysis?: { successRateMin?: number; p99LatencyMaxMs?: number; window?: string; checks?: MetricCheckSpec[]; baseline?: BaselineSettings };
   approval?: ApprovalPolicy;
   deleteOldVersion?: boolean;
 }
@@ -145,6 +150,10 @@ export interface AnalysisResult {
   p99Ms: number | null;
   requestsPerSecond: number | null;
   reason: string;
+  /** The template checks' results (lib/release/checks.ts). */
+  checks?: CheckResult[];
+  /** The baseline judge's result, when the release compares gray with stable. */
+  baseline?: BaselineResult;
 }
 
 /**
