@@ -562,7 +562,7 @@ export const en = {
   'hooks.retries': 'Retries',
   'hooks.format': 'Format',
   'hooks.format.json': 'JSON',
-  'hooks.format.chat': 'Chat ({ "text" })',
+  'hooks.format.chat': 'Chat (Slack-style text)',
   'hooks.secretHeader': 'Header from a Secret',
   'hooks.header': 'Header name',
   'hooks.secretName': 'Secret',

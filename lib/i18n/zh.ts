@@ -560,7 +560,7 @@ export const zh: Catalogue = {
   'hooks.retries': '重试次数',
   'hooks.format': '格式',
   'hooks.format.json': 'JSON',
-  'hooks.format.chat': '聊天（{ "text" }）',
+  'hooks.format.chat': '聊天（Slack 风格 text）',
   'hooks.secretHeader': '来自 Secret 的请求头',
   'hooks.header': '请求头名称',
   'hooks.secretName': 'Secret',
