@@ -90,6 +90,15 @@ async function receiver(answer: (request: Received, count: number) => number = (
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, received, setAnswer: (next) => (current = next), server };
 }
 
+/** Until the simulator has sent the Service its first requests (its routing comes from istiod, moments after the objects). */
+async function waitForTraffic(counts: () => Promise<{ total: number }>): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while ((await counts()).total === 0) {
+    if (Date.now() > deadline) throw new Error('the simulator sent the Service no traffic within 30 s');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 const servers: Server[] = [];
 const children: ReturnType<typeof startControllerProcess>[] = [];
 afterAll(async () => {
@@ -229,6 +238,31 @@ describe('release hooks and notifications against the real API server', () => {
     expect(await approvals.text()).not.toContain(token);
     const stored = JSON.stringify(await release(namespace));
     expect(stored).not.toContain(token);
+  });
+
+  it('the sandbox’s load-test hook target raises the gray version’s traffic when a release calls it', { timeout: 120_000 }, async () => {
+    const namespace = 'hook-load';
+    await podinfoNamespace(sandbox, namespace);
+    const counts = async () => (await (await fetch(`${sandbox.simulatorUrl}/split?namespace=${namespace}&service=podinfo`)).json()) as { total: number; versions: Record<string, number> };
+    const ratePerSecond = async (of: (split: Awaited<ReturnType<typeof counts>>) => number) => {
+      const before = of(await counts());
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      return (of(await counts()) - before) / 2;
+    };
+    // What the simulator sends this Service on its own (its share of the sandbox's traffic).
+    await waitForTraffic(counts);
+    const base = await ratePerSecond((split) => split.total);
+    expect(base).toBeGreaterThan(0);
+
+    const started = await start(namespace, { interval: '1h', hooks: [{ name: 'load', type: 'event', url: `${sandbox.simulatorUrl}/load-test`, metadata: { rps: '600', seconds: '30' } }] });
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    const child = startControllerProcess(sandbox);
+    children.push(child);
+    await waitFor(namespace, 'step 1 told to the load tester', (current) => current.status?.currentStep === 1 && !current.status.outbox?.length, 60_000);
+    await stopProcess(child);
+    // v2 at 25%: without the load it would get a quarter of `base`; with it, more than all of it.
+    const gray = await ratePerSecond((split) => split.versions.v2 ?? 0);
+    expect(gray).toBeGreaterThan(base);
   });
 
   it('refuses a hook URL with credentials in it or another scheme, naming the field', async () => {

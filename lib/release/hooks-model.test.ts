@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fieldErrors } from '@/lib/http/errors';
 import { hookUrl, receiversOf, withEvent, type ReleaseHook } from './hooks-model';
-import { DEFAULT_SETTINGS, progressiveSettings } from './model';
+import { DEFAULT_SETTINGS, progressiveSettings, type ReleaseStatus } from './model';
 
 const codeOf = (value: string) => {
   const parsed = hookUrl.safeParse(value);
@@ -41,10 +41,11 @@ describe('release events', () => {
   });
 
   it('are one outbox item per run and event, however often the same change is recorded', () => {
-    const once = withEvent({ run: { id: 'r1' } }, spec, { kind: 'step', step: 2, weight: 20 }, '2026-01-01T00:00:00Z');
+    const fresh: ReleaseStatus = { run: { id: 'r1', startedBy: 'alice', startedAt: '2026-01-01T00:00:00Z' } };
+    const once = withEvent(fresh, spec, { kind: 'step', step: 2, weight: 20 }, '2026-01-01T00:00:00Z');
     const twice = withEvent(once, spec, { kind: 'step', step: 2, weight: 20 }, '2026-01-01T00:00:01Z');
     expect(twice.outbox).toHaveLength(1);
     expect(twice.outbox![0]).toMatchObject({ id: 'r1-step-2', attempts: 0, to: ['notification:chat', 'hook:events'] });
-    expect(withEvent({ run: { id: 'r1' } }, { service: 'podinfo' }, { kind: 'started' }, '2026-01-01T00:00:00Z').outbox).toBeUndefined();
+    expect(withEvent(fresh, { service: 'podinfo' }, { kind: 'started' }, '2026-01-01T00:00:00Z').outbox).toBeUndefined();
   });
 });
