@@ -145,6 +145,49 @@ describe('release hooks and notifications against the real API server', () => {
     expect((await weights(namespace)).v2).toBeGreaterThanOrEqual(25);
   });
 
+  it('a failing pre-rollout hook is a failed check, and at the threshold the release rolls back', { timeout: 120_000 }, async () => {
+    const namespace = 'hook-pre';
+    await podinfoNamespace(sandbox, namespace);
+    const smoke = await receiver(() => 500);
+    const started = await start(namespace, { threshold: 2, hooks: [{ name: 'smoke', type: 'pre-rollout', url: smoke.url }] });
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    const child = startControllerProcess(sandbox);
+    children.push(child);
+    const seen = new Set<string>();
+    const done = await waitFor(
+      namespace,
+      'rollback',
+      (current) => {
+        seen.add(current.status?.message ?? '');
+        return current.status?.phase === 'RolledBack';
+      },
+      60_000,
+    );
+    await stopProcess(child);
+    expect([...seen]).toContain('pre-rollout hook "smoke" failed (1/2): HTTP 500');
+    expect(done.status?.history?.filter((entry) => entry.action === 'hook-failed')).toHaveLength(1);
+    expect(done.status?.history?.at(-1)).toMatchObject({ action: 'progressive-rollback', reason: '2 failed checks (threshold 2); last: pre-rollout hook "smoke" answered HTTP 500' });
+    expect(done.status?.history?.some((entry) => entry.action === 'progressive-step')).toBe(false);
+    expect(await weights(namespace)).toEqual({ v1: 100 });
+  });
+
+  it('a rollback hook that answers 2xx rolls the release back', { timeout: 120_000 }, async () => {
+    const namespace = 'hook-rollback';
+    await podinfoNamespace(sandbox, namespace);
+    const stop = await receiver(() => 404);
+    const started = await start(namespace, { interval: '1s', hooks: [{ name: 'big-red-button', type: 'rollback', url: stop.url }] });
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    const child = startControllerProcess(sandbox);
+    children.push(child);
+    await waitFor(namespace, 'step 1', (current) => (current.status?.currentStep ?? 0) >= 1, 60_000);
+    expect(stop.received.length).toBeGreaterThan(0);
+    stop.setAnswer(() => 200);
+    const done = await waitFor(namespace, 'rollback', (current) => current.status?.phase === 'RolledBack', 30_000);
+    await stopProcess(child);
+    expect(done.status?.history?.at(-1)).toMatchObject({ action: 'progressive-rollback', user: 'weir-controller', reason: 'rollback hook "big-red-button" asked for it' });
+    expect(await weights(namespace)).toEqual({ v1: 100 });
+  });
+
   it('notifications: each release event reaches a receiver once, with an Idempotency-Key; a failing receiver gets it again', { timeout: 180_000 }, async () => {
     const namespace = 'hook-notify';
     await podinfoNamespace(sandbox, namespace);
@@ -159,6 +202,8 @@ describe('release hooks and notifications against the real API server', () => {
       return 503;
     });
     const started = await start(namespace, {
+      // Two steps; a check passes once Prometheus has the gray version's first requests.
+      interval: '2s',
       approval: 'beforePromotion',
       notifications: [
         { name: 'json', url: json.url, format: 'json' },
