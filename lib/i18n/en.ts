@@ -550,6 +550,8 @@ export const en = {
   'server.hookSecretDenied': 'A hook header comes from Secret {namespace}/{secret}, which you may not read',
   'release.status.hookHeld': 'held by the {type} hook "{hook}": {status, plural, =0 {no answer ({error})} other {it answered HTTP {status}}}',
   'release.status.preRolloutFailed': 'pre-rollout hook "{hook}" failed ({failed}/{threshold}): {status, plural, =0 {no answer ({error})} other {HTTP {status}}}',
+  'history.action.hook-held': 'Held by a hook',
+  'history.action.hook-failed': 'A pre-rollout hook failed',
   'hooks.title': 'Webhooks and notifications',
   'hooks.explain': 'Hooks are called at the release’s hook points; a confirm hook that does not answer 2xx holds the release. Notifications get every release event.',
   'hooks.add': 'Add a hook',

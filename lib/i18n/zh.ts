@@ -548,6 +548,8 @@ export const zh: Catalogue = {
   'server.hookSecretDenied': '某个钩子的请求头来自 Secret {namespace}/{secret}，而你无权读取它',
   'release.status.hookHeld': '被 {type} 钩子“{hook}”暂停：{status, plural, =0 {无应答（{error}）} other {它返回了 HTTP {status}}}',
   'release.status.preRolloutFailed': 'pre-rollout 钩子“{hook}”失败（{failed}/{threshold}）：{status, plural, =0 {无应答（{error}）} other {HTTP {status}}}',
+  'history.action.hook-held': '被钩子暂停',
+  'history.action.hook-failed': 'pre-rollout 钩子失败',
   'hooks.title': 'Webhook 与通知',
   'hooks.explain': '钩子在发布的各个钩子点被调用；确认类钩子未返回 2xx 时发布会暂停。通知会收到每个发布事件。',
   'hooks.add': '添加钩子',
