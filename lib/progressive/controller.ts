@@ -189,7 +189,7 @@ export async function reconcile(target: ClusterTarget, release: ReleaseObject, p
         ],
       };
       const summary = decision.kind === 'promotion' ? 'the promotion waits for a team lead' : `step ${decision.step} waits for a team lead`;
-      const saved = await writeStatus(target, release, withEvent(waiting, release.spec!, { kind: 'waiting-approval', key: id, step: decision.step, reason: summary }, now.toISOString()));
+      const saved = await writeStatus(target, release, withEvent(waiting, release.spec!, { kind: 'waiting-approval', key: `${decision.kind}-${decision.step}`, step: decision.step, reason: summary }, now.toISOString()));
       await releaseEvent(identity, saved, 'Normal', 'ApprovalRequested', `${status.run!.startedBy}'s release of ${release.spec!.grayVersion} waits for approval: ${decision.kind}`);
       return decision;
     }
