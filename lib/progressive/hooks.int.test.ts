@@ -99,6 +99,8 @@ async function waitForTraffic(counts: () => Promise<{ total: number }>): Promise
   }
 }
 
+// Namespaces of this run's own, so a reused sandbox (WEIR_SANDBOX_DIR) takes the file again.
+const RUN = Date.now().toString(36).slice(-5);
 const servers: Server[] = [];
 const children: ReturnType<typeof startControllerProcess>[] = [];
 afterAll(async () => {
@@ -111,7 +113,7 @@ afterAll(async () => {
 
 describe('release hooks and notifications against the real API server', () => {
   it('a confirm-traffic-increase hook answering 500 holds the step, and the history and status say why', { timeout: 120_000 }, async () => {
-    const namespace = 'hook-hold';
+    const namespace = `hook-hold-${RUN}`;
     await podinfoNamespace(sandbox, namespace);
     const gate = await receiver(() => 500);
     const started = await start(namespace, { hooks: [{ name: 'gate', type: 'confirm-traffic-increase', url: gate.url, timeout: '2s', retries: 1, metadata: { ticket: 'CHG-1' } }] });
@@ -146,7 +148,7 @@ describe('release hooks and notifications against the real API server', () => {
   });
 
   it('a failing pre-rollout hook is a failed check, and at the threshold the release rolls back', { timeout: 120_000 }, async () => {
-    const namespace = 'hook-pre';
+    const namespace = `hook-pre-${RUN}`;
     await podinfoNamespace(sandbox, namespace);
     const smoke = await receiver(() => 500);
     const started = await start(namespace, { threshold: 2, hooks: [{ name: 'smoke', type: 'pre-rollout', url: smoke.url }] });
@@ -172,7 +174,7 @@ describe('release hooks and notifications against the real API server', () => {
   });
 
   it('a rollback hook that answers 2xx rolls the release back', { timeout: 120_000 }, async () => {
-    const namespace = 'hook-rollback';
+    const namespace = `hook-rollback-${RUN}`;
     await podinfoNamespace(sandbox, namespace);
     const stop = await receiver(() => 404);
     const started = await start(namespace, { interval: '1s', hooks: [{ name: 'big-red-button', type: 'rollback', url: stop.url }] });
@@ -189,7 +191,7 @@ describe('release hooks and notifications against the real API server', () => {
   });
 
   it('notifications: each release event reaches a receiver once, with an Idempotency-Key; a failing receiver gets it again', { timeout: 180_000 }, async () => {
-    const namespace = 'hook-notify';
+    const namespace = `hook-notify-${RUN}`;
     await podinfoNamespace(sandbox, namespace);
     const json = await receiver();
     const chat = await receiver();
@@ -245,7 +247,7 @@ describe('release hooks and notifications against the real API server', () => {
   });
 
   it('a hook’s secret header comes from a Secret the controller reads; no API response carries its value', { timeout: 120_000 }, async () => {
-    const namespace = 'hook-secret';
+    const namespace = `hook-secret-${RUN}`;
     await podinfoNamespace(sandbox, namespace);
     const token = `tok-${randomBytes(12).toString('hex')}`;
     await kubectl(sandbox, ['-n', namespace, 'create', 'secret', 'generic', 'hook-token', `--from-literal=token=${token}`]);
@@ -286,7 +288,7 @@ describe('release hooks and notifications against the real API server', () => {
   });
 
   it('the sandbox’s load-test hook target raises the gray version’s traffic when a release calls it', { timeout: 120_000 }, async () => {
-    const namespace = 'hook-load';
+    const namespace = `hook-load-${RUN}`;
     await podinfoNamespace(sandbox, namespace);
     const counts = async () => (await (await fetch(`${sandbox.simulatorUrl}/split?namespace=${namespace}&service=podinfo`)).json()) as { total: number; versions: Record<string, number> };
     const ratePerSecond = async (of: (split: Awaited<ReturnType<typeof counts>>) => number) => {
@@ -311,7 +313,7 @@ describe('release hooks and notifications against the real API server', () => {
   });
 
   it('refuses a hook URL with credentials in it or another scheme, naming the field', async () => {
-    const namespace = 'hook-secret';
+    const namespace = `hook-secret-${RUN}`;
     const withCredentials = await start(namespace, { hooks: [{ name: 'x', type: 'event', url: 'http://user:pass@127.0.0.1:9/hook' }] });
     expect(withCredentials.status).toBe(400);
     expect(withCredentials.body.fields).toEqual([expect.objectContaining({ field: 'settings.hooks.0.url', code: 'field.hookUrlCredentials' })]);
