@@ -60,7 +60,10 @@ async function waitFor(namespace: string, what: string, done: (release: ReleaseO
   const deadline = Date.now() + timeoutMs;
   let current = await release(namespace);
   while (!done(current)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; status: ${JSON.stringify({ ...current.status, history: current.status?.history?.slice(-3) })}`);
+    if (Date.now() > deadline) {
+      const output = children.at(-1)?.output.join('').slice(-2000) ?? '';
+      throw new Error(`timed out waiting for ${what}; status: ${JSON.stringify({ ...current.status, history: current.status?.history?.slice(-3) })}; controller: ${output}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
     current = await release(namespace);
   }
@@ -173,7 +176,7 @@ describe('release hooks and notifications against the real API server', () => {
     expect(await weights(namespace)).toEqual({ v1: 100 });
   });
 
-  it('a rollback hook that answers 2xx rolls the release back', { timeout: 120_000 }, async () => {
+  it('a rollback hook that answers 2xx rolls the release back', { timeout: 180_000 }, async () => {
     const namespace = `hook-rollback-${RUN}`;
     await podinfoNamespace(sandbox, namespace);
     const stop = await receiver(() => 404);
@@ -181,7 +184,7 @@ describe('release hooks and notifications against the real API server', () => {
     expect(started.status, JSON.stringify(started.body)).toBe(200);
     const child = startControllerProcess(sandbox);
     children.push(child);
-    await waitFor(namespace, 'step 1', (current) => (current.status?.currentStep ?? 0) >= 1, 60_000);
+    await waitFor(namespace, 'step 1', (current) => (current.status?.currentStep ?? 0) >= 1, 90_000);
     expect(stop.received.length).toBeGreaterThan(0);
     stop.setAnswer(() => 200);
     const done = await waitFor(namespace, 'rollback', (current) => current.status?.phase === 'RolledBack', 30_000);
@@ -260,7 +263,7 @@ describe('release hooks and notifications against the real API server', () => {
     // Alice may not read the Secret, so she may not have the controller send it anywhere.
     const refused = await start(namespace, settings);
     expect(refused.status).toBe(403);
-    expect(refused.body.fields).toEqual([expect.objectContaining({ field: 'settings.hooks', code: 'field.hookSecretDenied' })]);
+    expect(refused.body.error.fields).toEqual([expect.objectContaining({ field: 'settings.hooks', code: 'field.hookSecretDenied' })]);
 
     await kubectl(sandbox, ['-n', namespace, 'create', 'role', 'read-hook-token', '--verb=get', '--resource=secrets', '--resource-name=hook-token']);
     await kubectl(sandbox, ['-n', namespace, 'create', 'rolebinding', 'alice-hook-token', '--role=read-hook-token', '--user=alice']);
@@ -316,8 +319,8 @@ describe('release hooks and notifications against the real API server', () => {
     const namespace = `hook-secret-${RUN}`;
     const withCredentials = await start(namespace, { hooks: [{ name: 'x', type: 'event', url: 'http://user:pass@127.0.0.1:9/hook' }] });
     expect(withCredentials.status).toBe(400);
-    expect(withCredentials.body.fields).toEqual([expect.objectContaining({ field: 'settings.hooks.0.url', code: 'field.hookUrlCredentials' })]);
+    expect(withCredentials.body.error.fields).toEqual([expect.objectContaining({ field: 'settings.hooks.0.url', code: 'field.hookUrlCredentials' })]);
     const ftp = await start(namespace, { notifications: [{ name: 'x', url: 'ftp://127.0.0.1/x', format: 'json' }] });
-    expect(ftp.body.fields).toEqual([expect.objectContaining({ field: 'settings.notifications.0.url', code: 'field.hookUrlScheme' })]);
+    expect(ftp.body.error.fields).toEqual([expect.objectContaining({ field: 'settings.notifications.0.url', code: 'field.hookUrlScheme' })]);
   });
 });
