@@ -9,6 +9,7 @@ import { fieldErrors } from '@/lib/http/errors';
 import type { ReleaseView } from '@/lib/mesh/types';
 import { DEFAULT_SETTINGS, progressiveSettings, stepWeightsOf, type ProgressiveSettings, type ReleaseSpec } from '@/lib/release/model';
 import type { ServiceRef } from '@/components/services/use-release';
+import { HookFields } from './hook-fields';
 import { ApprovalPolicyOptions } from './release-panel';
 import { TemplateChecks } from './template-checks';
 import { useReleaseAction } from './use-release-action';
@@ -27,6 +28,8 @@ function initialSettings(view: ReleaseView, spec: ReleaseSpec | undefined): Prog
       analysis: { ...DEFAULT_SETTINGS.analysis, ...fromSpec.analysis },
       approval: fromSpec.approval ?? DEFAULT_SETTINGS.approval,
       deleteOldVersion: fromSpec.deleteOldVersion ?? false,
+      hooks: fromSpec.hooks,
+      notifications: fromSpec.notifications,
     }),
     stableVersion: stable,
     grayVersion: fromSpec?.grayVersion && fromSpec.grayVersion !== stable ? fromSpec.grayVersion : gray,
@@ -119,6 +122,7 @@ export function ProgressiveWizard({ service, view, spec, onClose }: { service: S
         <input type="checkbox" checked={settings.deleteOldVersion} onChange={(event) => update({ deleteOldVersion: event.target.checked })} />
         {t('progressive.deleteOldVersion', { version: settings.stableVersion })}
       </label>
+      <HookFields hooks={settings.hooks ?? []} notifications={settings.notifications ?? []} errors={errors} onChange={(next) => update(next)} />
       <p className="mt-4 rounded-md bg-slate-50 p-3 text-xs text-slate-600" data-testid="progressive-summary">
         {t('progressive.summary', {
           gray: settings.grayVersion,

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { callerPopulation, clientPopulation, type CallerClass } from './client-population.ts';
 import { IstioMetrics } from './istio-metrics.ts';
+import { LoadTests } from './load-test.ts';
 import { MeshState } from './mesh-state.ts';
 import type { MeshObjects } from './router.ts';
 import { RoutingTable, sidecarClients, type RoutedService } from './routing-table.ts';
@@ -69,7 +70,7 @@ function objectsOf(state: MeshState): MeshObjects {
   };
 }
 
-function serve(ready: () => string | undefined, metrics: IstioMetrics, agent: XdsAgent, port: number): Promise<Server> {
+function serve(ready: () => string | undefined, metrics: IstioMetrics, agent: XdsAgent, loadTests: LoadTests, port: number): Promise<Server> {
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://simulator');
     if (url.pathname === '/metrics') {
@@ -80,6 +81,8 @@ function serve(ready: () => string | undefined, metrics: IstioMetrics, agent: Xd
     } else if (url.pathname === '/split') {
       const split = metrics.split(url.searchParams.get('namespace') ?? '', url.searchParams.get('service') ?? '');
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(split));
+    } else if (url.pathname === '/load-test' && request.method === 'POST') {
+      loadTests.handle(request, response);
     } else if (url.pathname === '/xds') {
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(agent.status()));
     } else {
@@ -129,7 +132,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     return pending.length > 0 ? `no config from istiod (${options.istiodXds}) yet for ${pending.map((client) => client.key).join(', ')}` : undefined;
   };
   rebuild();
-  const server = await serve(waitingFor, metrics, agent, options.port ?? 0);
+  const loadTests = new LoadTests();
+  const server = await serve(waitingFor, metrics, agent, loadTests, options.port ?? 0);
 
   let nextTarget = 0;
   let owed = 0;
@@ -142,8 +146,18 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     rebuild();
     const now = performance.now();
     // After a stall (GC, a busy CPU) catch up at most one second, rather than sending a burst.
-    owed += (rate * Math.min(now - last, 1000)) / 1000;
+    const elapsed = now - last;
+    owed += (rate * Math.min(elapsed, 1000)) / 1000;
     last = now;
+    // Load tests (a release hook asked for them) add requests to one Service, routed like the rest.
+    for (const load of loadTests.due(elapsed)) {
+      const target = targets.find((service) => service.namespace === load.namespace && service.name === load.service);
+      if (!table || !target) continue;
+      for (let index = 0; index < load.count; index += 1) {
+        const outcome = simulateRequest(table, target, clients[Math.floor(Math.random() * clients.length)]!, Math.random);
+        if (outcome) metrics.record(outcome);
+      }
+    }
     if (!table || targets.length === 0) {
       owed = 0;
       return;

@@ -9,14 +9,30 @@ import type { Session } from '@/lib/auth/session-store';
 import { RELEASES, requireAccess, requireControllerAccess } from '@/lib/auth/guard';
 import { requireSessionCluster, sessionKubeConfig } from '@/lib/auth/user-client';
 import { canApprove } from '@/lib/changes/approvals';
+import { canI } from '@/lib/auth/access';
 import { releaseEvent } from '@/lib/release/events';
 import { appendHistory } from '@/lib/release/history';
-import { isActive, type ApprovalPolicy, type ReleaseAction, type ReleaseObject, type ReleaseSpec, type ReleaseStatus } from '@/lib/release/model';
+import { isActive, type ApprovalPolicy, type ProgressiveSettings, type ReleaseAction, type ReleaseObject, type ReleaseSpec, type ReleaseStatus } from '@/lib/release/model';
 import { readReleaseObject, releaseRef, updateStatus } from '@/lib/release/store';
 import { objectApi } from '@/lib/k8s/object-api';
 import { say } from '@/lib/i18n/messages';
+import { withEvent } from '@/lib/release/hooks-model';
 import { statusMessage } from './status-message';
 import { resolveChecks } from './templates';
+
+/**
+ * The controller reads a hook's secret header with its own credentials and sends it to the hook's URL, so whoever
+ * names a Secret there must be able to read it themselves: otherwise a Release would hand out Secrets its author
+ * may not see.
+ */
+async function requireSecretAccess(session: Session, cluster: string, namespace: string, settings: ProgressiveSettings): Promise<void> {
+  const names = new Set([...(settings.hooks ?? []), ...(settings.notifications ?? [])].flatMap((item) => (item.secretHeader ? [item.secretHeader.secretRef.name] : [])));
+  for (const name of names) {
+    if (!(await canI(session, cluster, sessionKubeConfig(session, cluster), { verb: 'get', group: '', resource: 'secrets', namespace, name }))) {
+      throw new HttpError(403, 'Forbidden', say('server.hookSecretDenied', { secret: name, namespace }), [{ field: 'settings.hooks', ...say('field.hookSecretDenied', { secret: name }) }]);
+    }
+  }
+}
 
 const POLICY_RANK: Record<ApprovalPolicy, number> = { none: 0, beforePromotion: 1, beforeEveryStep: 2 };
 
@@ -73,11 +89,12 @@ export async function runReleaseAction(session: Session, cluster: string, namesp
       throw new HttpError(400, 'BadRequest', say('server.grayNoReplicas', { version: settings.grayVersion }), [{ field: 'settings.grayVersion', ...say('field.noReplicas') }]);
     }
     await requireControllerAccess(session, cluster, namespace, state, settings);
+    await requireSecretAccess(session, cluster, namespace, settings);
     const existing = await readReleaseObject(identity, namespace, service);
     if (isActive(existing?.status)) throw new HttpError(409, 'Conflict', say('server.releaseInProgress', { version: existing!.spec?.grayVersion ?? '', phase: existing!.status!.phase ?? '' }));
     // Template checks: each query read from its template and accepted by Prometheus before anything is saved.
     settings.analysis = (await resolveChecks(session, cluster, namespace, service, settings)).analysis;
-    await writeSpec(sessionKubeConfig(session, cluster), namespace, service, (spec) => ({ ...spec, ...settings, stepWeights: undefined, strategy: 'progressive' }));
+    await writeSpec(sessionKubeConfig(session, cluster), namespace, service, (spec) => ({ ...spec, ...settings, hooks: settings.hooks, notifications: settings.notifications, stepWeights: undefined, strategy: 'progressive' }));
     const run = { id: randomUUID().slice(0, 8), startedBy: user, startedAt: now };
     const saved = await updateStatus(identity, namespace, service, (release) => {
       if (isActive(release.status)) throw new HttpError(409, 'Conflict', say('server.releaseStartedMeanwhile'));
@@ -92,7 +109,7 @@ export async function runReleaseAction(session: Session, cluster: string, namesp
         stepStartedAt: now,
         ...statusMessage('release.status.starting', { version: settings.grayVersion, weight: settings.stepWeight }),
       };
-      return status;
+      return withEvent(status, { service, ...settings }, { kind: 'started', weight: settings.stepWeight }, now);
     });
     await releaseEvent(identity, saved!, 'Normal', 'ReleaseStarted', `${user} started a progressive release of ${settings.grayVersion}`);
     return saved!;

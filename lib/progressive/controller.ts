@@ -8,9 +8,13 @@ import { clusterCache } from '@/lib/k8s/watch-cache';
 import { readService, type ServiceState } from '@/lib/mesh/registry';
 import { splitOf } from '@/lib/mesh/split';
 import { releaseEvent } from '@/lib/release/events';
-import { decide, isActive, stepSplit, type Decision, type PendingAction, type ReleaseObject, type ReleaseStatus, type SplitSnapshot } from '@/lib/release/model';
+import { decide, durationMs, isActive, stepSplit, type Decision, type PendingAction, type ReleaseObject, type ReleaseStatus, type SplitSnapshot } from '@/lib/release/model';
 import { replaceStatus, StatusConflict, updateStatus } from '@/lib/release/store';
+import { withEvent, type HookType } from '@/lib/release/hooks-model';
+import { appendHistory } from '@/lib/release/history';
 import { analyseGray } from './analysis';
+import { describeAnswer, firstFailing, rollbackAsked } from './hooks';
+import { deliverOutbox } from './notify';
 import { CONTROLLER_USER, applyPending, doneStatus, failedStatus } from './pending';
 import { LeaseElector } from './lease';
 import { statusMessage } from './status-message';
@@ -95,9 +99,18 @@ async function reconcileCluster(target: ClusterTarget, prometheusUrl: string | u
   // From the watch cache: a tick costs no API call; every write below is still resourceVersion-guarded.
   const releases = await clusterCache(target.name)!.list<ReleaseObject & { metadata: { namespace: string; name: string } }>('releases');
   for (const release of releases) {
-    if (release.spec?.strategy !== 'progressive' || !isActive(release.status)) continue;
+    const hasOutbox = (release.status?.outbox?.length ?? 0) > 0;
+    if (!hasOutbox && (release.spec?.strategy !== 'progressive' || !isActive(release.status))) continue;
     if (superseded.get(release.metadata.uid ?? '') === release.metadata.resourceVersion) continue;
     try {
+      if (hasOutbox) {
+        const written = await deliverOutbox(target, release);
+        if (written) {
+          remember(release, written);
+          continue;
+        }
+      }
+      if (release.spec?.strategy !== 'progressive' || !isActive(release.status)) continue;
       await reconcile(target, release, prometheusUrl);
     } catch (error) {
       // A conflict means someone (an operator, another replica) changed the Release: look again next tick.
@@ -129,6 +142,9 @@ export async function reconcile(target: ClusterTarget, release: ReleaseObject, p
   }
   const status = release.status!;
   const identity = target.kubeConfig;
+  const hooked = await hookDecision(target, release, decision, now);
+  if (hooked === 'held') return { type: 'idle' };
+  decision = hooked;
   switch (decision.type) {
     case 'idle':
     case 'analyse':
@@ -149,7 +165,7 @@ export async function reconcile(target: ClusterTarget, release: ReleaseObject, p
       state ??= await serviceOf(target, release);
       const id = `${status.run!.id}-${decision.kind}-${decision.step}`;
       const to = decision.kind === 'promotion' ? { [release.spec!.grayVersion!]: 100 } : stepSplit(release.spec!, decision.weight, []);
-      const saved = await writeStatus(target, release, {
+      const waiting: ReleaseStatus = {
         ...status,
         phase: 'WaitingApproval',
         waitingFor: id,
@@ -173,7 +189,9 @@ export async function reconcile(target: ClusterTarget, release: ReleaseObject, p
             step: decision.step,
           },
         ],
-      });
+      };
+      const summary = decision.kind === 'promotion' ? 'the promotion waits for a team lead' : `step ${decision.step} waits for a team lead`;
+      const saved = await writeStatus(target, release, withEvent(waiting, release.spec!, { kind: 'waiting-approval', key: `${decision.kind}-${decision.step}`, step: decision.step, reason: summary }, now.toISOString()));
       await releaseEvent(identity, saved, 'Normal', 'ApprovalRequested', `${status.run!.startedBy}'s release of ${release.spec!.grayVersion} waits for approval: ${decision.kind}`);
       return decision;
     }
@@ -194,6 +212,7 @@ export async function reconcile(target: ClusterTarget, release: ReleaseObject, p
       const saved = await writeStatus(target, release, {
         ...status,
         pending,
+        heldBy: undefined,
         phase: decision.type === 'promote' ? 'Promoting' : status.phase,
         ...(decision.analysis ? { lastAnalysis: decision.analysis } : {}),
       });
@@ -201,6 +220,66 @@ export async function reconcile(target: ClusterTarget, release: ReleaseObject, p
       return decision;
     }
   }
+}
+
+/** When the release last asked its rollback hooks (per Release uid): they are asked once an interval. */
+const rollbackAskedAt = new Map<string, number>();
+
+/** The hook points a decision passes (Flagger's order: confirm-rollout, pre-rollout, then the traffic increase). */
+function hookPointsOf(decision: Decision, status: ReleaseStatus): HookType[] {
+  if (decision.type === 'step') return decision.step === 1 ? ['confirm-rollout', 'pre-rollout', 'confirm-traffic-increase'] : ['confirm-traffic-increase'];
+  if (decision.type === 'promote' && status.phase !== 'Promoting' && !status.abortRequested) return ['confirm-promotion'];
+  return [];
+}
+
+/**
+ * Runs the hooks a decision passes. A confirm-* hook that does not answer 2xx holds the release where it is; a
+ * failing pre-rollout hook is a failed check (rolling back at the threshold); a rollback hook that answers 2xx
+ * rolls back. A hold is written down with the reason, and the history gets a line when the reason changes.
+ * Returns the decision to carry out, or 'held' once the hold is recorded.
+ */
+async function hookDecision(target: ClusterTarget, release: ReleaseObject, decision: Decision, now: Date): Promise<Decision | 'held'> {
+  const spec = release.spec!;
+  const status = release.status!;
+  if (!spec.hooks?.length) return decision;
+  const interval = durationMs(spec.interval ?? '30s');
+  const uid = release.metadata?.uid ?? '';
+  if ((status.phase === 'Progressing' || status.phase === 'WaitingApproval') && decision.type !== 'rollback' && decision.type !== 'finish-pending' && spec.hooks.some((hook) => hook.type === 'rollback')) {
+    if (now.getTime() - (rollbackAskedAt.get(uid) ?? 0) >= interval) {
+      rollbackAskedAt.set(uid, now.getTime());
+      const asking = await rollbackAsked(target.kubeConfig, release);
+      if (asking) return { type: 'rollback', reason: `rollback hook "${asking.name}" asked for it`, user: CONTROLLER_USER };
+    }
+  }
+  const points = hookPointsOf(decision, status);
+  if (points.length === 0) return decision;
+  // Held before: ask again once an interval has passed since (a step after the first waits for that anyway).
+  if (status.heldBy && now.getTime() - Date.parse(status.stepStartedAt ?? status.heldBy.since) < interval) return 'held';
+  const failing = await firstFailing(target.kubeConfig, release, points);
+  if (!failing) return decision;
+  const { hook, answer } = failing;
+  const threshold = spec.threshold ?? 5;
+  const preRollout = hook.type === 'pre-rollout';
+  const failedChecks = preRollout ? (status.failedChecks ?? 0) + 1 : status.failedChecks;
+  const reason = `${hook.type} hook "${hook.name}" answered ${describeAnswer(answer)}`;
+  if (preRollout && failedChecks! >= threshold) {
+    return { type: 'rollback', reason: `${failedChecks} failed checks (threshold ${threshold}); last: ${reason}`, user: CONTROLLER_USER };
+  }
+  const same = status.heldBy?.hook === hook.name && status.heldBy.type === hook.type && status.heldBy.status === answer.status;
+  const split = splitOf((await serviceOf(target, release)).view);
+  const analysis = 'analysis' in decision ? decision.analysis : undefined;
+  await writeStatus(target, release, {
+    ...status,
+    heldBy: { hook: hook.name, type: hook.type, status: answer.status, since: same ? status.heldBy!.since : now.toISOString() },
+    failedChecks,
+    stepStartedAt: now.toISOString(),
+    ...(analysis ? { lastAnalysis: analysis } : {}),
+    ...(preRollout
+      ? statusMessage('release.status.preRolloutFailed', { hook: hook.name, failed: failedChecks!, threshold, status: answer.status, error: answer.error ?? '' })
+      : statusMessage('release.status.hookHeld', { hook: hook.name, type: hook.type, status: answer.status, error: answer.error ?? '' })),
+    history: same ? status.history : appendHistory(status.history, { time: now.toISOString(), user: CONTROLLER_USER, action: preRollout ? 'hook-failed' : 'hook-held', from: split, to: split, reason }),
+  });
+  return 'held';
 }
 
 /**

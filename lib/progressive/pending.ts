@@ -5,6 +5,7 @@ import type { Intent } from '@/lib/mesh/intents';
 import type { ServiceState } from '@/lib/mesh/registry';
 import { appendHistory } from '@/lib/release/history';
 import { stepSplit, type PendingAction, type ReleaseObject, type ReleaseSpec, type ReleaseStatus, type SplitSnapshot } from '@/lib/release/model';
+import { withEvent } from '@/lib/release/hooks-model';
 import { statusMessage } from './status-message';
 
 /*
@@ -14,8 +15,14 @@ import { statusMessage } from './status-message';
 
 export const CONTROLLER_USER = 'weir-controller';
 
-/** The status once a pending action is done: the history entry, and the phase the run goes on in (or ends in). */
+/** The status once a pending action is done: the history entry, the phase the run goes on in (or ends in), and its event. */
 export function doneStatus(status: ReleaseStatus, spec: ReleaseSpec, pending: PendingAction, after: SplitSnapshot, now: string): ReleaseStatus {
+  const done = doneWithoutEvent(status, spec, pending, after, now);
+  const kind = pending.kind === 'step' ? 'step' : pending.kind === 'promote' ? 'promoted' : 'rolled-back';
+  return withEvent(done, spec, { kind, ...(pending.kind === 'step' ? { step: pending.step, weight: pending.weight } : {}), reason: pending.reason }, now);
+}
+
+function doneWithoutEvent(status: ReleaseStatus, spec: ReleaseSpec, pending: PendingAction, after: SplitSnapshot, now: string): ReleaseStatus {
   const history = appendHistory(status.history, {
     time: now,
     user: pending.user,

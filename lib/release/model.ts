@@ -3,6 +3,7 @@ import { coded } from '@/lib/i18n/format';
 import { versionName, type Intent } from '@/lib/mesh/intents';
 import type { SplitSnapshot } from '@/lib/mesh/types';
 import { baselineSettings, metricCheck, type BaselineResult, type BaselineSettings, type CheckResult, type MetricCheckSpec } from './checks';
+import { checkUniqueNames, hookSettings, type HookHold, type OutboxItem, type ReleaseHook, type ReleaseNotification } from './hooks-model';
 
 /*
  * The Release resource (releases.weir.dev) as the console reads and writes it, and the progressive-delivery
@@ -58,8 +59,10 @@ export const progressiveSettings = z
     }),
     approval: z.enum(['none', 'beforePromotion', 'beforeEveryStep']),
     deleteOldVersion: z.boolean(),
+    ...hookSettings,
   })
   .superRefine((settings, context) => {
+    checkUniqueNames(settings, context);
     if (settings.stableVersion === settings.grayVersion) {
       context.addIssue({ code: 'custom', path: ['grayVersion'], message: coded('field.grayEqualsStable') });
     }
@@ -106,6 +109,8 @@ export interface ReleaseSpec {
   analysis?: { successRateMin?: number; p99LatencyMaxMs?: number; window?: string; checks?: MetricCheckSpec[]; baseline?: BaselineSettings };
   approval?: ApprovalPolicy;
   deleteOldVersion?: boolean;
+  hooks?: ReleaseHook[];
+  notifications?: ReleaseNotification[];
 }
 
 /** A change waiting for a team lead. `change` requests carry a manual wizard intent; the others, a controller step. */
@@ -191,6 +196,10 @@ export interface ReleaseStatus {
   messageParams?: Record<string, string | number>;
   history?: HistoryEntry[];
   approvals?: ApprovalRequest[];
+  /** Release events not yet confirmed by every receiver (delivered at least once, lib/progressive/notify.ts). */
+  outbox?: OutboxItem[];
+  /** The hook the release is held at, if any. */
+  heldBy?: HookHold;
 }
 
 export interface ReleaseObject {
