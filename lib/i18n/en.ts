@@ -537,6 +537,27 @@ export const en = {
   'release.status.rolledBack': 'rolled back to {stable}: {reason}',
   'release.status.stepFailed': 'step {step} could not be applied: {failure}',
   'release.status.actionFailed': '{action, select, promote {promotion} rollback {rollback} other {{action}}} failed: {failure}',
+  // release plans (custom step lists)
+  'field.planStep': 'must be a weight, a pause or an approval',
+  'field.planTooLong': 'must have at most {maximum} steps',
+  'field.planDecreasing': 'must not be below the weight before it ({previous}%)',
+  'field.planNoWeight': 'must set a weight at least once',
+  'release.status.pausing': 'step {step}: {version} at {weight}%, pausing {duration}',
+  'plan.pause': 'pause {duration}',
+  'plan.approval': 'wait for approval',
+  'plan.title': 'Release plan',
+  'progressive.customSteps': 'Custom step list',
+  'progressive.planKind': 'Step {n}',
+  'progressive.planKind.setWeight': 'Weight',
+  'progressive.planKind.pause': 'Pause',
+  'progressive.planKind.approval': 'Wait for approval',
+  'progressive.planWeight': 'Step {n} weight (percent)',
+  'progressive.planPause': 'Step {n} pause',
+  'progressive.planUp': 'Move step {n} up',
+  'progressive.planDown': 'Move step {n} down',
+  'progressive.planRemove': 'Remove step {n}',
+  'progressive.planAdd': 'Add a step',
+  'progressive.planSummary': '{gray}: {steps}; a weight follows a passing check every {interval}; {threshold} failed checks roll back.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -30,7 +30,12 @@ export function doneStatus(status: ReleaseStatus, spec: ReleaseSpec, pending: Pe
     base.approvals = status.approvals?.map((item) => (item.state === 'Pending' && item.run === status.run?.id ? { ...item, state: 'Superseded' as const } : item));
   }
   if (pending.kind === 'step') {
-    return { ...base, phase: 'Progressing', currentStep: pending.step, currentWeight: pending.weight, stepStartedAt: now, ...statusMessage('release.status.step', { step: pending.step, version: spec.grayVersion ?? '', weight: pending.weight }) };
+    const next = spec.steps?.[pending.step];
+    const said =
+      next && 'pause' in next
+        ? statusMessage('release.status.pausing', { step: pending.step, version: spec.grayVersion ?? '', weight: pending.weight, duration: next.pause })
+        : statusMessage('release.status.step', { step: pending.step, version: spec.grayVersion ?? '', weight: pending.weight });
+    return { ...base, phase: 'Progressing', currentStep: pending.step, currentWeight: pending.weight, stepStartedAt: now, ...said };
   }
   if (pending.kind === 'promote') {
     return { ...base, phase: 'Succeeded', currentWeight: 100, ...statusMessage('release.status.promoted', { version: spec.grayVersion ?? '' }) };
