@@ -2,17 +2,32 @@
 
 import { useI18n } from '@/components/i18n/i18n-provider';
 import { Button, inputClass } from '@/components/ui/field';
-import { planWeights, type PlanStep } from '@/lib/release/model';
+import { ContentRuleEditor, emptyPolicy } from '@/components/wizards/content-rule-editor';
+import type { ProviderCapabilities } from '@/lib/mesh/types';
+import { planWeights, ruleSummary, type PlanStep } from '@/lib/release/model';
 
-type Kind = 'setWeight' | 'pause' | 'approval';
+type Kind = 'setWeight' | 'pause' | 'approval' | 'setRule';
 
-const kindOf = (step: PlanStep): Kind => ('setWeight' in step ? 'setWeight' : 'pause' in step ? 'pause' : 'approval');
+const kindOf = (step: PlanStep): Kind => ('setWeight' in step ? 'setWeight' : 'pause' in step ? 'pause' : 'setRule' in step ? 'setRule' : 'approval');
 
 /**
  * The release plan as an ordered list the user edits: each step a weight, a pause or "wait for approval",
  * moved up or down, removed, added. Problems come keyed by field (`steps.2.setWeight`), as zod and the server name them.
  */
-export function PlanEditor({ steps, errors, onChange }: { steps: PlanStep[]; errors: Record<string, string>; onChange: (steps: PlanStep[]) => void }) {
+export function PlanEditor({
+  steps,
+  errors,
+  onChange,
+  rules,
+  provider,
+}: {
+  steps: PlanStep[];
+  errors: Record<string, string>;
+  onChange: (steps: PlanStep[]) => void;
+  /** What content rules the service's routing API can express (A/B steps). */
+  rules: ProviderCapabilities['contentRules'];
+  provider: string;
+}) {
   const { t } = useI18n();
   const weights = planWeights(steps);
   const replace = (index: number, step: PlanStep) => onChange(steps.map((current, i) => (i === index ? step : current)));
@@ -24,6 +39,7 @@ export function PlanEditor({ steps, errors, onChange }: { steps: PlanStep[]; err
   const fresh = (kind: Kind, index: number): PlanStep => {
     if (kind === 'pause') return { pause: '1m' };
     if (kind === 'approval') return { approval: true };
+    if (kind === 'setRule') return { setRule: emptyPolicy() };
     const before = index === 0 ? 0 : (weights[index - 1] ?? 0);
     return { setWeight: Number.isFinite(before) && before > 0 ? Math.min(100, before + 10) : 10 };
   };
@@ -50,8 +66,8 @@ export function PlanEditor({ steps, errors, onChange }: { steps: PlanStep[]; err
                   value={kind}
                   onChange={(event) => replace(index, fresh(event.target.value as Kind, index))}
                 >
-                  {(['setWeight', 'pause', 'approval'] as const).map((value) => (
-                    <option key={value} value={value}>
+                  {(['setWeight', 'pause', 'approval', 'setRule'] as const).map((value) => (
+                    <option key={value} value={value} disabled={value === 'setRule' && !rules.supported}>
                       {t(`progressive.planKind.${value}`)}
                     </option>
                   ))}
@@ -86,6 +102,11 @@ export function PlanEditor({ steps, errors, onChange }: { steps: PlanStep[]; err
                   ×
                 </Button>
               </div>
+              {'setRule' in step && (
+                <div className="pl-8">
+                  <ContentRuleEditor policy={step.setRule} onChange={(policy) => replace(index, { setRule: policy })} errors={errors} path={`steps.${index}.setRule`} operators={rules.operators} provider={provider} />
+                </div>
+              )}
               {error && (
                 <p role="alert" className="pl-8 text-xs font-medium text-red-700" data-testid={`error-steps.${index}`}>
                   {error}
@@ -116,7 +137,13 @@ export function PlanSteps({ steps, done }: { steps: PlanStep[]; done: number }) 
         const tone = { done: 'border-brand-600 bg-brand-600 text-white', current: 'border-amber-500 bg-amber-50 font-semibold text-amber-900 ring-2 ring-amber-300', todo: 'border-slate-300 bg-white text-slate-600' }[state];
         return (
           <li key={index} data-testid="release-plan-step" data-state={state} aria-current={current ? 'step' : undefined} className={`rounded border px-2 py-0.5 ${tone}`}>
-            {'setWeight' in step ? `${step.setWeight}%` : 'pause' in step ? t('plan.pause', { duration: step.pause }) : t('plan.approval')}
+            {'setWeight' in step
+              ? `${step.setWeight}%`
+              : 'pause' in step
+                ? t('plan.pause', { duration: step.pause })
+                : 'setRule' in step
+                  ? t('plan.rule', { rule: ruleSummary(step.setRule) })
+                  : t('plan.approval')}
           </li>
         );
       })}

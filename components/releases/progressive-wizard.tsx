@@ -106,7 +106,7 @@ export function ProgressiveWizard({ service, view, spec, onClose }: { service: S
         </label>
         {plan ? (
           <div className="col-span-2">
-            <PlanEditor steps={plan} errors={errors} onChange={(next) => update({ steps: next })} />
+            <PlanEditor steps={plan} errors={errors} onChange={(next) => update({ steps: next })} rules={view.capabilities.contentRules} provider={view.provider.name} />
           </div>
         ) : (
           <>
@@ -137,7 +137,7 @@ export function ProgressiveWizard({ service, view, spec, onClose }: { service: S
         {t(plan ? 'progressive.planSummary' : 'progressive.summary', {
           gray: settings.grayVersion,
           steps: plan
-            ? planSummary(plan, { pause: (duration) => t('plan.pause', { duration }), approval: t('plan.approval') })
+            ? planSummary(plan, { pause: (duration) => t('plan.pause', { duration }), approval: t('plan.approval'), rule: (rule) => t('plan.rule', { rule }) })
             : steps.every(Number.isFinite)
               ? steps.map((weight) => `${weight}%`).join(' → ')
               : '—',

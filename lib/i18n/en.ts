@@ -558,6 +558,9 @@ export const en = {
   'progressive.planRemove': 'Remove step {n}',
   'progressive.planAdd': 'Add a step',
   'progressive.planSummary': '{gray}: {steps}; a weight follows a passing check every {interval}; {threshold} failed checks roll back.',
+  'release.status.ruleStep': 'step {step}: requests matching {rule} go to {version}',
+  'plan.rule': 'requests matching {rule}',
+  'progressive.planKind.setRule': 'Route matching requests (A/B)',
 } as const;
 
 export type MessageKey = keyof typeof en;

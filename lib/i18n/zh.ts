@@ -556,4 +556,7 @@ export const zh: Catalogue = {
   'progressive.planRemove': '删除第 {n} 步',
   'progressive.planAdd': '添加一步',
   'progressive.planSummary': '{gray}：{steps}；每隔 {interval} 检查通过后进入下一个权重；{threshold} 次检查失败则回滚。',
+  'release.status.ruleStep': '第 {step} 步：匹配 {rule} 的请求发往 {version}',
+  'plan.rule': '匹配 {rule} 的请求',
+  'progressive.planKind.setRule': '按内容路由匹配的请求（A/B）',
 };

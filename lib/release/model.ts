@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { coded } from '@/lib/i18n/format';
-import { versionName, type Intent } from '@/lib/mesh/intents';
+import { contentPolicy, versionName, type Intent } from '@/lib/mesh/intents';
+import type { ContentPolicy } from '@/lib/mesh/types';
 import type { SplitSnapshot } from '@/lib/mesh/types';
 
 /*
@@ -37,14 +38,18 @@ const duration = (units: string) =>
     .refine((value) => durationMs(value) >= 1000, coded('field.durationMin'))
     .refine((value) => durationMs(value) <= 24 * 3_600_000, coded('field.durationMax'));
 
-/** One step of a release plan (`spec.steps`): the gray version to a weight, a pause, or a team lead's approval. */
-export type PlanStep = { setWeight: number } | { pause: string } | { approval: true };
+/**
+ * One step of a release plan (`spec.steps`): the gray version to a weight, a pause, a team lead's approval, or
+ * a content rule (A/B by header or cookie: the matching requests go to the gray version, the rest keep the weights).
+ */
+export type PlanStep = { setWeight: number } | { pause: string } | { approval: true } | { setRule: ContentPolicy };
 
 const planStep = z.union(
   [
     z.strictObject({ setWeight: z.number({ error: coded('field.number') }).int(coded('field.wholeNumber')).min(1, coded('field.atLeast')).max(100, coded('field.atMost')) }),
     z.strictObject({ pause: duration('ms|s|m|h') }),
     z.strictObject({ approval: z.literal(true) }),
+    z.strictObject({ setRule: contentPolicy }),
   ],
   { error: coded('field.planStep') },
 );
@@ -60,7 +65,7 @@ export const releasePlan = z
       if (step.setWeight < last) context.addIssue({ code: 'custom', path: [index, 'setWeight'], message: coded('field.planDecreasing'), params: { previous: last } });
       last = Math.max(last, step.setWeight);
     });
-    if (last === 0) context.addIssue({ code: 'custom', path: [], message: coded('field.planNoWeight') });
+    if (last === 0 && !steps.some((step) => 'setRule' in step)) context.addIssue({ code: 'custom', path: [], message: coded('field.planNoWeight') });
   });
 
 /** What an operator fills in to start a progressive release (the same schema in the wizard and the route). */
@@ -250,9 +255,19 @@ export function planWeights(steps: PlanStep[]): number[] {
   return steps.map((step) => (weight = 'setWeight' in step ? step.setWeight : weight));
 }
 
-/** A plan in a line: `10% → pause 2m → approval → 50%` (the words for pause and approval are the caller's). */
-export function planSummary(steps: PlanStep[], words: { pause: (duration: string) => string; approval: string }): string {
-  return steps.map((step) => ('setWeight' in step ? `${step.setWeight}%` : 'pause' in step ? words.pause(step.pause) : words.approval)).join(' → ');
+/** A plan in a line: `10% → pause 2m → approval → 50%` (the words for pause, approval and a rule are the caller's). */
+export function planSummary(steps: PlanStep[], words: { pause: (duration: string) => string; approval: string; rule?: (rule: string) => string }): string {
+  return steps
+    .map((step) => ('setWeight' in step ? `${step.setWeight}%` : 'pause' in step ? words.pause(step.pause) : 'setRule' in step ? (words.rule ?? String)(ruleSummary(step.setRule)) : words.approval))
+    .join(' → ');
+}
+
+/** A content rule in a line: `cookie ~ ^(.*?;)?(user=beta)(;.*)?$`, `x-canary = true`, joined by and / or. */
+export function ruleSummary(policy: ContentPolicy): string {
+  const operator = { exact: '=', prefix: '^=', regex: '~' } as const;
+  return policy.conditions
+    .map((condition) => (condition.on === 'cookie' ? `cookie ~ ${condition.value}` : `${condition.name} ${operator[condition.operator]} ${condition.value}`))
+    .join(policy.match === 'all' ? ' and ' : ' or ');
 }
 
 /** What one check measured of the gray version over the analysis window; null where Prometheus had no value. */
@@ -368,12 +383,15 @@ function planMove(spec: ReleaseSpec, status: ReleaseStatus, current: number, now
   const next = spec.steps![current];
   if (!next || status.promoteRequested) return undefined;
   const weight = current === 0 ? 0 : planWeights(spec.steps!)[current - 1]!;
+  // Nothing routed to the gray version yet (no weight, no rule): nothing to check before the first move.
+  const routed = weight > 0 || spec.steps!.slice(0, current).some((step) => 'setRule' in step);
+  if ('setRule' in next) return routed ? undefined : gate(spec, current + 1, weight, 'first step');
   if ('approval' in next) return { type: 'request-approval', kind: 'step', step: current + 1, weight };
   if ('pause' in next) {
     const since = Date.parse(status.stepStartedAt ?? status.run!.startedAt);
     return now.getTime() - since >= durationMs(next.pause) ? { type: 'step', step: current + 1, weight, reason: `paused ${next.pause}` } : { type: 'idle' };
   }
-  return weight === 0 ? gate(spec, current + 1, next.setWeight, 'first step') : undefined;
+  return routed ? undefined : gate(spec, current + 1, next.setWeight, 'first step');
 }
 
 function gate(spec: ReleaseSpec, step: number, weight: number, reason: string, analysis?: AnalysisResult): Decision {

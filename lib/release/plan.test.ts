@@ -56,6 +56,32 @@ describe('a release plan', () => {
   });
 });
 
+describe('an A/B plan (content rule first)', () => {
+  const rule = { match: 'any' as const, conditions: [{ on: 'cookie' as const, operator: 'regex' as const, value: '^(.*?;)?(gray=true)(;.*)?$' }] };
+  const AB: PlanStep[] = [{ setRule: rule }, { setWeight: 50 }];
+
+  it('routes the matching requests first, without a check (nothing is routed to the gray version yet)', () => {
+    expect(stepWeightsOf(release({}, 'none', AB).spec!)).toEqual([0, 50]);
+    expect(decide(release({}, 'none', AB), at(0))).toMatchObject({ type: 'step', step: 1, weight: 0, reason: 'first step' });
+  });
+
+  it('checks the matching traffic before the next weight and before promotion', () => {
+    const ruled = release({ currentStep: 1, currentWeight: 0, stepStartedAt: START }, 'none', AB);
+    expect(decide(ruled, at(30))).toEqual({ type: 'analyse' });
+    expect(decide(ruled, at(30), healthy)).toMatchObject({ type: 'step', step: 2, weight: 50 });
+    const only = release({ currentStep: 1, currentWeight: 0, stepStartedAt: START }, 'none', [{ setRule: rule }]);
+    expect(decide(only, at(30))).toEqual({ type: 'analyse' });
+    expect(decide(only, at(30), healthy)).toMatchObject({ type: 'promote' });
+  });
+
+  it('takes a plan that is a rule alone, and names a bad condition', () => {
+    const parse = (steps: unknown) => progressiveSettings.safeParse({ stableVersion: 'v1', grayVersion: 'v2', stepWeight: 5, maxWeight: 50, interval: '30s', threshold: 5, analysis: { successRateMin: 99, p99LatencyMaxMs: 500, window: '1m' }, approval: 'none', deleteOldVersion: false, steps });
+    expect(parse([{ setRule: rule }]).success).toBe(true);
+    const bad = parse([{ setRule: { match: 'any', conditions: [{ on: 'header', name: 'x canary', operator: 'exact', value: 'true' }] } }]);
+    expect(bad.success ? [] : fieldErrors(bad.error).map((error) => error.field)).toEqual(['steps.0.setRule.conditions.0.name']);
+  });
+});
+
 describe('the release plan schema', () => {
   const settings = (steps: unknown) => ({
     stableVersion: 'v1',
