@@ -9,7 +9,9 @@ import { deploymentYaml, destinationRuleYaml, namespaceYaml, serviceYaml, sleepC
 /*
  * Release plans (issue 13 item 4) in Chromium: alice builds a custom step list in the wizard (10%, a pause,
  * "wait for approval", 50%), the release stops at the approval step, bob (team lead) approves it on the
- * Approvals page, and the release goes on and promotes. A namespace of this spec's own.
+ * Approvals page, and the release goes on and promotes. Then an A/B release by cookie: v3 gets the requests with
+ * the cookie gray=true (the simulator's gray callers), is checked on that traffic, and is promoted. A namespace of
+ * this spec's own; the tests run in order (the second starts where the first left shop).
  */
 
 const NAMESPACE = 'release-steps';
@@ -20,8 +22,9 @@ const OBJECTS = yamlDocuments(
   serviceYaml(NAMESPACE, 'shop'),
   deploymentYaml(NAMESPACE, 'shop', 'v1'),
   deploymentYaml(NAMESPACE, 'shop', 'v2'),
+  deploymentYaml(NAMESPACE, 'shop', 'v3'),
   sleepClientYaml(NAMESPACE),
-  destinationRuleYaml(NAMESPACE, 'shop', ['v1', 'v2']),
+  destinationRuleYaml(NAMESPACE, 'shop', ['v1', 'v2', 'v3']),
   virtualServiceYaml(NAMESPACE, 'shop', { v1: 100 }),
 );
 
@@ -39,6 +42,8 @@ async function signInAs(browser: Browser, user: string): Promise<Page> {
   await expect(page.getByTestId('signed-in-user')).toHaveText(`Signed in as ${user}`);
   return page;
 }
+
+test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(() => {
   applyYaml(OBJECTS);
@@ -100,4 +105,37 @@ test('a custom step list with a "wait for approval" step: bob approves it, the r
   expect(steps[2].reason).toBe('step 3: v2 at 10% (step approved by bob)');
   expect(release().status.history.at(-1)).toMatchObject({ action: 'progressive-promote', to: { weights: { v2: 100 } } });
   expect(releaseEventReasons(NAMESPACE)).toEqual(expect.arrayContaining(['ReleaseStarted', 'ApprovalRequested', 'ReleaseApproved', 'ReleasePromoted']));
+});
+
+test('an A/B release by cookie: the matching requests go to v3 first, are checked, and v3 is promoted', async ({ page }) => {
+  test.setTimeout(240_000);
+  const service = new ServicePage(page);
+  const panel = new ReleasePanel(page);
+  const dialog = page.getByRole('dialog');
+  const cookieRule = '^(.*?;)?(gray=true)(;.*)?$';
+  await service.open(NAMESPACE, 'shop');
+  await expect(service.weight('v2')).toHaveText('100%');
+
+  await panel.fillPlan({ stable: 'v2', gray: 'v3', interval: '5s', window: '30s' }, ['cookie gray=true']);
+  await expect(dialog.getByTestId('progressive-summary')).toContainText(`v3: requests matching cookie ~ ${cookieRule}`);
+  await dialog.getByRole('button', { name: 'Start releasing v3' }).click();
+  await expect(dialog).toHaveCount(0);
+  expect(release().spec.steps).toEqual([{ setRule: { match: 'any', conditions: [{ on: 'cookie', operator: 'regex', value: cookieRule }] } }]);
+
+  // Step 1: the matching requests go to v3 (a rule in the VirtualService), the weights stay on v2.
+  await expect(page.getByTestId('release-message')).toHaveText(`step 1: requests matching cookie ~ ${cookieRule} go to v3`, { timeout: 60_000 });
+  const vs = getObject('virtualservice', NAMESPACE, 'shop');
+  const matched = vs.spec.http.filter((http: { match?: unknown[] }) => http.match?.length);
+  expect(matched.map((http: { route: { destination: { subset: string } }[] }) => http.route.map((route) => route.destination.subset))).toEqual([['v3']]);
+  expect(liveWeights()).toEqual({ v2: 100 });
+
+  // A passing check of v3 (only the matching requests reach it), then promotion, which removes the rule.
+  await expect(panel.phase).toHaveText('Succeeded', { timeout: 120_000 });
+  await expect(service.weight('v3')).toHaveText('100%');
+  const done = release().status;
+  expect(done.lastAnalysis).toMatchObject({ passed: true });
+  expect(done.lastAnalysis.requestsPerSecond).toBeGreaterThan(0);
+  expect(done.history.at(-1)).toMatchObject({ action: 'progressive-promote', to: { weights: { v3: 100 }, rules: [] } });
+  expect(done.history.at(-1).reason).toMatch(/^plan done; success rate/);
+  expect(getObject('virtualservice', NAMESPACE, 'shop').spec.http.some((http: { match?: unknown[] }) => http.match?.length)).toBe(false);
 });

@@ -116,6 +116,37 @@ describe('release plans against the real API server', () => {
     expect(await weights(namespace)).toEqual({ v2: 100 });
   });
 
+  it('A/B by cookie: the matching requests go to v2 first, the check judges that traffic, then v2 is promoted', { timeout: 180_000 }, async () => {
+    const namespace = 'prog-plan-ab';
+    await podinfoNamespace(sandbox, namespace);
+    // The simulator's gray callers send the cookie gray=true (dev/simulator/README.md).
+    const rule = { match: 'any', conditions: [{ on: 'cookie', operator: 'regex', value: '^(.*?;)?(gray=true)(;.*)?$' }] };
+    expect((await start(namespace, [{ setRule: rule }])).status).toBe(200);
+    const child = startControllerProcess(sandbox);
+    children.push(child);
+
+    const ruled = await waitFor(namespace, 'the rule step', (current) => current.status?.currentStep === 1, 60_000);
+    expect(ruled.status).toMatchObject({ currentWeight: 0, messageCode: 'release.status.ruleStep', messageParams: { step: 1, version: 'v2' } });
+    const vs = await adminApi(sandbox).read<VirtualService>({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'podinfo', namespace } });
+    const matched = vs.spec?.http?.find((http) => http.match?.length);
+    expect(matched?.route?.map((route) => route.destination?.subset)).toEqual(['v2']);
+    expect(JSON.stringify(matched?.match)).toContain('gray=true');
+    expect(await weights(namespace)).toEqual({ v1: 100 });
+
+    const done = await waitFor(namespace, 'promotion', (current) => current.status?.phase === 'Succeeded', 120_000);
+    await stopProcess(child);
+    // Promoted only after a passing check of v2, which only the matching requests reached.
+    expect(done.status?.lastAnalysis).toMatchObject({ passed: true });
+    expect(done.status?.lastAnalysis?.requestsPerSecond).toBeGreaterThan(0);
+    expect(done.status?.history?.filter((entry) => entry.action.startsWith('progressive-')).map((entry) => entry.reason)).toEqual([
+      'step 1: requests matching cookie ~ ^(.*?;)?(gray=true)(;.*)?$ to v2 (first step)',
+      expect.stringMatching(/^plan done; success rate .* ≥ 99%/),
+    ]);
+    const after = await adminApi(sandbox).read<VirtualService>({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'podinfo', namespace } });
+    expect(after.spec?.http?.some((http) => http.match?.length)).toBe(false);
+    expect(await weights(namespace)).toEqual({ v2: 100 });
+  });
+
   it('refuses a plan whose weights go down, naming the step, and writes nothing', async () => {
     const namespace = 'prog-plan-bad';
     await podinfoNamespace(sandbox, namespace);

@@ -366,7 +366,7 @@ export function decide(release: ReleaseObject, now: Date, analysis?: AnalysisRes
     return { type: 'record-check', analysis, failedChecks };
   }
   if (status.promoteRequested || current >= steps.length) {
-    const why = status.promoteRequested ? `promote now (asked by ${status.promoteRequested.by})` : `reached ${steps.at(-1)}%`;
+    const why = status.promoteRequested ? `promote now (asked by ${status.promoteRequested.by})` : spec.steps?.length ? 'plan done' : `reached ${steps.at(-1)}%`;
     return spec.approval === 'none' || !spec.approval
       ? { type: 'promote', reason: `${why}; ${analysis.reason}`, user: status.promoteRequested?.by ?? CONTROLLER, analysis }
       : { type: 'request-approval', kind: 'promotion', step: current, weight: 100, analysis };
