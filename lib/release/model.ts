@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { coded } from '@/lib/i18n/format';
 import { contentPolicy, versionName, type Intent } from '@/lib/mesh/intents';
-import type { ContentPolicy } from '@/lib/mesh/types';
-import type { SplitSnapshot } from '@/lib/mesh/types';
+import type { ContentPolicy, SplitSnapshot } from '@/lib/mesh/types';
 
 /*
  * The Release resource (releases.weir.dev) as the console reads and writes it, and the progressive-delivery
