@@ -63,13 +63,13 @@ test('a custom step list with a "wait for approval" step: bob approves it, the r
   await service.expectObservedShare('v1', 1, 0.05);
 
   // A plan whose weights go down is refused in the wizard, under the step that goes down.
-  await panel.fillPlan({ stable: 'v1', gray: 'v2', interval: '5s', window: '30s' }, [50, { pause: '5s' }, 20]);
+  await panel.fillPlan({ stable: 'v1', gray: 'v2', interval: '5s', window: '30s', threshold: 20 }, [50, { pause: '5s' }, 20]);
   await dialog.getByRole('button', { name: 'Start releasing v2' }).click();
   await expect(dialog.getByTestId('error-steps.2')).toHaveText('must not be below the weight before it (50%)');
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   expect(getObject('releases.weir.dev', NAMESPACE, 'shop')?.spec?.steps).toBeUndefined();
 
-  await panel.fillPlan({ stable: 'v1', gray: 'v2', interval: '5s', window: '30s' }, [10, { pause: '5s' }, 'approval', 50]);
+  await panel.fillPlan({ stable: 'v1', gray: 'v2', interval: '5s', window: '30s', threshold: 20 }, [10, { pause: '5s' }, 'approval', 50]);
   await expect(dialog.getByTestId('progressive-summary')).toContainText('v2: 10% → pause 5s → wait for approval → 50%');
   await dialog.getByRole('button', { name: 'Start releasing v2' }).click();
   await expect(dialog).toHaveCount(0);
@@ -116,7 +116,7 @@ test('an A/B release by cookie: the matching requests go to v3 first, are checke
   await service.open(NAMESPACE, 'shop');
   await expect(service.weight('v2')).toHaveText('100%');
 
-  await panel.fillPlan({ stable: 'v2', gray: 'v3', interval: '5s', window: '30s' }, ['cookie gray=true']);
+  await panel.fillPlan({ stable: 'v2', gray: 'v3', interval: '5s', window: '30s', threshold: 20 }, ['cookie gray=true']);
   await expect(dialog.getByTestId('progressive-summary')).toContainText(`v3: requests matching cookie ~ ${cookieRule}`);
   await dialog.getByRole('button', { name: 'Start releasing v3' }).click();
   await expect(dialog).toHaveCount(0);
