@@ -7,7 +7,8 @@ import { Modal } from '@/components/ui/modal';
 import { ApiError } from '@/lib/client/api';
 import { fieldErrors } from '@/lib/http/errors';
 import type { ReleaseView } from '@/lib/mesh/types';
-import { DEFAULT_SETTINGS, progressiveSettings, stepWeightsOf, type ProgressiveSettings, type ReleaseSpec } from '@/lib/release/model';
+import { DEFAULT_SETTINGS, planSummary, progressiveSettings, stepWeightsOf, type ProgressiveSettings, type ReleaseSpec } from '@/lib/release/model';
+import { PlanEditor } from './plan-editor';
 import type { ServiceRef } from '@/components/services/use-release';
 import { HookFields } from './hook-fields';
 import { ApprovalPolicyOptions } from './release-panel';
@@ -30,6 +31,7 @@ function initialSettings(view: ReleaseView, spec: ReleaseSpec | undefined): Prog
       deleteOldVersion: fromSpec.deleteOldVersion ?? false,
       hooks: fromSpec.hooks,
       notifications: fromSpec.notifications,
+      ...(fromSpec.steps?.length && { steps: fromSpec.steps }),
     }),
     stableVersion: stable,
     grayVersion: fromSpec?.grayVersion && fromSpec.grayVersion !== stable ? fromSpec.grayVersion : gray,
@@ -47,6 +49,8 @@ export function ProgressiveWizard({ service, view, spec, onClose }: { service: S
   const update = (patch: Partial<ProgressiveSettings>) => setSettings((current) => ({ ...current, ...patch }));
   const number = (value: string) => (value === '' ? Number.NaN : Number(value));
   const steps = stepWeightsOf({ service: service.name, stepWeight: settings.stepWeight, maxWeight: settings.maxWeight });
+  const plan = settings.steps;
+  const togglePlan = (on: boolean) => update({ steps: on ? [{ setWeight: settings.stepWeight }, { setWeight: settings.maxWeight }] : undefined });
 
   function start() {
     if (action.isPending) return;
@@ -100,8 +104,20 @@ export function ProgressiveWizard({ service, view, spec, onClose }: { service: S
       <div className="grid grid-cols-2 gap-4">
         {versionSelect('stableVersion')}
         {versionSelect('grayVersion')}
-        {numberField('stepWeight')}
-        {numberField('maxWeight')}
+        <label className="col-span-2 flex items-center gap-2 text-sm">
+          <input type="checkbox" checked={Boolean(plan)} onChange={(event) => togglePlan(event.target.checked)} />
+          {t('progressive.customSteps')}
+        </label>
+        {plan ? (
+          <div className="col-span-2">
+            <PlanEditor steps={plan} errors={errors} onChange={(next) => update({ steps: next })} rules={view.capabilities.contentRules} provider={view.provider.name} />
+          </div>
+        ) : (
+          <>
+            {numberField('stepWeight')}
+            {numberField('maxWeight')}
+          </>
+        )}
         <Field label={t('progressive.interval')} htmlFor="interval" error={errors.interval} hint={t('progressive.durationHint')}>
           <input id="interval" className={inputClass} value={settings.interval} aria-invalid={Boolean(errors.interval)} onChange={(event) => update({ interval: event.target.value.trim() })} />
         </Field>
@@ -124,9 +140,13 @@ export function ProgressiveWizard({ service, view, spec, onClose }: { service: S
       </label>
       <HookFields hooks={settings.hooks ?? []} notifications={settings.notifications ?? []} errors={errors} onChange={(next) => update(next)} />
       <p className="mt-4 rounded-md bg-slate-50 p-3 text-xs text-slate-600" data-testid="progressive-summary">
-        {t('progressive.summary', {
+        {t(plan ? 'progressive.planSummary' : 'progressive.summary', {
           gray: settings.grayVersion,
-          steps: steps.every(Number.isFinite) ? steps.map((weight) => `${weight}%`).join(' → ') : '—',
+          steps: plan
+            ? planSummary(plan, { pause: (duration) => t('plan.pause', { duration }), approval: t('plan.approval'), rule: (rule) => t('plan.rule', { rule }) })
+            : steps.every(Number.isFinite)
+              ? steps.map((weight) => `${weight}%`).join(' → ')
+              : '—',
           interval: settings.interval,
           threshold: Number.isNaN(settings.threshold) ? '—' : settings.threshold,
         })}

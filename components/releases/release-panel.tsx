@@ -9,6 +9,7 @@ import { isActive, type ApprovalPolicy, type Phase } from '@/lib/release/model';
 import type { ServiceRef } from '@/components/services/use-release';
 import { useReleaseAction } from './use-release-action';
 import { AnalysisDetails } from './analysis-details';
+import { PlanSteps } from './plan-editor';
 
 const PHASE_TONE: Record<Phase, 'ok' | 'warn' | 'error' | 'info' | 'neutral'> = {
   Pending: 'neutral',
@@ -98,7 +99,11 @@ export function ReleasePanel({ service, release, canManage, onStart }: { service
 
       {spec?.strategy === 'progressive' && status?.run && (
         <div className="space-y-2">
-          <StepBar steps={release!.steps} current={status.currentStep ?? 0} />
+          {spec.steps?.length ? (
+            <PlanSteps steps={spec.steps} done={status.currentStep ?? 0} />
+          ) : (
+            <StepBar steps={release!.steps} current={status.currentStep ?? 0} />
+          )}
           <p className="text-sm text-slate-700" data-testid="release-progress">
             {t('release.progress', {
               step: status.currentStep ?? 0,

@@ -12,7 +12,7 @@ import { canApprove } from '@/lib/changes/approvals';
 import { canI } from '@/lib/auth/access';
 import { releaseEvent } from '@/lib/release/events';
 import { appendHistory } from '@/lib/release/history';
-import { isActive, type ApprovalPolicy, type ProgressiveSettings, type ReleaseAction, type ReleaseObject, type ReleaseSpec, type ReleaseStatus } from '@/lib/release/model';
+import { isActive, planSummary, planWeights, type ApprovalPolicy, type ProgressiveSettings, type ReleaseAction, type ReleaseObject, type ReleaseSpec, type ReleaseStatus } from '@/lib/release/model';
 import { readReleaseObject, releaseRef, updateStatus } from '@/lib/release/store';
 import { objectApi } from '@/lib/k8s/object-api';
 import { say } from '@/lib/i18n/messages';
@@ -94,12 +94,12 @@ export async function runReleaseAction(session: Session, cluster: string, namesp
     if (isActive(existing?.status)) throw new HttpError(409, 'Conflict', say('server.releaseInProgress', { version: existing!.spec?.grayVersion ?? '', phase: existing!.status!.phase ?? '' }));
     // Template checks: each query read from its template and accepted by Prometheus before anything is saved.
     settings.analysis = (await resolveChecks(session, cluster, namespace, service, settings)).analysis;
-    await writeSpec(sessionKubeConfig(session, cluster), namespace, service, (spec) => ({ ...spec, ...settings, hooks: settings.hooks, notifications: settings.notifications, stepWeights: undefined, strategy: 'progressive' }));
+    await writeSpec(sessionKubeConfig(session, cluster), namespace, service, (spec) => ({ ...spec, ...settings, hooks: settings.hooks, notifications: settings.notifications, stepWeights: undefined, steps: settings.steps, strategy: 'progressive' }));
     const run = { id: randomUUID().slice(0, 8), startedBy: user, startedAt: now };
     const saved = await updateStatus(identity, namespace, service, (release) => {
       if (isActive(release.status)) throw new HttpError(409, 'Conflict', say('server.releaseStartedMeanwhile'));
       const status: ReleaseStatus = {
-        history: appendHistory(release.status?.history, entry('start-progressive', `${settings.grayVersion} in steps of ${settings.stepWeight}% to ${settings.maxWeight}%, every ${settings.interval}`)),
+        history: appendHistory(release.status?.history, entry('start-progressive', settings.steps ? `${settings.grayVersion} by the plan ${planSummary(settings.steps, { pause: (d) => `pause ${d}`, approval: 'approval' })}, checks every ${settings.interval}` : `${settings.grayVersion} in steps of ${settings.stepWeight}% to ${settings.maxWeight}%, every ${settings.interval}`)),
         approvals: release.status?.approvals,
         phase: 'Progressing',
         run,
@@ -107,7 +107,7 @@ export async function runReleaseAction(session: Session, cluster: string, namesp
         currentWeight: gray.weight,
         failedChecks: 0,
         stepStartedAt: now,
-        ...statusMessage('release.status.starting', { version: settings.grayVersion, weight: settings.stepWeight }),
+        ...statusMessage('release.status.starting', { version: settings.grayVersion, weight: settings.steps ? (planWeights(settings.steps).find((w) => w > 0) ?? 0) : settings.stepWeight }),
       };
       return withEvent(status, { service, ...settings }, { kind: 'started', weight: settings.stepWeight }, now);
     });

@@ -182,7 +182,9 @@ export async function reconcile(target: ClusterTarget, release: ReleaseObject, p
             summary:
               decision.kind === 'promotion'
                 ? `promote ${release.spec!.grayVersion}: it takes over all traffic`
-                : `step ${decision.step}: ${release.spec!.grayVersion} to ${decision.weight}%`,
+                : Object.hasOwn(release.spec!.steps?.[decision.step - 1] ?? {}, 'approval')
+                  ? `step ${decision.step}: go on with ${release.spec!.grayVersion} (now at ${decision.weight}%)`
+                  : `step ${decision.step}: ${release.spec!.grayVersion} to ${decision.weight}%`,
             from: splitOf(state.view),
             to: { weights: Object.fromEntries(Object.entries(to).filter(([, weight]) => weight > 0)), rules: [] },
             run: status.run!.id,

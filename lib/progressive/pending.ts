@@ -4,8 +4,9 @@ import type { ClusterTarget } from '@/lib/k8s/clusters';
 import type { Intent } from '@/lib/mesh/intents';
 import type { ServiceState } from '@/lib/mesh/registry';
 import { appendHistory } from '@/lib/release/history';
-import { stepSplit, type PendingAction, type ReleaseObject, type ReleaseSpec, type ReleaseStatus, type SplitSnapshot } from '@/lib/release/model';
 import { withEvent } from '@/lib/release/hooks-model';
+import type { ContentPolicy } from '@/lib/mesh/types';
+import { ruleSummary, stepSplit, type PendingAction, type ReleaseObject, type ReleaseSpec, type ReleaseStatus, type SplitSnapshot } from '@/lib/release/model';
 import { statusMessage } from './status-message';
 
 /*
@@ -29,7 +30,7 @@ function doneWithoutEvent(status: ReleaseStatus, spec: ReleaseSpec, pending: Pen
     action: `progressive-${pending.kind}`,
     from: pending.from,
     to: after,
-    reason: pending.kind === 'step' ? `step ${pending.step}: ${spec.grayVersion} at ${pending.weight}% (${pending.reason})` : pending.reason,
+    reason: pending.kind === 'step' ? `step ${pending.step}: ${stepWords(spec, pending)} (${pending.reason})` : pending.reason,
   });
   const base = { ...status, pending: undefined, waitingFor: undefined, promoteRequested: undefined, abortRequested: undefined, history };
   if (pending.kind !== 'step') {
@@ -37,12 +38,35 @@ function doneWithoutEvent(status: ReleaseStatus, spec: ReleaseSpec, pending: Pen
     base.approvals = status.approvals?.map((item) => (item.state === 'Pending' && item.run === status.run?.id ? { ...item, state: 'Superseded' as const } : item));
   }
   if (pending.kind === 'step') {
-    return { ...base, phase: 'Progressing', currentStep: pending.step, currentWeight: pending.weight, stepStartedAt: now, ...statusMessage('release.status.step', { step: pending.step, version: spec.grayVersion ?? '', weight: pending.weight }) };
+    const next = spec.steps?.[pending.step];
+    const done = spec.steps?.[pending.step - 1];
+    const said =
+      done && 'setRule' in done
+        ? statusMessage('release.status.ruleStep', { step: pending.step, version: spec.grayVersion ?? '', rule: ruleSummary(done.setRule) })
+        : next && 'pause' in next
+        ? statusMessage('release.status.pausing', { step: pending.step, version: spec.grayVersion ?? '', weight: pending.weight, duration: next.pause })
+        : statusMessage('release.status.step', { step: pending.step, version: spec.grayVersion ?? '', weight: pending.weight });
+    return { ...base, phase: 'Progressing', currentStep: pending.step, currentWeight: pending.weight, stepStartedAt: now, ...said };
   }
   if (pending.kind === 'promote') {
     return { ...base, phase: 'Succeeded', currentWeight: 100, ...statusMessage('release.status.promoted', { version: spec.grayVersion ?? '' }) };
   }
   return { ...base, phase: 'RolledBack', currentWeight: 0, ...statusMessage('release.status.rolledBack', { stable: spec.stableVersion ?? '', reason: pending.reason }) };
+}
+
+function stepWords(spec: ReleaseSpec, pending: PendingAction): string {
+  const planned = spec.steps?.[pending.step - 1];
+  return planned && 'setRule' in planned ? `requests matching ${ruleSummary(planned.setRule)} to ${spec.grayVersion}` : `${spec.grayVersion} at ${pending.weight}%`;
+}
+
+/** The same content rule, whatever the order of its conditions or of their fields. */
+function samePolicy(a: ContentPolicy, b: ContentPolicy): boolean {
+  const key = (policy: ContentPolicy) =>
+    `${policy.match}:${policy.conditions
+      .map((c) => (c.on === 'cookie' ? `cookie|${c.value}` : `header|${c.name.toLowerCase()}|${c.operator}|${c.value}`))
+      .sort()
+      .join('\n')}`;
+  return key(a) === key(b);
 }
 
 /** A step that could not be applied counts as a failed check; a promotion or rollback that failed stops the release. */
@@ -68,6 +92,14 @@ export async function applyPending(target: ClusterTarget, release: ReleaseObject
   const weightOf = (version: string) => state.view.versions.find((v) => v.name === version)?.weight ?? 0;
   const hasRules = () => state.view.versions.some((v) => v.rules.length > 0);
 
+  const planned = pending.kind === 'step' ? spec.steps?.[pending.step - 1] : undefined;
+  if (planned && 'setRule' in planned) {
+    // A/B by content: the matching requests to the gray version (the same intent as the gray-by-header wizard).
+    const gray = state.view.versions.find((v) => v.name === spec.grayVersion);
+    const same = gray?.rules.length === 1 && samePolicy(gray.rules[0]!.policy, planned.setRule);
+    if (!same) await run({ type: 'set-content-rule', expected: state.view.splitEtag, version: spec.grayVersion!, policy: planned.setRule });
+    return state;
+  }
   if (pending.kind === 'step') {
     const weights = stepSplit(spec, pending.weight, state.view.versions.map((v) => v.name));
     const already = Object.entries(weights).every(([version, weight]) => weightOf(version) === weight);

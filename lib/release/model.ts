@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { coded } from '@/lib/i18n/format';
-import { versionName, type Intent } from '@/lib/mesh/intents';
-import type { SplitSnapshot } from '@/lib/mesh/types';
+import { contentPolicy, versionName, type Intent } from '@/lib/mesh/intents';
+import type { ContentPolicy, SplitSnapshot } from '@/lib/mesh/types';
 import { baselineSettings, metricCheck, type BaselineResult, type BaselineSettings, type CheckResult, type MetricCheckSpec } from './checks';
 import { checkUniqueNames, hookSettings, type HookHold, type OutboxItem, type ReleaseHook, type ReleaseNotification } from './hooks-model';
 
@@ -39,6 +39,36 @@ const duration = (units: string) =>
     .refine((value) => durationMs(value) >= 1000, coded('field.durationMin'))
     .refine((value) => durationMs(value) <= 24 * 3_600_000, coded('field.durationMax'));
 
+/**
+ * One step of a release plan (`spec.steps`): the gray version to a weight, a pause, a team lead's approval, or
+ * a content rule (A/B by header or cookie: the matching requests go to the gray version, the rest keep the weights).
+ */
+export type PlanStep = { setWeight: number } | { pause: string } | { approval: true } | { setRule: ContentPolicy };
+
+const planStep = z.union(
+  [
+    z.strictObject({ setWeight: z.number({ error: coded('field.number') }).int(coded('field.wholeNumber')).min(1, coded('field.atLeast')).max(100, coded('field.atMost')) }),
+    z.strictObject({ pause: duration('ms|s|m|h') }),
+    z.strictObject({ approval: z.literal(true) }),
+    z.strictObject({ setRule: contentPolicy }),
+  ],
+  { error: coded('field.planStep') },
+);
+
+/** A release plan: at least one weight, weights never going down (each problem names its step). */
+export const releasePlan = z
+  .array(planStep)
+  .max(50, coded('field.planTooLong'))
+  .superRefine((steps, context) => {
+    let last = 0;
+    steps.forEach((step, index) => {
+      if (!('setWeight' in step)) return;
+      if (step.setWeight < last) context.addIssue({ code: 'custom', path: [index, 'setWeight'], message: coded('field.planDecreasing'), params: { previous: last } });
+      last = Math.max(last, step.setWeight);
+    });
+    if (last === 0 && !steps.some((step) => 'setRule' in step)) context.addIssue({ code: 'custom', path: [], message: coded('field.planNoWeight') });
+  });
+
 /** What an operator fills in to start a progressive release (the same schema in the wizard and the route). */
 export const progressiveSettings = z
   .object({
@@ -60,13 +90,15 @@ export const progressiveSettings = z
     approval: z.enum(['none', 'beforePromotion', 'beforeEveryStep']),
     deleteOldVersion: z.boolean(),
     ...hookSettings,
+    /** A release plan instead of `stepWeight` / `maxWeight` steps. */
+    steps: releasePlan.optional(),
   })
   .superRefine((settings, context) => {
     checkUniqueNames(settings, context);
     if (settings.stableVersion === settings.grayVersion) {
       context.addIssue({ code: 'custom', path: ['grayVersion'], message: coded('field.grayEqualsStable') });
     }
-    if (settings.stepWeight > settings.maxWeight) {
+    if (!settings.steps && settings.stepWeight > settings.maxWeight) {
       context.addIssue({ code: 'custom', path: ['stepWeight'], message: coded('field.stepOverMax') });
     }
   });
@@ -111,6 +143,8 @@ export interface ReleaseSpec {
   deleteOldVersion?: boolean;
   hooks?: ReleaseHook[];
   notifications?: ReleaseNotification[];
+  /** The release plan; without it, the steps are `stepWeights` or multiples of `stepWeight` to `maxWeight`. */
+  steps?: PlanStep[];
 }
 
 /** A change waiting for a team lead. `change` requests carry a manual wizard intent; the others, a controller step. */
@@ -220,6 +254,7 @@ export function durationMs(value: string): number {
 
 /** The gray weights of the steps, ending at maxWeight: explicit `stepWeights`, or multiples of `stepWeight`. */
 export function stepWeightsOf(spec: ReleaseSpec): number[] {
+  if (spec.steps?.length) return planWeights(spec.steps);
   const max = spec.maxWeight ?? 50;
   if (spec.stepWeights?.length) {
     const steps = [...new Set(spec.stepWeights.filter((weight) => weight > 0 && weight <= max))].sort((a, b) => a - b);
@@ -229,6 +264,27 @@ export function stepWeightsOf(spec: ReleaseSpec): number[] {
   const steps: number[] = [];
   for (let weight = step; weight < max; weight += step) steps.push(weight);
   return [...steps, max];
+}
+
+/** The gray weight once each step of a plan is done (a pause or an approval keeps the weight before it). */
+export function planWeights(steps: PlanStep[]): number[] {
+  let weight = 0;
+  return steps.map((step) => (weight = 'setWeight' in step ? step.setWeight : weight));
+}
+
+/** A plan in a line: `10% → pause 2m → approval → 50%` (the words for pause, approval and a rule are the caller's). */
+export function planSummary(steps: PlanStep[], words: { pause: (duration: string) => string; approval: string; rule?: (rule: string) => string }): string {
+  return steps
+    .map((step) => ('setWeight' in step ? `${step.setWeight}%` : 'pause' in step ? words.pause(step.pause) : 'setRule' in step ? (words.rule ?? String)(ruleSummary(step.setRule)) : words.approval))
+    .join(' → ');
+}
+
+/** A content rule in a line: `cookie ~ ^(.*?;)?(user=beta)(;.*)?$`, `x-canary = true`, joined by and / or. */
+export function ruleSummary(policy: ContentPolicy): string {
+  const operator = { exact: '=', prefix: '^=', regex: '~' } as const;
+  return policy.conditions
+    .map((condition) => (condition.on === 'cookie' ? `cookie ~ ${condition.value}` : `${condition.name} ${operator[condition.operator]} ${condition.value}`))
+    .join(policy.match === 'all' ? ' and ' : ' or ');
 }
 
 /** What one check measured of the gray version over the analysis window; null where Prometheus had no value. */
@@ -309,7 +365,10 @@ export function decide(release: ReleaseObject, now: Date, analysis?: AnalysisRes
   if (status.phase === 'Promoting') return { type: 'promote', reason: 'promotion', user: CONTROLLER };
 
   // Progressing. The first step needs no analysis: at 0% the gray version has no traffic to judge.
-  if (current === 0) return gate(spec, 1, steps[0]!, 'first step');
+  if (spec.steps?.length) {
+    const move = planMove(spec, status, current, now);
+    if (move) return move;
+  } else if (current === 0) return gate(spec, 1, steps[0]!, 'first step');
   const interval = durationMs(spec.interval ?? '30s');
   const since = Date.parse(status.stepStartedAt ?? status.run.startedAt);
   if (now.getTime() - since < interval) return { type: 'idle' };
@@ -324,12 +383,32 @@ export function decide(release: ReleaseObject, now: Date, analysis?: AnalysisRes
     return { type: 'record-check', analysis, failedChecks };
   }
   if (status.promoteRequested || current >= steps.length) {
-    const why = status.promoteRequested ? `promote now (asked by ${status.promoteRequested.by})` : `reached ${steps.at(-1)}%`;
+    const why = status.promoteRequested ? `promote now (asked by ${status.promoteRequested.by})` : spec.steps?.length ? 'plan done' : `reached ${steps.at(-1)}%`;
     return spec.approval === 'none' || !spec.approval
       ? { type: 'promote', reason: `${why}; ${analysis.reason}`, user: status.promoteRequested?.by ?? CONTROLLER, analysis }
       : { type: 'request-approval', kind: 'promotion', step: current, weight: 100, analysis };
   }
   return gate(spec, current + 1, steps[current]!, analysis.reason, analysis);
+}
+
+/**
+ * The next move of a release plan that needs no analysis: an approval step asks for one, a pause step ends
+ * once its time is up (a step to the weight already in place), and a first weight goes without a check.
+ * Undefined when the next move is a weight or promotion after a passing check (or "promote now" was asked).
+ */
+function planMove(spec: ReleaseSpec, status: ReleaseStatus, current: number, now: Date): Decision | undefined {
+  const next = spec.steps![current];
+  if (!next || status.promoteRequested) return undefined;
+  const weight = current === 0 ? 0 : planWeights(spec.steps!)[current - 1]!;
+  // Nothing routed to the gray version yet (no weight, no rule): nothing to check before the first move.
+  const routed = weight > 0 || spec.steps!.slice(0, current).some((step) => 'setRule' in step);
+  if ('setRule' in next) return routed ? undefined : gate(spec, current + 1, weight, 'first step');
+  if ('approval' in next) return { type: 'request-approval', kind: 'step', step: current + 1, weight };
+  if ('pause' in next) {
+    const since = Date.parse(status.stepStartedAt ?? status.run!.startedAt);
+    return now.getTime() - since >= durationMs(next.pause) ? { type: 'step', step: current + 1, weight, reason: `paused ${next.pause}` } : { type: 'idle' };
+  }
+  return routed ? undefined : gate(spec, current + 1, next.setWeight, 'first step');
 }
 
 function gate(spec: ReleaseSpec, step: number, weight: number, reason: string, analysis?: AnalysisResult): Decision {

@@ -1,0 +1,141 @@
+import { execFileSync } from 'node:child_process';
+import type { Browser, Page } from '@playwright/test';
+import { expect, test } from './support/test';
+import { applyYaml, getObject, releaseEventReasons, vsWeights, waitAvailable } from './support/cluster';
+import { ServicePage } from './pages/service-page';
+import { ReleasePanel } from './pages/release-panel';
+import { deploymentYaml, destinationRuleYaml, namespaceYaml, serviceYaml, sleepClientYaml, virtualServiceYaml, yamlDocuments } from './support/shop';
+
+/*
+ * Release plans (issue 13 item 4) in Chromium: alice builds a custom step list in the wizard (10%, a pause,
+ * "wait for approval", 50%), the release stops at the approval step, bob (team lead) approves it on the
+ * Approvals page, and the release goes on and promotes. Then an A/B release by cookie: v3 gets the requests with
+ * the cookie gray=true (the simulator's gray callers), is checked on that traffic, and is promoted. A namespace of
+ * this spec's own; the tests run in order (the second starts where the first left shop).
+ */
+
+const NAMESPACE = 'release-steps';
+const HOST = `shop.${NAMESPACE}`;
+
+const OBJECTS = yamlDocuments(
+  namespaceYaml(NAMESPACE),
+  serviceYaml(NAMESPACE, 'shop'),
+  deploymentYaml(NAMESPACE, 'shop', 'v1'),
+  deploymentYaml(NAMESPACE, 'shop', 'v2'),
+  deploymentYaml(NAMESPACE, 'shop', 'v3'),
+  sleepClientYaml(NAMESPACE),
+  destinationRuleYaml(NAMESPACE, 'shop', ['v1', 'v2', 'v3']),
+  virtualServiceYaml(NAMESPACE, 'shop', { v1: 100 }),
+);
+
+function release(): { spec: Record<string, any>; status: Record<string, any> } {
+  return getObject('releases.weir.dev', NAMESPACE, 'shop')!;
+}
+
+const liveWeights = () => Object.fromEntries(Object.entries(vsWeights(NAMESPACE, 'shop')).filter(([, weight]) => weight > 0));
+
+async function signInAs(browser: Browser, user: string): Promise<Page> {
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const page = await context.newPage();
+  await page.goto('/login');
+  await page.getByRole('button', { name: `Sign in as ${user}` }).click();
+  await expect(page.getByTestId('signed-in-user')).toHaveText(`Signed in as ${user}`);
+  return page;
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(() => {
+  applyYaml(OBJECTS);
+  waitAvailable(NAMESPACE);
+});
+
+test.afterAll(() => {
+  execFileSync(process.env.WEIR_SANDBOX_KUBECTL!, ['--kubeconfig', process.env.WEIR_SANDBOX_KUBECONFIG!, '--context', 'admin', 'delete', 'namespace', NAMESPACE, '--ignore-not-found', '--wait=true', '--timeout=60s']);
+});
+
+test('a custom step list with a "wait for approval" step: bob approves it, the release goes on and promotes', async ({ page, browser }) => {
+  test.setTimeout(300_000);
+  const service = new ServicePage(page);
+  const panel = new ReleasePanel(page);
+  const dialog = page.getByRole('dialog');
+  await service.open(NAMESPACE, 'shop');
+  await service.expectObservedShare('v1', 1, 0.05);
+
+  // A plan whose weights go down is refused in the wizard, under the step that goes down.
+  await panel.fillPlan({ stable: 'v1', gray: 'v2', interval: '5s', window: '30s', threshold: 20 }, [50, { pause: '5s' }, 20]);
+  await dialog.getByRole('button', { name: 'Start releasing v2' }).click();
+  await expect(dialog.getByTestId('error-steps.2')).toHaveText('must not be below the weight before it (50%)');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  expect(getObject('releases.weir.dev', NAMESPACE, 'shop')?.spec?.steps).toBeUndefined();
+
+  await panel.fillPlan({ stable: 'v1', gray: 'v2', interval: '5s', window: '30s', threshold: 20 }, [10, { pause: '5s' }, 'approval', 50]);
+  await expect(dialog.getByTestId('progressive-summary')).toContainText('v2: 10% → pause 5s → wait for approval → 50%');
+  await dialog.getByRole('button', { name: 'Start releasing v2' }).click();
+  await expect(dialog).toHaveCount(0);
+  expect(release().spec.steps).toEqual([{ setWeight: 10 }, { pause: '5s' }, { approval: true }, { setWeight: 50 }]);
+
+  // The panel shows the plan and follows the controller to the approval step, highlighted.
+  await expect(panel.planSteps).toHaveText(['10%', 'pause 5s', 'wait for approval', '50%']);
+  await expect(panel.phase).toHaveText('Waiting for approval', { timeout: 60_000 });
+  await expect(panel.planSteps.nth(2)).toHaveAttribute('aria-current', 'step');
+  await expect(panel.planSteps.nth(0)).toHaveAttribute('data-state', 'done');
+  await expect(panel.planSteps.nth(1)).toHaveAttribute('data-state', 'done');
+  await expect(panel.planSteps.nth(3)).toHaveAttribute('data-state', 'todo');
+  await expect(page.getByTestId('release-message')).toHaveText('waiting for a team lead to approve step 3');
+  expect(liveWeights()).toEqual({ v1: 90, v2: 10 });
+
+  // bob (team lead) approves the step on the Approvals page.
+  const bob = await signInAs(browser, 'bob');
+  await bob.goto('/approvals');
+  const forBob = bob.getByTestId('approval-request').filter({ hasText: HOST });
+  await expect(forBob.getByTestId('approval-summary')).toHaveText('step 3: go on with v2 (now at 10%)');
+  await expect(forBob.getByTestId('approval-requester')).toContainText('asked by alice');
+  await forBob.getByRole('button', { name: 'Approve' }).click();
+  await expect(bob.getByTestId('approval-request').filter({ hasText: HOST })).toHaveCount(0);
+  await bob.context().close();
+
+  // The release goes on: 50% after a passing check, then promotion.
+  await expect(panel.phase).toHaveText('Succeeded', { timeout: 120_000 });
+  await expect(panel.planSteps.nth(3)).toHaveAttribute('data-state', 'done');
+  await expect(service.weight('v2')).toHaveText('100%');
+  expect(liveWeights()).toEqual({ v2: 100 });
+  const steps = release().status.history.filter((entry: { action: string }) => entry.action === 'progressive-step');
+  expect(steps.map((entry: { reason: string }) => entry.reason.replace(/ \(.*$/, ''))).toEqual(['step 1: v2 at 10%', 'step 2: v2 at 10%', 'step 3: v2 at 10%', 'step 4: v2 at 50%']);
+  expect(steps[2].reason).toBe('step 3: v2 at 10% (step approved by bob)');
+  expect(release().status.history.at(-1)).toMatchObject({ action: 'progressive-promote', to: { weights: { v2: 100 } } });
+  expect(releaseEventReasons(NAMESPACE)).toEqual(expect.arrayContaining(['ReleaseStarted', 'ApprovalRequested', 'ReleaseApproved', 'ReleasePromoted']));
+});
+
+test('an A/B release by cookie: the matching requests go to v3 first, are checked, and v3 is promoted', async ({ page }) => {
+  test.setTimeout(240_000);
+  const service = new ServicePage(page);
+  const panel = new ReleasePanel(page);
+  const dialog = page.getByRole('dialog');
+  const cookieRule = '^(.*?;)?(gray=true)(;.*)?$';
+  await service.open(NAMESPACE, 'shop');
+  await expect(service.weight('v2')).toHaveText('100%');
+
+  await panel.fillPlan({ stable: 'v2', gray: 'v3', interval: '5s', window: '30s', threshold: 20 }, ['cookie gray=true']);
+  await expect(dialog.getByTestId('progressive-summary')).toContainText(`v3: requests matching cookie ~ ${cookieRule}`);
+  await dialog.getByRole('button', { name: 'Start releasing v3' }).click();
+  await expect(dialog).toHaveCount(0);
+  expect(release().spec.steps).toEqual([{ setRule: { match: 'any', conditions: [{ on: 'cookie', operator: 'regex', value: cookieRule }] } }]);
+
+  // Step 1: the matching requests go to v3 (a rule in the VirtualService), the weights stay on v2.
+  await expect(page.getByTestId('release-message')).toHaveText(`step 1: requests matching cookie ~ ${cookieRule} go to v3`, { timeout: 60_000 });
+  const vs = getObject('virtualservice', NAMESPACE, 'shop');
+  const matched = vs.spec.http.filter((http: { match?: unknown[] }) => http.match?.length);
+  expect(matched.map((http: { route: { destination: { subset: string } }[] }) => http.route.map((route) => route.destination.subset))).toEqual([['v3']]);
+  expect(liveWeights()).toEqual({ v2: 100 });
+
+  // A passing check of v3 (only the matching requests reach it), then promotion, which removes the rule.
+  await expect(panel.phase).toHaveText('Succeeded', { timeout: 120_000 });
+  await expect(service.weight('v3')).toHaveText('100%');
+  const done = release().status;
+  expect(done.lastAnalysis).toMatchObject({ passed: true });
+  expect(done.lastAnalysis.requestsPerSecond).toBeGreaterThan(0);
+  expect(done.history.at(-1)).toMatchObject({ action: 'progressive-promote', to: { weights: { v3: 100 }, rules: [] } });
+  expect(done.history.at(-1).reason).toMatch(/^plan done; success rate/);
+  expect(getObject('virtualservice', NAMESPACE, 'shop').spec.http.some((http: { match?: unknown[] }) => http.match?.length)).toBe(false);
+});

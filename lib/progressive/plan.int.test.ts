@@ -1,0 +1,171 @@
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { adminApi } from '../../test/sandbox-client.ts';
+import { signIn } from '../../test/console-session.ts';
+import { podinfoNamespace, startControllerProcess, stopProcess } from '../../test/podinfo.ts';
+import type { VirtualService } from '@/lib/providers/istio/types';
+import type { PlanStep, ProgressiveSettings, ReleaseObject } from '@/lib/release/model';
+
+/*
+ * Release plans (issue 13 item 4): a Release whose `spec.steps` is a list of weights, pauses and approval
+ * steps, driven by the controller in its own process against the real API server and Prometheus.
+ */
+
+const sandbox = inject('sandbox');
+process.env.WEIR_KUBECONFIG = sandbox.consoleKubeconfig;
+process.env.WEIR_SANDBOX = 'true';
+process.env.WEIR_CONTROLLER = 'false';
+
+const releaseRoute = await import('@/app/api/services/[cluster]/[namespace]/[name]/release/route');
+const decideRoute = await import('@/app/api/approvals/[cluster]/[namespace]/[name]/[id]/route');
+const alice = await signIn('alice');
+const bob = await signIn('bob');
+
+const SETTINGS: ProgressiveSettings = {
+  stableVersion: 'v1',
+  grayVersion: 'v2',
+  stepWeight: 10,
+  maxWeight: 50,
+  interval: '2s',
+  threshold: 20,
+  analysis: { successRateMin: 99, p99LatencyMaxMs: 500, window: '30s' },
+  approval: 'none',
+  deleteOldVersion: false,
+};
+
+async function json(response: Response) {
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+async function start(namespace: string, steps: unknown) {
+  const body = JSON.stringify({ action: 'start', settings: { ...SETTINGS, steps } });
+  return json(await releaseRoute.POST(new Request('http://weir.test/', { method: 'POST', headers: alice.write, body }), { params: Promise.resolve({ cluster: 'sandbox', namespace, name: 'podinfo' }) }));
+}
+
+async function release(namespace: string): Promise<ReleaseObject> {
+  return adminApi(sandbox).read({ apiVersion: 'weir.dev/v1alpha1', kind: 'Release', metadata: { name: 'podinfo', namespace } } as never);
+}
+
+async function weights(namespace: string): Promise<Record<string, number>> {
+  const vs = await adminApi(sandbox).read<VirtualService>({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'podinfo', namespace } });
+  return Object.fromEntries((vs.spec?.http?.at(-1)?.route ?? []).map((route) => [route.destination?.subset ?? '', route.weight ?? 0]));
+}
+
+async function waitFor(namespace: string, what: string, done: (release: ReleaseObject) => boolean, timeoutMs: number): Promise<ReleaseObject> {
+  const deadline = Date.now() + timeoutMs;
+  let current = await release(namespace);
+  while (!done(current)) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; status: ${JSON.stringify({ ...current.status, history: current.status?.history?.length })}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    current = await release(namespace);
+  }
+  return current;
+}
+
+const children: ReturnType<typeof startControllerProcess>[] = [];
+afterAll(async () => {
+  await Promise.all(children.map((child) => stopProcess(child, 'SIGKILL')));
+});
+
+describe('release plans against the real API server', () => {
+  it('[10%, pause, approval, 50%]: stops at the approval step, goes on once bob approves, and promotes', { timeout: 180_000 }, async () => {
+    const namespace = 'prog-plan';
+    await podinfoNamespace(sandbox, namespace);
+    const plan: PlanStep[] = [{ setWeight: 10 }, { pause: '3s' }, { approval: true }, { setWeight: 50 }];
+    expect((await start(namespace, plan)).status).toBe(200);
+    expect((await release(namespace)).spec?.steps).toEqual(plan);
+    const child = startControllerProcess(sandbox);
+    children.push(child);
+
+    const atTen = await waitFor(namespace, 'step 1', (current) => current.status?.currentStep === 1, 60_000);
+    expect(atTen.status).toMatchObject({ currentWeight: 10, messageCode: 'release.status.pausing', messageParams: { duration: '3s', step: 1 } });
+    expect(await weights(namespace)).toEqual({ v1: 90, v2: 10 });
+
+    const waiting = await waitFor(namespace, 'the approval step', (current) => current.status?.phase === 'WaitingApproval', 60_000);
+    // The pause was waited out (3 s after step 1) and recorded as step 2, weights unchanged.
+    const stepTimes = waiting.status!.history!.filter((entry) => entry.action === 'progressive-step').map((entry) => Date.parse(entry.time));
+    expect(stepTimes).toHaveLength(2);
+    expect(stepTimes[1]! - stepTimes[0]!).toBeGreaterThanOrEqual(3000);
+    expect(waiting.status).toMatchObject({ currentStep: 2, currentWeight: 10, waitingFor: `${waiting.status!.run!.id}-step-3`, messageCode: 'release.status.awaitStep', messageParams: { step: 3 } });
+    const request = waiting.status!.approvals!.find((item) => item.id === waiting.status!.waitingFor)!;
+    expect(request).toMatchObject({ kind: 'step', state: 'Pending', requestedBy: 'alice', step: 3, summary: 'step 3: go on with v2 (now at 10%)' });
+
+    // Nothing moves while it waits.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect((await release(namespace)).status).toMatchObject({ phase: 'WaitingApproval', currentStep: 2 });
+    expect(await weights(namespace)).toEqual({ v1: 90, v2: 10 });
+
+    const approved = await json(
+      await decideRoute.POST(new Request('http://weir.test/', { method: 'POST', headers: bob.write, body: JSON.stringify({ decision: 'approve', comment: 'go on' }) }), {
+        params: Promise.resolve({ cluster: 'sandbox', namespace, name: 'podinfo', id: request.id }),
+      }),
+    );
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+
+    const atFifty = await waitFor(namespace, 'step 4', (current) => current.status?.currentStep === 4, 60_000);
+    expect(atFifty.status?.currentWeight).toBe(50);
+    const done = await waitFor(namespace, 'promotion', (current) => current.status?.phase === 'Succeeded', 90_000);
+    await stopProcess(child);
+
+    expect(done.status?.history?.map((entry) => entry.action).slice(-5)).toEqual(['progressive-step', 'progressive-step', 'progressive-step', 'progressive-step', 'progressive-promote']);
+    expect(done.status?.history?.filter((entry) => entry.action === 'progressive-step').map((entry) => entry.reason)).toEqual([
+      'step 1: v2 at 10% (first step)',
+      'step 2: v2 at 10% (paused 3s)',
+      'step 3: v2 at 10% (step approved by bob)',
+      expect.stringMatching(/^step 4: v2 at 50% \(success rate/),
+    ]);
+    expect(await weights(namespace)).toEqual({ v2: 100 });
+  });
+
+  it('A/B by cookie: the matching requests go to v2 first, the check judges that traffic, then v2 is promoted', { timeout: 180_000 }, async () => {
+    const namespace = 'prog-plan-ab';
+    await podinfoNamespace(sandbox, namespace);
+    // The simulator's gray callers send the cookie gray=true (dev/simulator/README.md).
+    const rule = { match: 'any', conditions: [{ on: 'cookie', operator: 'regex', value: '^(.*?;)?(gray=true)(;.*)?$' }] };
+    expect((await start(namespace, [{ setRule: rule }])).status).toBe(200);
+    const child = startControllerProcess(sandbox);
+    children.push(child);
+
+    const ruled = await waitFor(namespace, 'the rule step', (current) => current.status?.currentStep === 1, 60_000);
+    expect(ruled.status).toMatchObject({ currentWeight: 0, messageCode: 'release.status.ruleStep', messageParams: { step: 1, version: 'v2' } });
+    const vs = await adminApi(sandbox).read<VirtualService>({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'podinfo', namespace } });
+    const matched = vs.spec?.http?.find((http) => http.match?.length);
+    expect(matched?.route?.map((route) => route.destination?.subset)).toEqual(['v2']);
+    expect(JSON.stringify(matched?.match)).toContain('gray=true');
+    expect(await weights(namespace)).toEqual({ v1: 100 });
+
+    const done = await waitFor(namespace, 'promotion', (current) => current.status?.phase === 'Succeeded', 120_000);
+    await stopProcess(child);
+    // Promoted only after a passing check of v2, which only the matching requests reached.
+    expect(done.status?.lastAnalysis).toMatchObject({ passed: true });
+    expect(done.status?.lastAnalysis?.requestsPerSecond).toBeGreaterThan(0);
+    expect(done.status?.history?.filter((entry) => entry.action.startsWith('progressive-')).map((entry) => entry.reason)).toEqual([
+      'step 1: requests matching cookie ~ ^(.*?;)?(gray=true)(;.*)?$ to v2 (first step)',
+      expect.stringMatching(/^plan done; success rate .* ≥ 99%/),
+    ]);
+    const after = await adminApi(sandbox).read<VirtualService>({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'podinfo', namespace } });
+    expect(after.spec?.http?.some((http) => http.match?.length)).toBe(false);
+    expect(await weights(namespace)).toEqual({ v2: 100 });
+  });
+
+  it('refuses a plan whose weights go down, naming the step, and writes nothing', async () => {
+    const namespace = 'prog-plan-bad';
+    await podinfoNamespace(sandbox, namespace);
+    // The scenario ships its Release; a refused start leaves it as it was.
+    const before = await release(namespace);
+    const refused = await start(namespace, [{ setWeight: 50 }, { pause: '1m' }, { setWeight: 20 }]);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.fields).toEqual([expect.objectContaining({ field: 'settings.steps.2.setWeight', code: 'field.planDecreasing', params: { previous: 50 } })]);
+    const noWeight = await start(namespace, [{ approval: true }]);
+    expect(noWeight.body.error.fields).toEqual([expect.objectContaining({ field: 'settings.steps', code: 'field.planNoWeight' })]);
+    const after = await release(namespace);
+    expect(after.metadata?.resourceVersion).toBe(before.metadata?.resourceVersion);
+    expect(after.spec?.steps).toBeUndefined();
+  });
+
+  it('the API server refuses a plan step that is two kinds at once', async () => {
+    const namespace = 'prog-plan-bad';
+    const api = adminApi(sandbox);
+    const object = { apiVersion: 'weir.dev/v1alpha1', kind: 'Release', metadata: { name: 'two-kinds', namespace }, spec: { service: 'podinfo', steps: [{ setWeight: 10, pause: '1m' }] } };
+    await expect(api.create(object as never)).rejects.toMatchObject({ code: 422 });
+  });
+});
