@@ -537,6 +537,8 @@ export const en = {
   'release.status.rolledBack': 'rolled back to {stable}: {reason}',
   'release.status.stepFailed': 'step {step} could not be applied: {failure}',
   'release.status.actionFailed': '{action, select, promote {promotion} rollback {rollback} other {{action}}} failed: {failure}',
+  // sessions shared by replicas
+  'server.sessionStoreUnavailable': 'The session store (the cluster) did not answer; try again in a moment',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -535,4 +535,6 @@ export const zh: Catalogue = {
   'release.status.rolledBack': '已回滚到 {stable}：{reason}',
   'release.status.stepFailed': '第 {step} 步未能执行：{failure}',
   'release.status.actionFailed': '{action, select, promote {发布上线} rollback {回滚} other {{action}}}失败：{failure}',
+  // sessions shared by replicas
+  'server.sessionStoreUnavailable': '会话存储（集群）未响应；请稍后重试',
 };

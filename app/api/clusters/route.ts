@@ -8,7 +8,7 @@ export const dynamic = 'force-dynamic';
 /** The clusters with the namespaces the user may list services in; no API server address, no watch error text. */
 export function GET(request: Request) {
   return respond(async () => {
-    const session = requireSession(request);
+    const session = await requireSession(request);
     return Promise.all(
       (await listClusters()).map(async (cluster) => {
         try {

@@ -8,8 +8,8 @@ import { say } from '@/lib/i18n/messages';
 export const dynamic = 'force-dynamic';
 
 /** The change stream: every add / update / delete the watch caches see, as Server-Sent Events. */
-export function GET(request: Request) {
-  const session = sessionOf(request);
+export async function GET(request: Request) {
+  const session = await sessionOf(request);
   if (!session) return NextResponse.json(toErrorBody(new HttpError(401, 'Unauthorized', say('server.signInFirst'))), { status: 401 });
   try {
     requireStreamSlot(session);
