@@ -16,8 +16,10 @@ export const OIDC_PENDING_SECONDS = 600;
 /**
  * What the callback must find again. It travels in the pending-sign-in cookie, sealed (AES-256-GCM with the session
  * key, WEIR_SESSION_SECRET): whichever replica the provider's redirect lands on can open it, the browser cannot read
- * or alter it, and the server keeps nothing per started sign-in (hammering the start route costs no memory). A
- * replayed callback brings a code the provider has already redeemed; `expiresAt` bounds an old cookie.
+ * or alter it, and the server keeps nothing per started sign-in (hammering the start route costs no memory).
+ * Each replica remembers the sign-ins it has finished or refused (USED), so the same cookie does not work twice
+ * there; on another replica a replayed callback brings a code the provider has already redeemed (single use).
+ * `expiresAt` bounds an old cookie.
  */
 interface PendingLogin {
   state: string;
@@ -27,7 +29,24 @@ interface PendingLogin {
   expiresAt: number;
 }
 
-const registry = globalThis as typeof globalThis & { __weirOidcConfig?: Promise<client.Configuration> };
+const registry = globalThis as typeof globalThis & { __weirOidcConfig?: Promise<client.Configuration>; __weirOidcUsed?: Map<string, number> };
+// Enough for any real burst of sign-ins; bounds memory when someone replays callbacks.
+const MAX_USED = 10_000;
+
+/** Marks a pending sign-in (by its state) as taken on this replica; false when it already was. */
+function takeOnce(login: PendingLogin, now: number): boolean {
+  registry.__weirOidcUsed ??= new Map();
+  const used = registry.__weirOidcUsed;
+  for (const [state, expiresAt] of used) if (expiresAt <= now) used.delete(state);
+  // Oldest first (Map keeps insertion order).
+  for (const state of used.keys()) {
+    if (used.size < MAX_USED) break;
+    used.delete(state);
+  }
+  if (used.has(login.state)) return false;
+  used.set(login.state, login.expiresAt);
+  return true;
+}
 
 /** The seal's context: a sealed session token or anything else sealed with the key is no pending sign-in. */
 const PENDING_CONTEXT = 'oidc-pending';
@@ -116,7 +135,7 @@ function signInFailure(error: unknown): HttpError {
   return new HttpError(401, 'Unauthorized', say('server.ssoCheckFailed', { check }));
 }
 
-/** The pending sign-in the cookie carries (the callback clears the cookie), if it opens and has not expired. */
+/** The pending sign-in the cookie carries (the callback clears the cookie), if it opens, has not expired and was not taken here before. */
 function takePending(id: string | undefined): PendingLogin {
   let login: PendingLogin | undefined;
   try {
@@ -124,7 +143,7 @@ function takePending(id: string | undefined): PendingLogin {
   } catch {
     login = undefined;
   }
-  if (!login || login.expiresAt <= Date.now()) {
+  if (!login || login.expiresAt <= Date.now() || !takeOnce(login, Date.now())) {
     throw new HttpError(400, 'BadRequest', say('server.ssoExpired'));
   }
   return login;
