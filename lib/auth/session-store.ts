@@ -224,7 +224,9 @@ async function touchCluster(session: Session): Promise<void> {
   const { api, namespace } = storeApi();
   cached.storedLastSeenAt = session.lastSeenAt;
   try {
-    await api.patchNamespacedSecret({ name: sessionSecretName(session.id), namespace, body: { metadata: { annotations: { [LAST_SEEN]: String(session.lastSeenAt) } } } });
+    // A JSON Patch (the client's default content type); `add` replaces the annotation the Secret was created with.
+    const body = [{ op: 'add', path: `/metadata/annotations/${LAST_SEEN.replace('/', '~1')}`, value: String(session.lastSeenAt) }];
+    await api.patchNamespacedSecret({ name: sessionSecretName(session.id), namespace, body });
   } catch (error) {
     if (!isNotFound(error)) console.error('[weir] sessions: could not record activity:', error instanceof Error ? error.message : error);
   }
