@@ -143,7 +143,8 @@ function takePending(id: string | undefined): PendingLogin {
   } catch {
     login = undefined;
   }
-  if (!login || login.expiresAt <= Date.now() || !takeOnce(login, Date.now())) {
+  // Taken before the expiry is checked: a refused sign-in stays refused whatever the clock says later.
+  if (!login || !takeOnce(login, Date.now()) || login.expiresAt <= Date.now()) {
     throw new HttpError(400, 'BadRequest', say('server.ssoExpired'));
   }
   return login;
