@@ -44,7 +44,8 @@ class RoundRobin {
       const expectDenied = incoming.headers['x-test-expect-denied'] === '1';
       delete incoming.headers['x-test-expect-denied'];
       const upstream = httpRequest(
-        { host: target.hostname, port: target.port, method: incoming.method, path: incoming.url, headers: incoming.headers },
+        // A connection per request (agent: false): a kept-alive socket the console has closed meanwhile would reset.
+        { host: target.hostname, port: target.port, method: incoming.method, path: incoming.url, headers: incoming.headers, agent: false },
         (answer) => {
           this.served.push({ replica, method: incoming.method!, path: incoming.url!, status: answer.statusCode!, cookie: String(incoming.headers.cookie ?? ''), expectDenied });
           outgoing.writeHead(answer.statusCode!, answer.headers);
