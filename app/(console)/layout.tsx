@@ -10,7 +10,7 @@ import { weirEnv } from '@/lib/config/env';
 export const dynamic = 'force-dynamic';
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
-  const session = findSession(sessionIdOf((await headers()).get('cookie')));
+  const session = await findSession(sessionIdOf((await headers()).get('cookie')));
   if (!session) redirect('/login');
   return (
     <SessionProvider user={session.user} csrfToken={session.csrfToken}>

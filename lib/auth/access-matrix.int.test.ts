@@ -89,7 +89,7 @@ const CALLS: Record<string, (caller: Caller, admin: SignedIn) => Promise<number>
   'GET /api/services/…/nginx/metrics': async (c) => (await routes.metrics.GET(new Request(`${ORIGIN}/x?range=5`, { headers: c?.read }), nginx)).status,
   'GET /api/events': async (c) => {
     const abort = new AbortController();
-    const response = routes.events.GET(new Request(`${ORIGIN}/api/events`, { headers: c?.read, signal: abort.signal }));
+    const response = await routes.events.GET(new Request(`${ORIGIN}/api/events`, { headers: c?.read, signal: abort.signal }));
     abort.abort();
     return response.status;
   },

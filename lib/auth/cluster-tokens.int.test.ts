@@ -103,7 +103,7 @@ describe('tokens are tied to the clusters that accepted them', () => {
 
     // A change stream held open while the second cluster changes: its events are not checked with bob's token.
     const abort = new AbortController();
-    const stream = routes.events.GET(new Request(`${ORIGIN}/api/events`, { headers: bob.read, signal: abort.signal }));
+    const stream = await routes.events.GET(new Request(`${ORIGIN}/api/events`, { headers: bob.read, signal: abort.signal }));
     expect(stream.status).toBe(200);
     const reader = stream.body!.getReader();
     await reader.read();

@@ -50,14 +50,14 @@ async function oidcSignIn(account: string): Promise<string> {
   return sessionCookieOf(response);
 }
 
-function proxySignIn(user: string, groups?: string): string {
+async function proxySignIn(user: string, groups?: string): Promise<string> {
   const headers: Record<string, string> = { 'x-forwarded-user': user, ...(groups ? { 'x-forwarded-groups': groups } : {}) };
   stampRequest(headers, '127.0.0.7', mark);
-  return sessionCookieOf(routes.proxy.GET(new Request(`${ORIGIN}/api/auth/proxy`, { headers })) as Response);
+  return sessionCookieOf(await routes.proxy.GET(new Request(`${ORIGIN}/api/auth/proxy`, { headers })));
 }
 
 async function review(cookie: string): Promise<{ username?: string; groups?: string[] } | number> {
-  const api = sessionKubeConfig(findSession(cookie.split('=')[1])!, 'sandbox').makeApiClient(AuthenticationV1Api);
+  const api = sessionKubeConfig((await findSession(cookie.split('=')[1]))!, 'sandbox').makeApiClient(AuthenticationV1Api);
   try {
     const answer = await api.createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
     return { username: answer.status?.userInfo?.username, groups: answer.status?.userInfo?.groups };
@@ -84,15 +84,15 @@ describe(`username and groups prefixes against kube-apiserver ${sandbox.apiServe
   });
 
   it('a proxy’s user is proxy:<name>; its groups are proxy:<group>', async () => {
-    const victor = proxySignIn('victor');
+    const victor = await proxySignIn('victor');
     expect(await review(victor)).toEqual({ username: 'proxy:victor', groups: ['system:authenticated'] });
-    const me = (await (await routes.session.GET(new Request(ORIGIN, { headers: { cookie: proxySignIn('alice', 'release-team') } }))).json()) as { user: unknown };
+    const me = (await (await routes.session.GET(new Request(ORIGIN, { headers: { cookie: await proxySignIn('alice', 'release-team') } }))).json()) as { user: unknown };
     expect(me.user).toMatchObject({ username: 'proxy:alice', groups: ['proxy:release-team'] });
   });
 
   it('a prefixed group that impersonation.yaml does not list is refused by the API server (403): RBAC has the last word', async () => {
     const alice = await oidcSignIn('alice');
-    expect(findSession(alice.split('=')[1])!.user.groups).toEqual(['oidc:weir-operators', 'oidc:release-team']);
+    expect((await findSession(alice.split('=')[1]))!.user.groups).toEqual(['oidc:weir-operators', 'oidc:release-team']);
     expect(await review(alice)).toBe(403);
   });
 });

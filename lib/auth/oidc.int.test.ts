@@ -155,7 +155,7 @@ describe(`oidc sign-in against oidc-provider and kube-apiserver ${sandbox.apiSer
   });
 
   it('the API server sees the impersonated user with each group as its own group', async () => {
-    const session = findSession((await signedIn('alice')).split('=')[1])!;
+    const session = (await findSession((await signedIn('alice')).split('=')[1]))!;
     expect(session.credential).toEqual({ kind: 'impersonate', user: 'alice', groups: ['weir-operators', 'release-team', 'system:authenticated'] });
     const api = sessionKubeConfig(session, 'sandbox').makeApiClient(AuthenticationV1Api);
     const review = await api.createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });

@@ -1,11 +1,10 @@
 import 'server-only';
-import { randomBytes } from 'node:crypto';
 import * as client from 'openid-client';
 import { authStrategies, weirEnv } from '@/lib/config/env';
 import { HttpError } from '@/lib/http/errors';
 import { readCookie, setCookie } from './cookies';
 import { impersonatedIdentity } from './identity';
-import { createImpersonatedSession, createSession, type Session } from './session-store';
+import { createImpersonatedSession, createSession, seal, unseal, type Session } from './session-store';
 import { safeReturnPath } from './return-path';
 import { reviewToken } from './user-client';
 import { say } from '@/lib/i18n/messages';
@@ -14,10 +13,14 @@ import { say } from '@/lib/i18n/messages';
 export const OIDC_COOKIE = 'weir_oidc';
 /** How long a started sign-in may take at the provider. */
 export const OIDC_PENDING_SECONDS = 600;
-// Enough for any real burst of sign-ins; bounds memory when someone hammers the start route.
-const MAX_PENDING = 10_000;
-
-/** What the callback must find again: kept on the server, never in the browser. */
+/**
+ * What the callback must find again. It travels in the pending-sign-in cookie, sealed (AES-256-GCM with the session
+ * key, WEIR_SESSION_SECRET): whichever replica the provider's redirect lands on can open it, the browser cannot read
+ * or alter it, and the server keeps nothing per started sign-in (hammering the start route costs no memory).
+ * Each replica remembers the sign-ins it has finished or refused (USED), so the same cookie does not work twice
+ * there; on another replica a replayed callback brings a code the provider has already redeemed (single use).
+ * `expiresAt` bounds an old cookie.
+ */
 interface PendingLogin {
   state: string;
   nonce: string;
@@ -26,15 +29,27 @@ interface PendingLogin {
   expiresAt: number;
 }
 
-const registry = globalThis as typeof globalThis & {
-  __weirOidcPending?: Map<string, PendingLogin>;
-  __weirOidcConfig?: Promise<client.Configuration>;
-};
+const registry = globalThis as typeof globalThis & { __weirOidcConfig?: Promise<client.Configuration>; __weirOidcUsed?: Map<string, number> };
+// Enough for any real burst of sign-ins; bounds memory when someone replays callbacks.
+const MAX_USED = 10_000;
 
-function pendingLogins(): Map<string, PendingLogin> {
-  registry.__weirOidcPending ??= new Map();
-  return registry.__weirOidcPending;
+/** Marks a pending sign-in (by its state) as taken on this replica; false when it already was. */
+function takeOnce(login: PendingLogin, now: number): boolean {
+  registry.__weirOidcUsed ??= new Map();
+  const used = registry.__weirOidcUsed;
+  for (const [state, expiresAt] of used) if (expiresAt <= now) used.delete(state);
+  // Oldest first (Map keeps insertion order).
+  for (const state of used.keys()) {
+    if (used.size < MAX_USED) break;
+    used.delete(state);
+  }
+  if (used.has(login.state)) return false;
+  used.set(login.state, login.expiresAt);
+  return true;
 }
+
+/** The seal's context: a sealed session token or anything else sealed with the key is no pending sign-in. */
+const PENDING_CONTEXT = 'oidc-pending';
 
 function settings() {
   const env = weirEnv();
@@ -69,19 +84,9 @@ function providerConfig(): Promise<client.Configuration> {
   return registry.__weirOidcConfig;
 }
 
-function forgetExpired(now: number): void {
-  const pending = pendingLogins();
-  for (const [id, login] of pending) if (login.expiresAt <= now) pending.delete(id);
-  // Oldest first (Map keeps insertion order): a flood of starts pushes out only other unfinished starts.
-  for (const id of pending.keys()) {
-    if (pending.size < MAX_PENDING) break;
-    pending.delete(id);
-  }
-}
-
 /**
- * Starts an authorization-code sign-in with PKCE: remembers state, nonce and verifier under a random id (the
- * cookie value) and answers the provider URL to send the browser to.
+ * Starts an authorization-code sign-in with PKCE: answers state, nonce and verifier sealed (the cookie value, as
+ * `id`) and the provider URL to send the browser to.
  */
 export async function startOidcLogin(next: string | null | undefined): Promise<{ id: string; url: URL }> {
   const { redirectUrl, scopes } = settings();
@@ -94,9 +99,7 @@ export async function startOidcLogin(next: string | null | undefined): Promise<{
     next: safeReturnPath(next),
     expiresAt: Date.now() + OIDC_PENDING_SECONDS * 1000,
   };
-  forgetExpired(Date.now());
-  const id = randomBytes(32).toString('base64url');
-  pendingLogins().set(id, login);
+  const id = seal(JSON.stringify(login), PENDING_CONTEXT);
   const url = client.buildAuthorizationUrl(config, {
     redirect_uri: redirectUrl,
     scope: scopes,
@@ -132,11 +135,16 @@ function signInFailure(error: unknown): HttpError {
   return new HttpError(401, 'Unauthorized', say('server.ssoCheckFailed', { check }));
 }
 
-/** The pending sign-in, removed so that a replayed callback finds nothing. */
+/** The pending sign-in the cookie carries (the callback clears the cookie), if it opens, has not expired and was not taken here before. */
 function takePending(id: string | undefined): PendingLogin {
-  const login = id ? pendingLogins().get(id) : undefined;
-  if (id) pendingLogins().delete(id);
-  if (!login || login.expiresAt <= Date.now()) {
+  let login: PendingLogin | undefined;
+  try {
+    login = id ? (JSON.parse(unseal(id, PENDING_CONTEXT)) as PendingLogin) : undefined;
+  } catch {
+    login = undefined;
+  }
+  // Taken before the expiry is checked: a refused sign-in stays refused whatever the clock says later.
+  if (!login || !takeOnce(login, Date.now()) || login.expiresAt <= Date.now()) {
     throw new HttpError(400, 'BadRequest', say('server.ssoExpired'));
   }
   return login;
@@ -174,7 +182,7 @@ export async function finishOidcLogin(pendingId: string | undefined, callbackUrl
   const claims = tokens.claims()!;
   if (mode === 'bearer') {
     const user = await reviewToken(tokens.id_token!, 'oidc');
-    return { session: createSession(user, tokens.id_token!), next: login.next };
+    return { session: await createSession(user, tokens.id_token!), next: login.next };
   }
   const username = claims[usernameClaim];
   if (username === undefined || username === null || username === '') {
@@ -187,7 +195,7 @@ export async function finishOidcLogin(pendingId: string | undefined, callbackUrl
   // The console's impersonation right must not turn a provider's claim into a system identity (system:masters),
   // nor a name the API server reads differently (" system:masters" arrives trimmed): normalised, then checked.
   const identity = impersonatedIdentity('identity provider', username, claimGroups(claims[groupsClaim]), prefixes);
-  return { session: createImpersonatedSession({ ...identity, strategy: 'oidc' }), next: login.next };
+  return { session: await createImpersonatedSession({ ...identity, strategy: 'oidc' }), next: login.next };
 }
 
 /**

@@ -24,7 +24,7 @@ function fromProxy(peer: string, headers: Record<string, string>) {
 
 describe(`proxy login against kube-apiserver ${sandbox.apiServerVersion}`, () => {
   it('signs in the user the trusted proxy names and acts as them (impersonation)', async () => {
-    const response = fromProxy('127.0.0.7', { 'x-forwarded-user': 'alice', 'x-forwarded-groups': 'release-team' });
+    const response = await fromProxy('127.0.0.7', { 'x-forwarded-user': 'alice', 'x-forwarded-groups': 'release-team' });
     expect(response.status).toBe(302);
     expect(response.headers.get('location')).toBe('/services/sandbox/demo/nginx');
     const cookie = response.headers.get('set-cookie')!.split(';')[0]!;
@@ -37,7 +37,7 @@ describe(`proxy login against kube-apiserver ${sandbox.apiServerVersion}`, () =>
   });
 
   it('impersonates a viewer as a viewer: the API server refuses their writes', async () => {
-    const response = fromProxy('127.0.0.7', { 'x-forwarded-user': 'victor' });
+    const response = await fromProxy('127.0.0.7', { 'x-forwarded-user': 'victor' });
     const cookie = response.headers.get('set-cookie')!.split(';')[0]!;
     const { csrfToken } = (await (await session(new Request(ORIGIN, { headers: { cookie } }))).json()) as { csrfToken: string };
     const write = await intents(
@@ -52,11 +52,11 @@ describe(`proxy login against kube-apiserver ${sandbox.apiServerVersion}`, () =>
   });
 
   it('trusts the headers only from the configured proxy address', async () => {
-    expect(fromProxy('127.0.0.1', { 'x-forwarded-user': 'admin' }).status).toBe(403);
-    expect(fromProxy('', { 'x-forwarded-user': 'admin' }).status).toBe(403);
-    expect(fromProxy('127.0.0.7', {}).status).toBe(401);
-    expect(fromProxy('127.0.0.7', { 'x-forwarded-user': 'system:admin' }).status).toBe(403);
+    expect((await fromProxy('127.0.0.1', { 'x-forwarded-user': 'admin' })).status).toBe(403);
+    expect((await fromProxy('', { 'x-forwarded-user': 'admin' })).status).toBe(403);
+    expect((await fromProxy('127.0.0.7', {})).status).toBe(401);
+    expect((await fromProxy('127.0.0.7', { 'x-forwarded-user': 'system:admin' })).status).toBe(403);
     // A header must never grant cluster-admin: a system: group refuses the sign-in.
-    expect(fromProxy('127.0.0.7', { 'x-forwarded-user': 'alice', 'x-forwarded-groups': 'release-team, system:masters' }).status).toBe(403);
+    expect((await fromProxy('127.0.0.7', { 'x-forwarded-user': 'alice', 'x-forwarded-groups': 'release-team, system:masters' })).status).toBe(403);
   });
 });

@@ -52,7 +52,7 @@ function headerText(value: string | null, name: string): string | null {
  * of WEIR_PROXY_TRUSTED_ADDRESSES count; the names are normalised and checked (lib/auth/identity), prefixed
  * with WEIR_PROXY_USERNAME_PREFIX / _GROUPS_PREFIX, and the console then impersonates that user and groups.
  */
-export function proxySession(request: Request): Session {
+export async function proxySession(request: Request): Promise<Session> {
   if (!authStrategies().includes('proxy')) throw new HttpError(404, 'NotFound', say('server.proxyDisabled'));
   const env = weirEnv();
   trustedProxyPeer(request.headers);

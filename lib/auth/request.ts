@@ -15,13 +15,13 @@ export function sessionIdOf(cookieHeader: string | null): string | undefined {
 }
 
 /** The live session of a request, from its session cookie. */
-export function sessionOf(request: Request): Session | undefined {
+export function sessionOf(request: Request): Promise<Session | undefined> {
   return findSession(sessionIdOf(request.headers.get('cookie')));
 }
 
 /** The request's session, or 401. */
-export function requireSession(request: Request): Session {
-  const session = sessionOf(request);
+export async function requireSession(request: Request): Promise<Session> {
+  const session = await sessionOf(request);
   if (!session) throw new HttpError(401, 'Unauthorized', say('server.signInFirst'));
   return session;
 }
@@ -43,9 +43,9 @@ function sameToken(sent: string | null, expected: string): boolean {
 }
 
 /** The session of a mutating request, checked for Origin and for the session's CSRF token. */
-export function requireMutation(request: Request): Session {
+export async function requireMutation(request: Request): Promise<Session> {
   requireSameOrigin(request);
-  const session = requireSession(request);
+  const session = await requireSession(request);
   if (!sameToken(request.headers.get(CSRF_HEADER), session.csrfToken)) {
     throw new HttpError(403, 'Forbidden', say('server.csrf'));
   }

@@ -83,7 +83,7 @@ async function oidcSignIn(account: string): Promise<Response> {
 
 /** Who the API server says a session is (SelfSubjectReview through the console's impersonation). */
 async function apiServerSees(sessionCookie: string): Promise<{ username?: string; groups: string[] }> {
-  const session = findSession(sessionCookie.split('=')[1])!;
+  const session = (await findSession(sessionCookie.split('=')[1]))!;
   const api = sessionKubeConfig(session, 'sandbox').makeApiClient(AuthenticationV1Api);
   const review = await api.createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
   return { username: review.status?.userInfo?.username, groups: [...(review.status?.userInfo?.groups ?? [])].sort() };

@@ -126,3 +126,17 @@ describe('every setting goes through the schema', () => {
     expect(ENV_KEYS).toEqual(expect.arrayContaining(['WEIR_WAIT_READY_TIMEOUT_MS', 'WEIR_SANDBOX', 'PORT', 'WEIR_HOST']));
   });
 });
+
+describe('the shared session store settings', () => {
+  it('needs WEIR_SESSION_SECRET with WEIR_SESSION_STORE=cluster, and says so by name', () => {
+    expect(problem({ WEIR_SESSION_STORE: 'cluster' })).toMatch(/WEIR_SESSION_SECRET: required when WEIR_SESSION_STORE=cluster/);
+    expect(problem({ WEIR_SESSION_STORE: 'cluster', WEIR_SESSION_SECRET: 'k'.repeat(32) })).toBe('');
+    expect(parseWeirEnv({}).WEIR_SESSION_STORE).toBe('memory');
+    expect(problem({ WEIR_SESSION_STORE: 'redis' })).toMatch(/WEIR_SESSION_STORE/);
+  });
+
+  it('refuses the placeholder key of deploy/kustomization.yaml', () => {
+    const placeholder = /- WEIR_SESSION_SECRET=(\S+)/.exec(readFileSync(join(ROOT, 'deploy/kustomization.yaml'), 'utf8'))![1]!;
+    expect(problem({ WEIR_SESSION_STORE: 'cluster', WEIR_SESSION_SECRET: placeholder })).toMatch(/WEIR_SESSION_SECRET: is still the placeholder/);
+  });
+});

@@ -68,7 +68,16 @@ const envSchema = z.object({
   /** For the dev strategy: a kubeconfig whose contexts are the sandbox users (their tokens stay on the server). */
   WEIR_DEV_KUBECONFIG: z.string().min(1).optional(),
   /** Key for encrypting credentials held in sessions (32+ characters); random per process when unset. */
-  WEIR_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  WEIR_SESSION_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .refine((value) => !value.startsWith('replace-me'), 'is still the placeholder from deploy/: put a random value in the Secret weir-console-session')
+    .optional(),
+  /**
+   * Where sessions live: memory (this process; one replica) or cluster (Secrets in WEIR_NAMESPACE, shared by any
+   * number of replicas with no sticky sessions; needs WEIR_SESSION_SECRET, the same in every replica).
+   */
+  WEIR_SESSION_STORE: z.enum(['memory', 'cluster'], { error: 'must be memory or cluster' }).default('memory'),
   WEIR_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   WEIR_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(12),
   /** Sign-in attempts (token / dev login, OIDC starts, proxy logins) one client address may make per minute. */
@@ -131,6 +140,9 @@ export function parseWeirEnv(env: Record<string, string | undefined>): WeirEnv {
   if (!result.success) throw configurationError(result.error);
   if (result.data.WEIR_AUTH_STRATEGIES?.includes('dev') && !result.data.WEIR_SANDBOX) {
     throw new Error('Invalid configuration: WEIR_AUTH_STRATEGIES: "dev" is only allowed when WEIR_SANDBOX=true');
+  }
+  if (result.data.WEIR_SESSION_STORE === 'cluster' && !result.data.WEIR_SESSION_SECRET) {
+    throw new Error('Invalid configuration: WEIR_SESSION_SECRET: required when WEIR_SESSION_STORE=cluster (every replica must seal and open the same sessions)');
   }
   if (result.data.WEIR_AUTH_STRATEGIES?.includes('oidc')) checkOidc(result.data);
   if (result.data.WEIR_AUTH_STRATEGIES?.includes('proxy') && result.data.WEIR_PROXY_TRUSTED_ADDRESSES.length === 0) {

@@ -100,7 +100,13 @@ export function changeStream(session: Session, signal: AbortSignal): ReadableStr
       };
       const stopOnEnd = onSessionEnd(session.id, signedOut);
       // Each keep-alive re-checks the session without counting as activity: an idle tab does not keep it alive.
-      const keepAlive = setInterval(() => (peekSession(session.id) === session ? send(': keep-alive\n\n') : signedOut()), weirEnv().WEIR_STREAM_KEEPALIVE_SECONDS * 1000);
+      const keepAlive = setInterval(() => {
+        peekSession(session.id).then(
+          (found) => (found === session ? send(': keep-alive\n\n') : signedOut()),
+          // The session store did not answer: the stream stays open, and the next keep-alive asks again.
+          () => send(': keep-alive\n\n'),
+        );
+      }, weirEnv().WEIR_STREAM_KEEPALIVE_SECONDS * 1000);
       cleanup = () => {
         if (!open) return;
         open = false;

@@ -44,7 +44,7 @@ class Stream {
 
   static async open(caller: SignedIn): Promise<Stream> {
     const stream = new Stream();
-    const response = eventsRoute.GET(new Request(`${ORIGIN}/api/events`, { headers: caller.read, signal: stream.abort.signal }));
+    const response = await eventsRoute.GET(new Request(`${ORIGIN}/api/events`, { headers: caller.read, signal: stream.abort.signal }));
     expect(response.status).toBe(200);
     stream.ready = stream.read(response.body!.getReader());
     await stream.ready;

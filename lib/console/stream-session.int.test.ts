@@ -28,9 +28,9 @@ interface OpenStream {
   close(): void;
 }
 
-function openStream(caller: SignedIn): OpenStream {
+async function openStream(caller: SignedIn): Promise<OpenStream> {
   const abort = new AbortController();
-  const response = routes.events.GET(new Request(`${ORIGIN}/api/events`, { headers: caller.read, signal: abort.signal }));
+  const response = await routes.events.GET(new Request(`${ORIGIN}/api/events`, { headers: caller.read, signal: abort.signal }));
   const reader = response.status === 200 ? response.body!.getReader() : undefined;
   const decoder = new TextDecoder();
   let text = '';
@@ -54,9 +54,9 @@ function openStream(caller: SignedIn): OpenStream {
   };
 }
 
-function sessionOf(caller: SignedIn) {
+async function sessionOf(caller: SignedIn) {
   const cookie = caller.read.cookie!;
-  return store.peekSession(cookie.slice(cookie.indexOf('=') + 1))!;
+  return (await store.peekSession(cookie.slice(cookie.indexOf('=') + 1)))!;
 }
 
 async function ends(stream: OpenStream): Promise<void> {
@@ -68,7 +68,7 @@ async function ends(stream: OpenStream): Promise<void> {
 describe('change streams end with their session', () => {
   it('a stream held across logout ends at once with signed-out', async () => {
     const alice = await signIn('alice');
-    const stream = openStream(alice);
+    const stream = await openStream(alice);
     expect(stream.status).toBe(200);
     expect((await stream.until('event: ready')).text).toContain('event: ready');
     const started = Date.now();
@@ -77,46 +77,46 @@ describe('change streams end with their session', () => {
     await ends(stream);
     expect(Date.now() - started).toBeLessThan(3000);
     // The same cookie cannot open a new one.
-    expect(openStream(alice).status).toBe(401);
+    expect((await openStream(alice)).status).toBe(401);
   });
 
   it('a stream outliving its session’s maximum age ends at the next keep-alive, and the session is gone', async () => {
     const alice = await signIn('alice');
-    const stream = openStream(alice);
+    const stream = await openStream(alice);
     await stream.until('event: ready');
     // Thirteen hours after sign-in (WEIR_SESSION_MAX_HOURS is 12):
-    sessionOf(alice).createdAt -= 13 * 3_600_000;
+    (await sessionOf(alice)).createdAt -= 13 * 3_600_000;
     await ends(stream);
     expect((await routes.session.GET(new Request(ORIGIN, { headers: alice.read }))).status).toBe(401);
   });
 
   it('keep-alives do not count as activity: an idle session ends although its tab stays open', async () => {
     const alice = await signIn('alice');
-    const stream = openStream(alice);
+    const stream = await openStream(alice);
     await stream.until('event: ready');
-    const seen = sessionOf(alice).lastSeenAt;
+    const seen = (await sessionOf(alice)).lastSeenAt;
     const { text } = await stream.until('never', 2500);
     expect(text.match(/: keep-alive/g)?.length ?? 0).toBeGreaterThanOrEqual(2);
-    expect(sessionOf(alice).lastSeenAt).toBe(seen);
+    expect((await sessionOf(alice)).lastSeenAt).toBe(seen);
     // Thirty-one minutes without a request (WEIR_SESSION_IDLE_MINUTES is 30):
-    sessionOf(alice).lastSeenAt -= 31 * 60_000;
+    (await sessionOf(alice)).lastSeenAt -= 31 * 60_000;
     await ends(stream);
   });
 
   it('one session holds at most 8 streams; the 9th is 429, other sessions are not affected, a closed one frees its place', async () => {
     const alice = await signIn('alice');
-    const streams = Array.from({ length: 8 }, () => openStream(alice));
+    const streams = await Promise.all(Array.from({ length: 8 }, () => openStream(alice)));
     expect(streams.map((stream) => stream.status)).toEqual(Array(8).fill(200));
-    const ninth = openStream(alice);
+    const ninth = await openStream(alice);
     expect(ninth.status).toBe(429);
     const bob = await signIn('bob');
-    const other = openStream(bob);
+    const other = await openStream(bob);
     expect(other.status).toBe(200);
     streams[0]!.close();
     await streams[0]!.until('never', 200);
-    const again = openStream(alice);
+    const again = await openStream(alice);
     expect(again.status).toBe(200);
-    expect(openStream(alice).status).toBe(429);
+    expect((await openStream(alice)).status).toBe(429);
     [...streams, again, other].forEach((stream) => stream.close());
   });
 });

@@ -679,6 +679,8 @@ export const en = {
   'release.status.ruleStep': 'step {step}: requests matching {rule} go to {version}',
   'plan.rule': 'requests matching {rule}',
   'progressive.planKind.setRule': 'Route matching requests (A/B)',
+  // sessions shared by replicas
+  'server.sessionStoreUnavailable': 'The session store (the cluster) did not answer; try again in a moment',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -677,4 +677,6 @@ export const zh: Catalogue = {
   'release.status.ruleStep': '第 {step} 步：匹配 {rule} 的请求发往 {version}',
   'plan.rule': '匹配 {rule} 的请求',
   'progressive.planKind.setRule': '按内容路由匹配的请求（A/B）',
+  // sessions shared by replicas
+  'server.sessionStoreUnavailable': '会话存储（集群）未响应；请稍后重试',
 };

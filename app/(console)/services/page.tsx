@@ -11,7 +11,7 @@ export const dynamic = 'force-dynamic';
 
 /** The count and the first screen of rows come in the HTML; the whole list follows from the browser. */
 export default async function ServicesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const session = findSession(sessionIdOf((await headers()).get('cookie')));
+  const session = await findSession(sessionIdOf((await headers()).get('cookie')));
   const initial = session ? await firstScreen(session, await searchParams, FIRST_SCREEN_ROWS) : undefined;
   return (
     <Suspense fallback={<TableSkeleton />}>

@@ -6,5 +6,5 @@ export const dynamic = 'force-dynamic';
 
 /** Requests waiting for a team lead, across the namespaces the user may read, and the latest decisions. */
 export function GET(request: Request) {
-  return respond(async () => listApprovals(requireSession(request)));
+  return respond(async () => listApprovals(await requireSession(request)));
 }

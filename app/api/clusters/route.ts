@@ -9,7 +9,7 @@ export const dynamic = 'force-dynamic';
 /** The clusters the user's credential is good for, with the namespaces they may list services in; no API server address, no watch error text. */
 export function GET(request: Request) {
   return respond(async () => {
-    const session = requireSession(request);
+    const session = await requireSession(request);
     // Only the clusters that accepted the user's credential: the others are not theirs to see, even by name.
     const usable = (await listClusters()).filter((cluster) => sessionMayUse(session, cluster.name));
     return Promise.all(

@@ -8,14 +8,16 @@ import { say } from '@/lib/i18n/messages';
 export const dynamic = 'force-dynamic';
 
 /** The change stream: every add / update / delete the watch caches see, as Server-Sent Events. */
-export function GET(request: Request) {
-  const session = sessionOf(request);
-  if (!session) return NextResponse.json(toErrorBody(new HttpError(401, 'Unauthorized', say('server.signInFirst'))), { status: 401 });
+export async function GET(request: Request) {
+  let session;
   try {
+    // The cluster session store may not answer (503).
+    session = await sessionOf(request);
+    if (!session) throw new HttpError(401, 'Unauthorized', say('server.signInFirst'));
     requireStreamSlot(session);
   } catch (error) {
     const body = toErrorBody(error);
-    return NextResponse.json(body, { status: body.error.status, headers: { 'retry-after': '10' } });
+    return NextResponse.json(body, { status: body.error.status, headers: body.error.status === 401 ? {} : { 'retry-after': '10' } });
   }
   return new Response(changeStream(session, request.signal), {
     headers: {

@@ -9,7 +9,7 @@ export const dynamic = 'force-dynamic';
 /** Every routing object in scope that the user may list, whatever its provider. */
 export function GET(request: Request) {
   return respond(async () => {
-    const session = requireSession(request);
+    const session = await requireSession(request);
     return filterByAccess(session, await listRouteObjects(parseQuery(request, scopeQuery)), routeResource);
   });
 }

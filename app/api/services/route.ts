@@ -7,7 +7,7 @@ export const dynamic = 'force-dynamic';
 /** Every service in scope the user may list (an array), or with `first` the first screen of the page and the total. */
 export function GET(request: Request) {
   return respond(async () => {
-    const session = requireSession(request);
+    const session = await requireSession(request);
     const { first, sort, q, ...scope } = parseQuery(request, servicesQuery);
     if (first) return new JsonText(await firstServicesJson(session, scope, { limit: first, sort, filter: q }));
     const list = await listServicesJson(session, scope);

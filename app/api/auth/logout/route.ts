@@ -6,10 +6,10 @@ import { toErrorBody } from '@/lib/http/error-body';
 
 export const dynamic = 'force-dynamic';
 
-export function POST(request: Request) {
+export async function POST(request: Request) {
   try {
-    const session = requireMutation(request);
-    deleteSession(session.id);
+    const session = await requireMutation(request);
+    await deleteSession(session.id);
     audit({ session, action: 'logout', result: 'succeeded', status: 200 });
     const response = NextResponse.json({ ok: true });
     response.headers.set('set-cookie', sessionCookie('', request, 0));

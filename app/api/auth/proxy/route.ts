@@ -10,11 +10,11 @@ import { toErrorBody } from '@/lib/http/error-body';
 export const dynamic = 'force-dynamic';
 
 /** Signs in the user a trusted auth proxy names, then goes on to `next` (same site, so a redirect keeps the cookie). */
-export function GET(request: Request) {
+export async function GET(request: Request) {
   const limited = loginRateLimited(request);
   if (limited) return limited;
   try {
-    const session = proxySession(request);
+    const session = await proxySession(request);
     audit({ session, action: 'login', result: 'succeeded', status: 302 });
     // A relative Location: the browser stays on the origin it asked, whatever Host the request claimed.
     const next = safeReturnPath(new URL(request.url).searchParams.get('next'));

@@ -7,7 +7,7 @@ export const dynamic = 'force-dynamic';
 /** Who is signed in, and the CSRF token their page sends with every change. */
 export function GET(request: Request) {
   return respond(async () => {
-    const session = requireSession(request);
+    const session = await requireSession(request);
     // The clusters the console acts in for this user: a pasted token only where it was accepted at sign-in.
     const clusters =
       session.credential.kind === 'token'

@@ -37,7 +37,7 @@ const servicesQuery = z.object({
  */
 export function GET(request: Request) {
   return respond(async () => {
-    const session = requireSession(request);
+    const session = await requireSession(request);
     const { cluster, services } = parseQuery(request, servicesQuery);
     const cache = clusterCache(cluster);
     if (!cache) throw clusterNotConfigured(cluster, 'query.cluster');

@@ -14,7 +14,7 @@ const params = z.object({ cluster: z.string().min(1).max(253), namespace: dns112
 /** The namespace's metric templates (metrictemplates.weir.dev), as the user may list them. */
 export function GET(request: Request, context: { params: Promise<unknown> }) {
   return respond(async () => {
-    const session = requireSession(request);
+    const session = await requireSession(request);
     const { cluster, namespace } = await parseParams(context.params, params);
     requireApiServer(cluster);
     return listTemplates(session, cluster, namespace);
@@ -24,7 +24,7 @@ export function GET(request: Request, context: { params: Promise<unknown> }) {
 /** Saves a new metric template as the user, once the cluster's Prometheus has accepted its PromQL. */
 export function POST(request: Request, context: { params: Promise<unknown> }) {
   return respond(async () => {
-    const session = requireMutation(request);
+    const session = await requireMutation(request);
     const { cluster, namespace } = await parseParams(context.params, params);
     const body = await parseBody(request, metricTemplateBody);
     return audited({ session, action: 'metric-template:create', cluster, namespace, target: body.name }, async () => {

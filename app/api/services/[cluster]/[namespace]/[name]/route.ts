@@ -8,7 +8,7 @@ export const dynamic = 'force-dynamic';
 
 export function GET(request: Request, { params }: { params: Promise<unknown> }) {
   return respond(async () => {
-    const session = requireSession(request);
+    const session = await requireSession(request);
     const { cluster, namespace, name } = await parseParams(params, serviceParams);
     await requireAccess(session, cluster, namespace, SERVICES, 'get');
     const state = await cachedServiceState(cluster, namespace, name);

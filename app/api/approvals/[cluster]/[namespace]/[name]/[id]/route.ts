@@ -18,7 +18,7 @@ const body = z.object({
 /** A team lead approves or rejects one request (SubjectAccessReview for the `approve` verb; never one's own). */
 export function POST(request: Request, context: { params: Promise<unknown> }) {
   return respond(async () => {
-    const session = requireMutation(request);
+    const session = await requireMutation(request);
     const { cluster, namespace, name, id } = await parseParams(context.params, params);
     const { decision, comment } = await parseBody(request, body);
     return audited({ session, action: `approval:${decision}`, cluster, namespace, target: `${name}/${id}` }, async () => {

@@ -17,7 +17,7 @@ const body = z.object({ mode: z.enum(['preview', 'apply']), intent });
  */
 export function POST(request: Request, { params }: { params: Promise<unknown> }) {
   return respond(async () => {
-    const session = requireMutation(request);
+    const session = await requireMutation(request);
     const { cluster, namespace, name } = await parseParams(params, serviceParams);
     const { mode, intent: wanted } = await parseBody(request, body);
     return audited({ session, action: `${mode}:${wanted.type}`, cluster, namespace, target: name }, () => {

@@ -15,7 +15,7 @@ const metricsQuery = z.object({
 /** The traffic chart's data; Prometheus being down is a 200 with status `unavailable`, not an error. */
 export function GET(request: Request, { params }: { params: Promise<unknown> }) {
   return respond(async () => {
-    const session = requireSession(request);
+    const session = await requireSession(request);
     const { cluster, namespace, name } = await parseParams(params, serviceParams);
     const { range } = parseQuery(request, metricsQuery);
     await requireAccess(session, cluster, namespace, SERVICES, 'get');

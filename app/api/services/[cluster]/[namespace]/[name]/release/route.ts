@@ -11,7 +11,7 @@ export const dynamic = 'force-dynamic';
 /** Start a progressive release, pause / resume / promote now / abort it, or set the approval policy. */
 export function POST(request: Request, { params }: { params: Promise<unknown> }) {
   return respond(async () => {
-    const session = requireMutation(request);
+    const session = await requireMutation(request);
     const { cluster, namespace, name } = await parseParams(params, serviceParams);
     const action = await parseBody(request, releaseAction);
     return audited({ session, action: `release:${action.action}`, cluster, namespace, target: name }, async () => {
