@@ -114,7 +114,8 @@ describe('the kept service rows', () => {
         expect(mirror.size, `patched row count, seed ${seed}`).toBe(Object.values(rebuilt).flat().length);
       }
     }
-  });
+    // 150 seeds × 12 rounds: about 2 s on an idle machine, far more on a shared one (a budget, not a timing check).
+  }, 60_000);
 
   it('recomputes only the namespaces a change can affect, and sends no patch when a row did not change', async () => {
     const store = new MemoryStore();
