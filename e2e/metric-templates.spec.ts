@@ -31,8 +31,8 @@ spec:
   await service.open(NAMESPACE, 'podinfo');
   const { dialog } = service;
   await page.getByRole('button', { name: 'Start progressive release' }).click();
-  await dialog.getByLabel('Stable version').selectOption('v1');
-  await dialog.getByLabel('Gray version').selectOption('v2');
+  await dialog.getByLabel('Stable version', { exact: true }).selectOption('v1');
+  await dialog.getByLabel('Gray version', { exact: true }).selectOption('v2');
   await dialog.getByLabel('Interval between steps').fill('2s');
   await dialog.getByLabel('Failed checks before rollback').fill('50');
   await dialog.getByLabel('Metrics window').fill('30s');

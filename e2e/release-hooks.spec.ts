@@ -40,8 +40,8 @@ test('a confirm-traffic-increase hook set in the wizard holds the first step, an
   await service.open(NAMESPACE, 'podinfo');
   const { dialog } = service;
   await page.getByRole('button', { name: 'Start progressive release' }).click();
-  await dialog.getByLabel('Stable version').selectOption('v1');
-  await dialog.getByLabel('Gray version').selectOption('v2');
+  await dialog.getByLabel('Stable version', { exact: true }).selectOption('v1');
+  await dialog.getByLabel('Gray version', { exact: true }).selectOption('v2');
   await dialog.getByLabel('Interval between steps').fill('2s');
   await dialog.getByLabel('Approval', { exact: true }).selectOption('none');
 

@@ -20,8 +20,8 @@ async function signInAs(browser: Browser, user: string): Promise<Page> {
 async function startRelease(service: ServicePage, options: { stable: string; gray: string; approval: string }) {
   const { page, dialog } = service;
   await page.getByRole('button', { name: 'Start progressive release' }).click();
-  await dialog.getByLabel('Stable version').selectOption(options.stable);
-  await dialog.getByLabel('Gray version').selectOption(options.gray);
+  await dialog.getByLabel('Stable version', { exact: true }).selectOption(options.stable);
+  await dialog.getByLabel('Gray version', { exact: true }).selectOption(options.gray);
   await dialog.getByLabel('Step (percent)').fill('5');
   await dialog.getByLabel('Maximum weight before promotion (percent)').fill('50');
   await dialog.getByLabel('Interval between steps').fill('5s');

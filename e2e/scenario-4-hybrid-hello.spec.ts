@@ -62,6 +62,14 @@ test('an operator adds VM versions fr and es next to pods and splits 30 / 60 / 1
   await expect(service.weight('fr')).toHaveText('60%');
   await addVmVersion(service, 'es', '127.0.10.2', 10);
   await expect(service.weight('es')).toHaveText('10%');
+  // A new version's share comes out of the gray one's (fr); then the operator sets the split they want.
+  expect(vsWeights(NAMESPACE, 'hello2')).toEqual({ en: 40, fr: 50, es: 10 });
+  await page.getByRole('button', { name: 'Edit gray policy' }).click();
+  await service.dialog.getByLabel('Weight of fr in percent').fill('60');
+  await service.dialog.getByLabel('Weight of en in percent').fill('30');
+  await expect(service.dialog.getByLabel('Weight of es in percent')).toHaveValue('10');
+  await service.reviewAndApply('Move 10% to fr');
+  await expect(service.weight('fr')).toHaveText('60%');
   expect(vsWeights(NAMESPACE, 'hello2')).toEqual({ en: 30, fr: 60, es: 10 });
   expect(subsets(NAMESPACE, 'hello2')).toEqual(['en', 'fr', 'es']);
   const fr = getObject('workloadentries.networking.istio.io', NAMESPACE, 'hello2-fr');

@@ -86,7 +86,7 @@ test('one services list over both clusters: a Cluster column tells the same host
   await expect(page.locator('[data-cluster="sandbox"][data-testid^="service-hybrid-hello-"]').first()).toBeVisible();
   await expect(page.locator('[data-cluster="mesh02"][data-testid^="service-hybrid-hello-"]')).toHaveCount(0);
 
-  await page.getByLabel('Cluster', { exact: true }).selectOption('mesh02');
+  await page.getByRole('combobox', { name: /^Cluster/ }).selectOption('mesh02');
   await expect(page.locator('[data-cluster="sandbox"]')).toHaveCount(0);
   await expect(reviews).toHaveCount(1);
   await expect(row(page, 'mesh02', 'test', 'podinfo')).toBeVisible();

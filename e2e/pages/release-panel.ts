@@ -39,8 +39,8 @@ export class ReleasePanel {
   async fillPlan(options: Omit<ProgressiveOptions, 'step' | 'max'>, plan: Array<number | { pause: string } | 'approval' | 'cookie gray=true'>): Promise<void> {
     const dialog = this.page.getByRole('dialog');
     await this.button('Start progressive release').click();
-    await dialog.getByLabel('Stable version').selectOption(options.stable);
-    await dialog.getByLabel('Gray version').selectOption(options.gray);
+    await dialog.getByLabel('Stable version', { exact: true }).selectOption(options.stable);
+    await dialog.getByLabel('Gray version', { exact: true }).selectOption(options.gray);
     await dialog.getByLabel('Custom step list').check();
     const rows = dialog.getByTestId('plan-step');
     while ((await rows.count()) < plan.length) await dialog.getByRole('button', { name: 'Add a step' }).click();
@@ -68,8 +68,8 @@ export class ReleasePanel {
   async start(options: ProgressiveOptions): Promise<void> {
     const dialog = this.page.getByRole('dialog');
     await this.button('Start progressive release').click();
-    await dialog.getByLabel('Stable version').selectOption(options.stable);
-    await dialog.getByLabel('Gray version').selectOption(options.gray);
+    await dialog.getByLabel('Stable version', { exact: true }).selectOption(options.stable);
+    await dialog.getByLabel('Gray version', { exact: true }).selectOption(options.gray);
     await dialog.getByLabel('Step (percent)').fill(String(options.step));
     await dialog.getByLabel('Maximum weight before promotion (percent)').fill(String(options.max));
     await dialog.getByLabel('Interval between steps').fill(options.interval);
