@@ -65,8 +65,10 @@ test('an operator adds VM versions fr and es next to pods and splits 30 / 60 / 1
   // A new version's share comes out of the gray one's (fr); then the operator sets the split they want.
   expect(vsWeights(NAMESPACE, 'hello2')).toEqual({ en: 40, fr: 50, es: 10 });
   await page.getByRole('button', { name: 'Edit gray policy' }).click();
+  // es locked at 10: raising fr to 60 takes the difference from en.
+  await service.dialog.getByLabel('Weight of es in percent').locator('..').getByLabel('Lock').check();
   await service.dialog.getByLabel('Weight of fr in percent').fill('60');
-  await service.dialog.getByLabel('Weight of en in percent').fill('30');
+  await expect(service.dialog.getByLabel('Weight of en in percent')).toHaveValue('30');
   await expect(service.dialog.getByLabel('Weight of es in percent')).toHaveValue('10');
   await service.reviewAndApply('Move 10% to fr');
   await expect(service.weight('fr')).toHaveText('60%');

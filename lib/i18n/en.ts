@@ -596,7 +596,7 @@ export const en = {
   'server.templateCannotValidate': 'The query of template {template} cannot be checked: {reason}',
   'server.templateNotFound': 'There is no metric template {template} in namespace {namespace}',
   'server.templateExists': 'A metric template {template} exists already in namespace {namespace}',
-  'release.check.lowVolume': '{template}: {requests} requests to the gray version, fewer than the {minRequests} the check needs',
+  'release.check.lowVolume': '{template}: {requests, number} requests to the gray version, fewer than the {minRequests, number} the check needs',
   'release.check.noData': '{template}: no data',
   'release.check.manySeries': '{template}: the query returns several series, not one value',
   'release.check.unavailable': '{template}: metrics unavailable',

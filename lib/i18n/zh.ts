@@ -594,7 +594,7 @@ export const zh: Catalogue = {
   'server.templateCannotValidate': '无法校验模板 {template} 的查询：{reason}',
   'server.templateNotFound': '命名空间 {namespace} 中没有指标模板 {template}',
   'server.templateExists': '命名空间 {namespace} 中已存在指标模板 {template}',
-  'release.check.lowVolume': '{template}：灰度版本只有 {requests} 个请求，少于检查所需的 {minRequests} 个',
+  'release.check.lowVolume': '{template}：灰度版本只有 {requests, number} 个请求，少于检查所需的 {minRequests, number} 个',
   'release.check.noData': '{template}：没有数据',
   'release.check.manySeries': '{template}：查询返回多条序列，而不是一个值',
   'release.check.unavailable': '{template}：指标不可用',
