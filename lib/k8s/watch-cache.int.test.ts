@@ -54,7 +54,9 @@ describe('the watch cache on the real API server', () => {
     // Two objects a page: every kind's list takes several pages, each continued from the last.
     const paged = new ClusterCache(clusterTarget('sandbox')!, { listPage: 2 });
     try {
-      await paged.whenSynced();
+      // Two objects a page over every kind of a sandbox that earlier suites filled: hundreds of requests, more than
+      // the 10 s a page waits by default on a loaded machine.
+      await paged.whenSynced(120_000);
       for (const [key, kind] of [
         ['services', 'Service'],
         ['virtualservices', 'VirtualService'],
@@ -66,5 +68,5 @@ describe('the watch cache on the real API server', () => {
     } finally {
       await paged.stop();
     }
-  });
+  }, 180_000);
 });

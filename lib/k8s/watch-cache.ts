@@ -197,7 +197,7 @@ function describeError(error: unknown): string {
 /** What readers of a watch cache need: the objects as they are now, change counters, and changes as they come. */
 export interface ObjectStore {
   readonly target: { readonly name: string };
-  whenSynced(): Promise<void>;
+  whenSynced(timeoutMs?: number): Promise<void>;
   listNow<T extends KubernetesObject = KubernetesObject>(key: KindKey, namespace?: string): T[];
   generation(keys?: readonly KindKey[]): number;
   subscribe(listener: (change: CacheChange) => void): () => void;
@@ -244,8 +244,8 @@ export class ClusterCache implements ObjectStore {
   }
 
   /** Waits (briefly, as `list` does) until every kind's first list has landed, so `listNow` answers from all of them. */
-  async whenSynced(): Promise<void> {
-    await Promise.all([...this.kinds.values()].map((cache) => cache.synced(10_000)));
+  async whenSynced(timeoutMs = 10_000): Promise<void> {
+    await Promise.all([...this.kinds.values()].map((cache) => cache.synced(timeoutMs)));
   }
 
   /**
