@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { kubectl, REPO_ROOT, type Sandbox } from '../dev/sandbox/sandbox.ts';
+import type { ProgressiveSettings } from '@/lib/release/model';
 
 /** Routing for podinfo in another API than the scenario's Istio one: a Service per version and v1 at 100%. */
 function routingIn(provider: 'gateway-api' | 'smi', namespace: string): string {
@@ -80,3 +81,17 @@ export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 
   child.kill(signal);
   await exited;
 }
+
+/** The progressive release the controller suites start on podinfo: v1 → v2 by 10 % every 2 s up to 50 %. */
+export const PODINFO_RELEASE: ProgressiveSettings = {
+  stableVersion: 'v1',
+  grayVersion: 'v2',
+  stepWeight: 10,
+  maxWeight: 50,
+  interval: '2s',
+  // A generous threshold: with little simulated traffic a check now and then has no data yet.
+  threshold: 20,
+  analysis: { successRateMin: 99, p99LatencyMaxMs: 500, window: '30s' },
+  approval: 'none',
+  deleteOldVersion: false,
+};

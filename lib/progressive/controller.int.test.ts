@@ -3,7 +3,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startPrometheus, stopPrometheus } from '../../dev/sandbox/traffic.ts';
 import { adminApi } from '../../test/sandbox-client.ts';
 import { signIn } from '../../test/console-session.ts';
-import { podinfoNamespace, startControllerProcess, stopProcess } from '../../test/podinfo.ts';
+import { PODINFO_RELEASE, podinfoNamespace, startControllerProcess, stopProcess } from '../../test/podinfo.ts';
 import type { VirtualService } from '@/lib/providers/istio/types';
 import type { ProgressiveSettings, ReleaseObject } from '@/lib/release/model';
 
@@ -16,18 +16,7 @@ process.env.WEIR_CONTROLLER = 'false';
 const releaseRoute = await import('@/app/api/services/[cluster]/[namespace]/[name]/release/route');
 const alice = await signIn('alice');
 
-const SETTINGS: ProgressiveSettings = {
-  stableVersion: 'v1',
-  grayVersion: 'v2',
-  stepWeight: 10,
-  maxWeight: 50,
-  interval: '2s',
-  // A generous threshold: with little simulated traffic a check now and then has no data yet.
-  threshold: 20,
-  analysis: { successRateMin: 99, p99LatencyMaxMs: 500, window: '30s' },
-  approval: 'none',
-  deleteOldVersion: false,
-};
+const SETTINGS = PODINFO_RELEASE;
 
 async function start(namespace: string, settings: Partial<ProgressiveSettings> = {}) {
   const response = await releaseRoute.POST(

@@ -6,7 +6,7 @@ import { kubectl } from '../../dev/sandbox/sandbox.ts';
 import { adminApi } from '../../test/sandbox-client.ts';
 import { signIn } from '../../test/console-session.ts';
 import { consoleApi } from '../../test/console-api.ts';
-import { podinfoNamespace, startControllerProcess, stopProcess } from '../../test/podinfo.ts';
+import { PODINFO_RELEASE, podinfoNamespace, startControllerProcess, stopProcess } from '../../test/podinfo.ts';
 import type { VirtualService } from '@/lib/providers/istio/types';
 import type { ProgressiveSettings, ReleaseObject } from '@/lib/release/model';
 
@@ -20,17 +20,7 @@ const releaseRoute = await import('@/app/api/services/[cluster]/[namespace]/[nam
 const approvalsRoute = await import('@/app/api/approvals/route');
 const alice = await signIn('alice');
 
-const SETTINGS: ProgressiveSettings = {
-  stableVersion: 'v1',
-  grayVersion: 'v2',
-  stepWeight: 25,
-  maxWeight: 50,
-  interval: '1s',
-  threshold: 20,
-  analysis: { successRateMin: 99, p99LatencyMaxMs: 500, window: '30s' },
-  approval: 'none',
-  deleteOldVersion: false,
-};
+const SETTINGS: ProgressiveSettings = { ...PODINFO_RELEASE, stepWeight: 25, interval: '1s' };
 
 async function start(namespace: string, settings: Partial<ProgressiveSettings>, user = alice) {
   const response = await releaseRoute.POST(

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { adminApi } from '../../test/sandbox-client.ts';
 import { signIn } from '../../test/console-session.ts';
-import { podinfoNamespace, startControllerProcess, stopProcess } from '../../test/podinfo.ts';
+import { PODINFO_RELEASE, podinfoNamespace, startControllerProcess, stopProcess } from '../../test/podinfo.ts';
 import type { VirtualService } from '@/lib/providers/istio/types';
 import type { PlanStep, ProgressiveSettings, ReleaseObject } from '@/lib/release/model';
 
@@ -20,17 +20,7 @@ const decideRoute = await import('@/app/api/approvals/[cluster]/[namespace]/[nam
 const alice = await signIn('alice');
 const bob = await signIn('bob');
 
-const SETTINGS: ProgressiveSettings = {
-  stableVersion: 'v1',
-  grayVersion: 'v2',
-  stepWeight: 10,
-  maxWeight: 50,
-  interval: '2s',
-  threshold: 20,
-  analysis: { successRateMin: 99, p99LatencyMaxMs: 500, window: '30s' },
-  approval: 'none',
-  deleteOldVersion: false,
-};
+const SETTINGS = PODINFO_RELEASE;
 
 async function json(response: Response) {
   return { status: response.status, body: (await response.json()) as any };

@@ -3,7 +3,7 @@ import { kubectl } from '../../dev/sandbox/sandbox.ts';
 import { SCRAPE_INTERVAL } from '../../dev/sandbox/traffic.ts';
 import { adminApi } from '../../test/sandbox-client.ts';
 import { signIn } from '../../test/console-session.ts';
-import { podinfoNamespace, startControllerProcess, stopProcess } from '../../test/podinfo.ts';
+import { PODINFO_RELEASE, podinfoNamespace, startControllerProcess, stopProcess } from '../../test/podinfo.ts';
 import type { VirtualService } from '@/lib/providers/istio/types';
 import type { ProgressiveSettings, ReleaseObject, ReleaseSpec } from '@/lib/release/model';
 
@@ -25,17 +25,7 @@ const GRAY_RATE =
 /** The same with a parenthesis missing: Prometheus refuses it. */
 const BAD_QUERY = 'sum(rate(istio_requests_total{destination_service_namespace="{{namespace}}"}[{{interval}}])';
 
-const SETTINGS: ProgressiveSettings = {
-  stableVersion: 'v1',
-  grayVersion: 'v2',
-  stepWeight: 10,
-  maxWeight: 50,
-  interval: '2s',
-  threshold: 20,
-  analysis: { successRateMin: 99, p99LatencyMaxMs: 500, window: '30s' },
-  approval: 'none',
-  deleteOldVersion: false,
-};
+const SETTINGS = PODINFO_RELEASE;
 
 const params = (namespace: string) => ({ params: Promise.resolve({ cluster: 'sandbox', namespace }) });
 
