@@ -30,7 +30,7 @@ export function I18nProvider({ locale, messages, children }: { locale: Locale; m
   );
   const value = useMemo<I18nContextValue>(() => {
     const has = (key: string): key is MessageKey => Object.hasOwn(messages, key);
-    const t = (key: MessageKey, params?: MessageParams) => formatMessage(locale, messages[key] ?? key, params);
+    const t = (key: MessageKey, params?: MessageParams) => formatMessage(locale, messages[key] ?? key, params, (code) => (has(code) ? messages[code] : undefined));
     // The code when the catalogue has it (the server's English is the same text); else the words as they came.
     const describe = (said: Said) => (said.code && has(said.code) ? t(said.code, said.params) : said.message);
     return { locale, t, has, describe, setLocale };

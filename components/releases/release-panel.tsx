@@ -116,7 +116,7 @@ export function ReleasePanel({ service, release, canManage, onStart }: { service
           </p>
           {status.lastAnalysis && (
             <p className="text-xs text-slate-600" data-testid="release-last-check">
-              {t(status.lastAnalysis.passed ? 'release.checkPassed' : 'release.checkFailed', { reason: status.lastAnalysis.reason })}
+              {t(status.lastAnalysis.passed ? 'release.checkPassed' : 'release.checkFailed', { reason: describe({ ...status.lastAnalysis.why, message: status.lastAnalysis.reason }) })}
             </p>
           )}
           {status.lastAnalysis && <AnalysisDetails analysis={status.lastAnalysis} />}

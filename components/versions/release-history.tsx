@@ -12,7 +12,7 @@ export function splitText(split: SplitSnapshot, t: ReturnType<typeof useI18n>['t
 
 /** The service's recorded changes, newest first, each with "restore this split" when it still can be. */
 export function ReleaseHistory({ history, view, onRestore }: { history: HistoryEntry[]; view: ReleaseView; onRestore?: (split: SplitSnapshot) => void }) {
-  const { t, locale } = useI18n();
+  const { t, locale, describe } = useI18n();
   if (history.length === 0) return <p className="text-sm text-slate-500">{t('history.empty')}</p>;
   const versions = new Set(view.versions.map((version) => version.name));
   return (
@@ -33,7 +33,7 @@ export function ReleaseHistory({ history, view, onRestore }: { history: HistoryE
               {splitText(entry.from, t)} → {splitText(entry.to, t)}
               {entry.reason && (
                 <span className="block font-sans text-slate-500" data-testid="history-reason">
-                  {entry.reason}
+                  {describe({ ...entry.why, message: entry.reason })}
                 </span>
               )}
             </span>

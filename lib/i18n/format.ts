@@ -2,7 +2,17 @@ import { IntlMessageFormat } from 'intl-messageformat';
 import type { MessageKey } from './en';
 import type { Locale } from './locale';
 
-export type MessageParams = Record<string, string | number>;
+/**
+ * A message's parameters. A parameter may itself be a coded message (`{ code, params }`): a reason inside a
+ * sentence, such as the last failed check inside a rollback's reason. It is rendered first, in the same language.
+ */
+export type MessageParams = { [name: string]: string | number | Coded };
+
+/** A message as a catalogue code and its parameters, without its text: what code shared with the browser builds. */
+export interface Coded {
+  code: string;
+  params?: MessageParams;
+}
 
 /**
  * Something the server said, as a code of the catalogue and its parameters, with the English text beside it for
@@ -17,8 +27,24 @@ export interface Said {
 const compiled = new Map<string, IntlMessageFormat>();
 const LANGUAGE_TAG: Record<Locale, string> = { en: 'en', zh: 'zh-CN' };
 
-/** Renders an ICU MessageFormat template (arguments, plurals, numbers) in a locale; compiled once per template. */
-export function formatMessage(locale: Locale, template: string, params?: MessageParams): string {
+/**
+ * Renders an ICU MessageFormat template (arguments, plurals, numbers) in a locale; compiled once per template.
+ * Coded parameters are rendered first with `lookup` (the template of a code in that locale's catalogue); without
+ * it, or for a code the catalogue lacks, a coded parameter reads as its code.
+ */
+export function formatMessage(locale: Locale, template: string, params?: MessageParams, lookup?: (code: string) => string | undefined): string {
+  const flat: Record<string, string | number> | undefined = params && {};
+  for (const [name, value] of Object.entries(params ?? {})) {
+    if (typeof value !== 'object') flat![name] = value;
+    else {
+      const nested = lookup?.(value.code);
+      flat![name] = nested === undefined ? value.code : formatMessage(locale, nested, value.params, lookup);
+    }
+  }
+  return formatFlat(locale, template, flat);
+}
+
+function formatFlat(locale: Locale, template: string, params?: Record<string, string | number>): string {
   const cacheKey = `${locale}\u0000${template}`;
   let format = compiled.get(cacheKey);
   if (!format) {

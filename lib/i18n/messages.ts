@@ -1,5 +1,5 @@
 import { en, type Catalogue, type MessageKey } from './en';
-import { formatMessage, type MessageParams, type Said } from './format';
+import { formatMessage, type Coded, type MessageParams, type Said } from './format';
 import { LOCALE_COOKIE, negotiateLocale, type Locale } from './locale';
 import { zh } from './zh';
 
@@ -8,7 +8,7 @@ import { zh } from './zh';
  * server messages in English and hands the browser only the catalogue of its reader's language (app/layout.tsx).
  */
 export { en, zh, LOCALE_COOKIE, negotiateLocale };
-export type { Catalogue, Locale, MessageKey, MessageParams, Said };
+export type { Catalogue, Coded, Locale, MessageKey, MessageParams, Said };
 
 export const LOCALES: Record<Locale, Catalogue> = { en, zh };
 
@@ -18,7 +18,7 @@ export function hasMessage(key: string): key is MessageKey {
 }
 
 export function translate(locale: Locale, key: MessageKey, params?: MessageParams): string {
-  return formatMessage(locale, LOCALES[locale][key] ?? en[key], params);
+  return formatMessage(locale, LOCALES[locale][key] ?? en[key], params, (code) => (hasMessage(code) ? (LOCALES[locale][code] ?? en[code]) : undefined));
 }
 
 /** A server message by its code: the code and parameters for the reader's language, the English text for everyone else. */

@@ -1,7 +1,7 @@
 import 'server-only';
 import { MetricsUnavailable, queryInstant } from '@/lib/metrics/prometheus';
 import { latencyQuantilePerVersion, requestsPerVersion, successRatePerVersion, type ServiceSelector } from '@/lib/metrics/promql';
-import { durationMs, judge, type AnalysisResult, type ReleaseSpec } from '@/lib/release/model';
+import { because, durationMs, judge, type AnalysisResult, type Because, type ReleaseSpec } from '@/lib/release/model';
 import { judgeBaseline } from '@/lib/release/checks';
 import { placeholderValues, runChecks } from './checks';
 
@@ -12,7 +12,7 @@ import { placeholderValues, runChecks } from './checks';
  */
 export async function analyseGray(prometheusUrl: string | undefined, selector: ServiceSelector, spec: ReleaseSpec, now: Date): Promise<AnalysisResult> {
   const empty = { successRate: null, p99Ms: null, requestsPerSecond: null };
-  if (!prometheusUrl) return judge(spec.analysis, empty, now, 'no Prometheus is configured for this cluster');
+  if (!prometheusUrl) return judge(spec.analysis, empty, now, because('release.reason.noPrometheus', 'no Prometheus is configured for this cluster'));
   const window = Math.max(1, Math.round(durationMs(spec.analysis?.window ?? '1m') / 1000));
   const time = Math.floor(now.getTime() / 1000);
   try {
@@ -40,14 +40,18 @@ export async function analyseGray(prometheusUrl: string | undefined, selector: S
     const stable = figures(spec.stableVersion);
     const baseline = baselineSettings ? judgeBaseline(baselineSettings, gray, stable) : undefined;
     if (!checks && !baseline) return result;
-    const problems = [...(baseline && baseline.verdict === 'fail' ? [baseline.reason] : []), ...(checks ?? []).filter((check) => !check.passed).map((check) => check.reason)];
+    const said = (item: { reason: string; code: string; params: Record<string, string | number> }): Because => ({ reason: item.reason, why: { code: item.code, params: item.params } });
+    const problems = [...(baseline && baseline.verdict === 'fail' ? [said(baseline)] : []), ...(checks ?? []).filter((check) => !check.passed).map(said)];
     const passed = result.passed && problems.length === 0;
-    const reason = result.passed
-      ? [passed ? (baseline?.reason ?? result.reason) : problems.join('; '), ...(passed ? (checks ?? []).map((check) => check.reason) : [])].join('; ')
-      : result.reason;
-    return { ...result, passed, reason, ...(checks && { checks }), ...(baseline && { baseline }) };
+    const reasons = passed ? [baseline ? said(baseline) : { reason: result.reason, why: result.why! }, ...(checks ?? []).map(said)] : problems;
+    return { ...result, passed, ...(result.passed ? joined(reasons) : {}), ...(checks && { checks }), ...(baseline && { baseline }) };
   } catch (error) {
     if (!(error instanceof MetricsUnavailable)) throw error;
-    return judge(spec.analysis, empty, now, `metrics unavailable: ${error.message}`);
+    return judge(spec.analysis, empty, now, because('release.reason.metricsUnavailable', `metrics unavailable: ${error.message}`, { message: error.message }));
   }
+}
+
+/** Several reasons as one, in order, separated by semicolons. */
+function joined(reasons: Because[]): Because {
+  return reasons.reduce((first, second) => because('release.reason.joined', `${first.reason}; ${second.reason}`, { first: first.why, second: second.why }));
 }

@@ -8,7 +8,7 @@ import { clusterCache } from '@/lib/k8s/watch-cache';
 import { readService, type ServiceState } from '@/lib/mesh/registry';
 import { splitOf } from '@/lib/mesh/split';
 import { releaseEvent } from '@/lib/release/events';
-import { decide, durationMs, isActive, stepSplit, type Decision, type PendingAction, type ReleaseObject, type ReleaseStatus, type SplitSnapshot } from '@/lib/release/model';
+import { because, decide, durationMs, failedChecksReason, isActive, stepSplit, type Decision, type PendingAction, type ReleaseObject, type ReleaseStatus, type SplitSnapshot } from '@/lib/release/model';
 import { replaceStatus, StatusConflict, updateStatus } from '@/lib/release/store';
 import { withEvent, type HookType } from '@/lib/release/hooks-model';
 import { appendHistory } from '@/lib/release/history';
@@ -158,7 +158,7 @@ export async function reconcile(target: ClusterTarget, release: ReleaseObject, p
         failedChecks: decision.failedChecks,
         lastAnalysis: decision.analysis,
         stepStartedAt: now.toISOString(),
-        ...statusMessage('release.status.checkFailed', { failed: decision.failedChecks, threshold: release.spec?.threshold ?? 5, reason: decision.analysis.reason }),
+        ...statusMessage('release.status.checkFailed', { failed: decision.failedChecks, threshold: release.spec?.threshold ?? 5, reason: decision.analysis.why ?? decision.analysis.reason }),
       });
       return decision;
     case 'request-approval': {
@@ -207,6 +207,7 @@ export async function reconcile(target: ClusterTarget, release: ReleaseObject, p
         weight: decision.type === 'step' ? decision.weight : decision.type === 'promote' ? 100 : 0,
         from: splitOf(state.view),
         reason: decision.reason,
+        why: decision.why,
         user: decision.type === 'step' ? CONTROLLER_USER : decision.user,
       };
       // Written down first, against the resourceVersion the decision was made on: if anything changed the
@@ -250,7 +251,7 @@ async function hookDecision(target: ClusterTarget, release: ReleaseObject, decis
     if (now.getTime() - (rollbackAskedAt.get(uid) ?? 0) >= interval) {
       rollbackAskedAt.set(uid, now.getTime());
       const asking = await rollbackAsked(target.kubeConfig, release);
-      if (asking) return { type: 'rollback', reason: `rollback hook "${asking.name}" asked for it`, user: CONTROLLER_USER };
+      if (asking) return { type: 'rollback', ...because('release.reason.rollbackHook', `rollback hook "${asking.name}" asked for it`, { hook: asking.name }), user: CONTROLLER_USER };
     }
   }
   const points = hookPointsOf(decision, status);
@@ -263,9 +264,10 @@ async function hookDecision(target: ClusterTarget, release: ReleaseObject, decis
   const threshold = spec.threshold ?? 5;
   const preRollout = hook.type === 'pre-rollout';
   const failedChecks = preRollout ? (status.failedChecks ?? 0) + 1 : status.failedChecks;
-  const reason = `${hook.type} hook "${hook.name}" answered ${describeAnswer(answer)}`;
+  const answered = describeAnswer(answer);
+  const hookReason = because('release.reason.hookAnswered', `${hook.type} hook "${hook.name}" answered ${answered}`, { type: hook.type, hook: hook.name, answer: answered });
   if (preRollout && failedChecks! >= threshold) {
-    return { type: 'rollback', reason: `${failedChecks} failed checks (threshold ${threshold}); last: ${reason}`, user: CONTROLLER_USER };
+    return { type: 'rollback', ...failedChecksReason(failedChecks!, threshold, hookReason), user: CONTROLLER_USER };
   }
   const same = status.heldBy?.hook === hook.name && status.heldBy.type === hook.type && status.heldBy.status === answer.status;
   const split = splitOf((await serviceOf(target, release)).view);
@@ -279,7 +281,7 @@ async function hookDecision(target: ClusterTarget, release: ReleaseObject, decis
     ...(preRollout
       ? statusMessage('release.status.preRolloutFailed', { hook: hook.name, failed: failedChecks!, threshold, status: answer.status, error: answer.error ?? '' })
       : statusMessage('release.status.hookHeld', { hook: hook.name, type: hook.type, status: answer.status, error: answer.error ?? '' })),
-    history: same ? status.history : appendHistory(status.history, { time: now.toISOString(), user: CONTROLLER_USER, action: preRollout ? 'hook-failed' : 'hook-held', from: split, to: split, reason }),
+    history: same ? status.history : appendHistory(status.history, { time: now.toISOString(), user: CONTROLLER_USER, action: preRollout ? 'hook-failed' : 'hook-held', from: split, to: split, ...hookReason }),
   });
   return 'held';
 }

@@ -6,7 +6,7 @@ import type { ServiceState } from '@/lib/mesh/registry';
 import { appendHistory } from '@/lib/release/history';
 import { withEvent } from '@/lib/release/hooks-model';
 import type { ContentPolicy } from '@/lib/mesh/types';
-import { ruleSummary, stepSplit, type PendingAction, type ReleaseObject, type ReleaseSpec, type ReleaseStatus, type SplitSnapshot } from '@/lib/release/model';
+import { because, ruleSummary, stepSplit, type Because, type PendingAction, type ReleaseObject, type ReleaseSpec, type ReleaseStatus, type SplitSnapshot } from '@/lib/release/model';
 import { statusMessage } from './status-message';
 
 /*
@@ -30,7 +30,7 @@ function doneWithoutEvent(status: ReleaseStatus, spec: ReleaseSpec, pending: Pen
     action: `progressive-${pending.kind}`,
     from: pending.from,
     to: after,
-    reason: pending.kind === 'step' ? `step ${pending.step}: ${stepWords(spec, pending)} (${pending.reason})` : pending.reason,
+    ...(pending.kind === 'step' ? stepReason(spec, pending) : { reason: pending.reason, why: pending.why }),
   });
   const base = { ...status, pending: undefined, waitingFor: undefined, promoteRequested: undefined, abortRequested: undefined, history };
   if (pending.kind !== 'step') {
@@ -51,12 +51,19 @@ function doneWithoutEvent(status: ReleaseStatus, spec: ReleaseSpec, pending: Pen
   if (pending.kind === 'promote') {
     return { ...base, phase: 'Succeeded', currentWeight: 100, ...statusMessage('release.status.promoted', { version: spec.grayVersion ?? '' }) };
   }
-  return { ...base, phase: 'RolledBack', currentWeight: 0, ...statusMessage('release.status.rolledBack', { stable: spec.stableVersion ?? '', reason: pending.reason }) };
+  return { ...base, phase: 'RolledBack', currentWeight: 0, ...statusMessage('release.status.rolledBack', { stable: spec.stableVersion ?? '', reason: pending.why ?? pending.reason }) };
 }
 
-function stepWords(spec: ReleaseSpec, pending: PendingAction): string {
+/** A step's line in the history: `step 2: v2 at 20% (success rate …)`. */
+function stepReason(spec: ReleaseSpec, pending: PendingAction): Because {
   const planned = spec.steps?.[pending.step - 1];
-  return planned && 'setRule' in planned ? `requests matching ${ruleSummary(planned.setRule)} to ${spec.grayVersion}` : `${spec.grayVersion} at ${pending.weight}%`;
+  const version = spec.grayVersion ?? '';
+  const words =
+    planned && 'setRule' in planned
+      ? because('release.reason.stepRule', `requests matching ${ruleSummary(planned.setRule)} to ${version}`, { rule: ruleSummary(planned.setRule), version })
+      : because('release.reason.stepWeight', `${version} at ${pending.weight}%`, { version, weight: pending.weight });
+  const why = pending.why ?? { code: 'release.reason.text', params: { text: pending.reason } };
+  return because('release.reason.step', `step ${pending.step}: ${words.reason} (${pending.reason})`, { step: pending.step, words: words.why, why });
 }
 
 /** The same content rule, whatever the order of its conditions or of their fields. */

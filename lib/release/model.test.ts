@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decide, judge, progressiveSettings, stepWeightsOf, type AnalysisResult, type ReleaseObject, type ReleaseStatus } from './model';
+import { translate, type MessageKey } from '@/lib/i18n/messages';
+import { because, decide, judge, progressiveSettings, stepWeightsOf, type AnalysisResult, type Because, type ReleaseObject, type ReleaseStatus } from './model';
 
 const START = '2026-11-23T10:00:00.000Z';
 const at = (seconds: number) => new Date(Date.parse(START) + seconds * 1000);
@@ -69,7 +70,7 @@ describe('judge', () => {
   });
 
   it('fails when Prometheus did not answer, with its reason, whatever else was passed in', () => {
-    expect(judge(limits, { successRate: 100, p99Ms: 40, requestsPerSecond: 3 }, at(0), 'metrics unavailable: Prometheus cannot be reached')).toMatchObject({
+    expect(judge(limits, { successRate: 100, p99Ms: 40, requestsPerSecond: 3 }, at(0), because('release.reason.metricsUnavailable', 'metrics unavailable: Prometheus cannot be reached', { message: 'Prometheus cannot be reached' }))).toMatchObject({
       passed: false,
       reason: 'metrics unavailable: Prometheus cannot be reached',
     });
@@ -146,6 +147,51 @@ describe('decide', () => {
   it('leaves finished and manual releases alone', () => {
     expect(decide(release({ phase: 'Succeeded' }), at(0))).toEqual({ type: 'idle' });
     expect(decide(release({}, { strategy: 'manual' }), at(0))).toEqual({ type: 'idle' });
+  });
+});
+
+describe('reasons in the reader\'s language', () => {
+  const limits = { successRateMin: 99, p99LatencyMaxMs: 500 };
+  const waiting = (state: 'Approved' | 'Rejected', kind: 'step' | 'promotion', comment?: string) =>
+    release({ phase: 'WaitingApproval', waitingFor: 'a', currentStep: 10, approvals: [{ id: 'a', kind, state, step: 3, requestedBy: 'alice', requestedAt: START, decidedBy: 'bob', comment, summary: '', from: { weights: {}, rules: [] }, to: { weights: {}, rules: [] }, run: 'r1' }] });
+  const slowAndErroring = judge(limits, { successRate: 95, p99Ms: 900, requestsPerSecond: 3 }, at(0));
+  const reasons: Because[] = [
+    healthy,
+    erroring,
+    slowAndErroring,
+    judge(limits, { successRate: null, p99Ms: null, requestsPerSecond: 3 }, at(0)),
+    judge(limits, { successRate: 100, p99Ms: 40, requestsPerSecond: 0 }, at(0)),
+    decide(release({ currentStep: 0 }), at(0)),
+    decide(release({ currentStep: 1, stepStartedAt: START, failedChecks: 4 }), at(31), slowAndErroring),
+    decide(release({ currentStep: 10, stepStartedAt: START }, { approval: 'none' }), at(31), healthy),
+    decide(release({ currentStep: 2, stepStartedAt: START, promoteRequested: { by: 'alice', at: START } }, { approval: 'none' }), at(31), healthy),
+    decide(release({ abortRequested: { by: 'alice', at: START } }), at(0)),
+    decide(waiting('Approved', 'promotion'), at(0)),
+    decide(waiting('Approved', 'step'), at(0)),
+    decide(waiting('Rejected', 'promotion', 'not today'), at(0)),
+    decide(waiting('Rejected', 'step'), at(0)),
+    decide(release({ phase: 'Promoting' }), at(0)),
+  ].map((result) => result as Because);
+
+  it('every reason carries a code, and its English is exactly what the catalogue makes of that code', () => {
+    for (const { reason, why } of reasons) {
+      expect(why, reason).toBeDefined();
+      expect(translate('en', why.code as MessageKey, why.params)).toBe(reason);
+    }
+    expect(reasons.map((item) => item.reason)).toContain('5 failed checks (threshold 5); last: success rate 95% < 99%, p99 900 ms > 500 ms');
+  });
+
+  it('in Chinese a reason is Chinese throughout, the last failed check inside a rollback included', () => {
+    const rollback = reasons.find((item) => item.reason.startsWith('5 failed checks'))!;
+    expect(translate('zh', rollback.why.code as MessageKey, rollback.why.params)).toBe('5 次检查失败（阈值 5）；最近一次：成功率 95% < 99%，p99 900 毫秒 > 500 毫秒');
+    for (const { why } of reasons) expect(translate('zh', why.code as MessageKey, why.params)).not.toMatch(/\b(rejected|approved|failed|success|unknown|requests|promot|aborted|first step)\b/);
+  });
+
+  it('an analysis recorded before reasons had codes keeps its English inside a coded rollback', () => {
+    const old = { ...erroring, why: undefined };
+    const rollback = decide(release({ currentStep: 1, stepStartedAt: START, failedChecks: 4 }), at(31), old) as Because;
+    expect(translate('zh', rollback.why.code as MessageKey, rollback.why.params)).toBe('5 次检查失败（阈值 5）；最近一次：success rate 95% < 99%');
+    expect(because('release.reason.firstStep', 'first step')).toEqual({ reason: 'first step', why: { code: 'release.reason.firstStep' } });
   });
 });
 

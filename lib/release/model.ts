@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { coded } from '@/lib/i18n/format';
+import type { MessageKey } from '@/lib/i18n/en';
+import { coded, type Coded } from '@/lib/i18n/format';
 import { contentPolicy, versionName, type Intent } from '@/lib/mesh/intents';
 import type { ContentPolicy, SplitSnapshot } from '@/lib/mesh/types';
 import { baselineSettings, metricCheck, type BaselineResult, type BaselineSettings, type CheckResult, type MetricCheckSpec } from './checks';
@@ -20,6 +21,8 @@ export interface HistoryEntry {
   from: SplitSnapshot;
   to: SplitSnapshot;
   reason?: string;
+  /** The reason as a catalogue code, for the reader's language. */
+  why?: Coded;
 }
 
 export type Phase = 'Pending' | 'Progressing' | 'WaitingApproval' | 'Promoting' | 'Succeeded' | 'RolledBack' | 'Failed' | 'Paused';
@@ -189,6 +192,8 @@ export interface AnalysisResult {
   p99Ms: number | null;
   requestsPerSecond: number | null;
   reason: string;
+  /** The reason as a catalogue code, for the reader's language (the English is `reason`). */
+  why?: Coded;
   /** The template checks' results (lib/release/checks.ts). */
   checks?: CheckResult[];
   /** The baseline judge's result, when the release compares gray with stable. */
@@ -205,6 +210,7 @@ export interface PendingAction {
   weight: number;
   from: SplitSnapshot;
   reason: string;
+  why?: Coded;
   user: string;
 }
 
@@ -227,7 +233,7 @@ export interface ReleaseStatus {
   /** In English; `messageCode` and `messageParams` say it in the catalogue's words (lib/i18n). */
   message?: string;
   messageCode?: string;
-  messageParams?: Record<string, string | number>;
+  messageParams?: Coded['params'];
   history?: HistoryEntry[];
   approvals?: ApprovalRequest[];
   /** Release events not yet confirmed by every receiver (delivered at least once, lib/progressive/notify.ts). */
@@ -299,21 +305,38 @@ export interface Measured {
  * Flagger): Prometheus not answering (`unavailable`, the reason), no requests in the window (a silent version
  * is not healthy), or a success rate or p99 that Prometheus could not compute.
  */
-export function judge(analysis: ReleaseSpec['analysis'], measured: Measured, time: Date, unavailable?: string): AnalysisResult {
+export function judge(analysis: ReleaseSpec['analysis'], measured: Measured, time: Date, unavailable?: Because): AnalysisResult {
   const known = (value: number | null) => (value !== null && Number.isFinite(value) ? value : null);
   const values = { successRate: known(measured.successRate), p99Ms: known(measured.p99Ms), requestsPerSecond: known(measured.requestsPerSecond) };
   const base = { time: time.toISOString(), ...values };
-  if (unavailable !== undefined) return { ...base, passed: false, reason: unavailable };
-  if (!values.requestsPerSecond || values.requestsPerSecond <= 0) return { ...base, passed: false, reason: 'no requests to the gray version in the window' };
+  if (unavailable !== undefined) return { ...base, passed: false, ...unavailable };
+  if (!values.requestsPerSecond || values.requestsPerSecond <= 0) return { ...base, passed: false, ...because('release.reason.noRequests', 'no requests to the gray version in the window') };
   const min = analysis?.successRateMin ?? 99;
   const maxP99 = analysis?.p99LatencyMaxMs ?? 500;
-  const problems: string[] = [];
-  if (values.successRate === null) problems.push('success rate unknown');
-  else if (values.successRate < min) problems.push(`success rate ${round(values.successRate)}% < ${min}%`);
-  if (values.p99Ms === null) problems.push('p99 unknown');
-  else if (values.p99Ms > maxP99) problems.push(`p99 ${round(values.p99Ms)} ms > ${maxP99} ms`);
-  if (problems.length > 0) return { ...base, passed: false, reason: problems.join(', ') };
-  return { ...base, passed: true, reason: `success rate ${round(values.successRate!)}% ≥ ${min}%, p99 ${round(values.p99Ms!)} ms ≤ ${maxP99} ms` };
+  const rate = values.successRate === null ? undefined : String(round(values.successRate));
+  const p99 = values.p99Ms === null ? undefined : String(round(values.p99Ms));
+  const problems: Because[] = [];
+  if (rate === undefined) problems.push(because('release.reason.successUnknown', 'success rate unknown'));
+  else if (values.successRate! < min) problems.push(because('release.reason.successLow', `success rate ${rate}% < ${min}%`, { rate, min: String(min) }));
+  if (p99 === undefined) problems.push(because('release.reason.p99Unknown', 'p99 unknown'));
+  else if (values.p99Ms! > maxP99) problems.push(because('release.reason.p99High', `p99 ${p99} ms > ${maxP99} ms`, { p99, max: String(maxP99) }));
+  if (problems.length === 2) return { ...base, passed: false, ...because('release.reason.both', `${problems[0]!.reason}, ${problems[1]!.reason}`, { first: problems[0]!.why, second: problems[1]!.why }) };
+  if (problems.length === 1) return { ...base, passed: false, ...problems[0]! };
+  return { ...base, passed: true, ...because('release.reason.passed', `success rate ${rate}% ≥ ${min}%, p99 ${p99} ms ≤ ${maxP99} ms`, { rate: rate!, min: String(min), p99: p99!, max: String(maxP99) }) };
+}
+
+/**
+ * A reason in English (for kubectl, logs and notifications) and as a catalogue code (for the console's reader).
+ * This module is shared with the browser, which must not load the English catalogue, so the English is written
+ * here; model.test.ts checks that it reads exactly as the catalogue renders the code.
+ */
+export interface Because {
+  reason: string;
+  why: Coded;
+}
+
+export function because(code: MessageKey, reason: string, params?: Coded['params']): Because {
+  return { reason, why: params ? { code, params } : { code } };
 }
 
 function round(value: number): number {
@@ -328,10 +351,10 @@ export type Decision =
   /** Finish the action written down in `status.pending` (after a crash, or a write that did not complete). */
   | { type: 'finish-pending' }
   | { type: 'record-check'; analysis: AnalysisResult; failedChecks: number }
-  | { type: 'step'; step: number; weight: number; reason: string; analysis?: AnalysisResult }
+  | ({ type: 'step'; step: number; weight: number; analysis?: AnalysisResult } & Because)
   | { type: 'request-approval'; kind: 'step' | 'promotion'; step: number; weight: number; analysis?: AnalysisResult }
-  | { type: 'promote'; reason: string; user: string; analysis?: AnalysisResult }
-  | { type: 'rollback'; reason: string; user: string; analysis?: AnalysisResult };
+  | ({ type: 'promote'; user: string; analysis?: AnalysisResult } & Because)
+  | ({ type: 'rollback'; user: string; analysis?: AnalysisResult } & Because);
 
 const CONTROLLER = 'weir-controller';
 
@@ -345,7 +368,10 @@ export function decide(release: ReleaseObject, now: Date, analysis?: AnalysisRes
   const status = release.status ?? {};
   if (!spec || spec.strategy !== 'progressive' || !isActive(status) || !status.run) return { type: 'idle' };
   if (status.pending) return { type: 'finish-pending' };
-  if (status.abortRequested) return { type: 'rollback', reason: `aborted by ${status.abortRequested.by}`, user: status.abortRequested.by };
+  if (status.abortRequested) {
+    const by = status.abortRequested.by;
+    return { type: 'rollback', ...because('release.reason.aborted', `aborted by ${by}`, { user: by }), user: by };
+  }
   if (status.phase === 'Paused') return { type: 'idle' };
 
   const steps = stepWeightsOf(spec);
@@ -355,20 +381,25 @@ export function decide(release: ReleaseObject, now: Date, analysis?: AnalysisRes
     const request = status.approvals?.find((item) => item.id === status.waitingFor);
     if (!request || request.state === 'Pending') return { type: 'idle' };
     if (request.state === 'Rejected') {
-      const comment = request.comment ? `: ${request.comment}` : '';
-      return { type: 'rollback', reason: `${request.kind} rejected by ${request.decidedBy}${comment}`, user: request.decidedBy ?? CONTROLLER };
+      const by = request.decidedBy ?? CONTROLLER;
+      const rejected = request.comment
+        ? because('release.reason.rejectedWithComment', `${request.kind} rejected by ${request.decidedBy}: ${request.comment}`, { kind: request.kind, user: by, comment: request.comment })
+        : because('release.reason.rejected', `${request.kind} rejected by ${request.decidedBy}`, { kind: request.kind, user: by });
+      return { type: 'rollback', ...rejected, user: by };
     }
-    if (request.kind === 'promotion') return { type: 'promote', reason: `promotion approved by ${request.decidedBy}`, user: request.decidedBy ?? CONTROLLER };
-    return { type: 'step', step: request.step ?? current + 1, weight: steps[(request.step ?? current + 1) - 1] ?? steps.at(-1)!, reason: `step approved by ${request.decidedBy}` };
+    const by = request.decidedBy ?? CONTROLLER;
+    if (request.kind === 'promotion') return { type: 'promote', ...because('release.reason.promotionApproved', `promotion approved by ${by}`, { user: by }), user: by };
+    const step = request.step ?? current + 1;
+    return { type: 'step', step, weight: steps[step - 1] ?? steps.at(-1)!, ...because('release.reason.stepApproved', `step approved by ${by}`, { user: by }) };
   }
 
-  if (status.phase === 'Promoting') return { type: 'promote', reason: 'promotion', user: CONTROLLER };
+  if (status.phase === 'Promoting') return { type: 'promote', ...because('release.reason.promotion', 'promotion'), user: CONTROLLER };
 
   // Progressing. The first step needs no analysis: at 0% the gray version has no traffic to judge.
   if (spec.steps?.length) {
     const move = planMove(spec, status, current, now);
     if (move) return move;
-  } else if (current === 0) return gate(spec, 1, steps[0]!, 'first step');
+  } else if (current === 0) return gate(spec, 1, steps[0]!, FIRST_STEP);
   const interval = durationMs(spec.interval ?? '30s');
   const since = Date.parse(status.stepStartedAt ?? status.run.startedAt);
   if (now.getTime() - since < interval) return { type: 'idle' };
@@ -378,17 +409,34 @@ export function decide(release: ReleaseObject, now: Date, analysis?: AnalysisRes
     const failedChecks = (status.failedChecks ?? 0) + 1;
     const threshold = spec.threshold ?? 5;
     if (failedChecks >= threshold) {
-      return { type: 'rollback', reason: `${failedChecks} failed checks (threshold ${threshold}); last: ${analysis.reason}`, user: CONTROLLER, analysis };
+      return { type: 'rollback', ...failedChecksReason(failedChecks, threshold, reasonOf(analysis)), user: CONTROLLER, analysis };
     }
     return { type: 'record-check', analysis, failedChecks };
   }
   if (status.promoteRequested || current >= steps.length) {
-    const why = status.promoteRequested ? `promote now (asked by ${status.promoteRequested.by})` : spec.steps?.length ? 'plan done' : `reached ${steps.at(-1)}%`;
+    const why = status.promoteRequested
+      ? because('release.reason.promoteNow', `promote now (asked by ${status.promoteRequested.by})`, { user: status.promoteRequested.by })
+      : spec.steps?.length
+        ? because('release.reason.planDone', 'plan done')
+        : because('release.reason.reached', `reached ${steps.at(-1)}%`, { weight: steps.at(-1)! });
+    const check = reasonOf(analysis);
     return spec.approval === 'none' || !spec.approval
-      ? { type: 'promote', reason: `${why}; ${analysis.reason}`, user: status.promoteRequested?.by ?? CONTROLLER, analysis }
+      ? { type: 'promote', ...because('release.reason.promoteAfter', `${why.reason}; ${check.reason}`, { why: why.why, check: check.why }), user: status.promoteRequested?.by ?? CONTROLLER, analysis }
       : { type: 'request-approval', kind: 'promotion', step: current, weight: 100, analysis };
   }
-  return gate(spec, current + 1, steps[current]!, analysis.reason, analysis);
+  return gate(spec, current + 1, steps[current]!, reasonOf(analysis), analysis);
+}
+
+const FIRST_STEP = because('release.reason.firstStep', 'first step');
+
+/** An analysis's reason with its code (an analysis recorded before codes were carries its English only). */
+function reasonOf(analysis: AnalysisResult): Because {
+  return { reason: analysis.reason, why: analysis.why ?? { code: 'release.reason.text', params: { text: analysis.reason } } };
+}
+
+/** The reason of a rollback at the failed-check threshold, with the last failure inside. */
+export function failedChecksReason(failed: number, threshold: number, last: Because): Because {
+  return because('release.reason.failedChecks', `${failed} failed checks (threshold ${threshold}); last: ${last.reason}`, { failed, threshold, last: last.why });
 }
 
 /**
@@ -402,18 +450,18 @@ function planMove(spec: ReleaseSpec, status: ReleaseStatus, current: number, now
   const weight = current === 0 ? 0 : planWeights(spec.steps!)[current - 1]!;
   // Nothing routed to the gray version yet (no weight, no rule): nothing to check before the first move.
   const routed = weight > 0 || spec.steps!.slice(0, current).some((step) => 'setRule' in step);
-  if ('setRule' in next) return routed ? undefined : gate(spec, current + 1, weight, 'first step');
+  if ('setRule' in next) return routed ? undefined : gate(spec, current + 1, weight, FIRST_STEP);
   if ('approval' in next) return { type: 'request-approval', kind: 'step', step: current + 1, weight };
   if ('pause' in next) {
     const since = Date.parse(status.stepStartedAt ?? status.run!.startedAt);
-    return now.getTime() - since >= durationMs(next.pause) ? { type: 'step', step: current + 1, weight, reason: `paused ${next.pause}` } : { type: 'idle' };
+    return now.getTime() - since >= durationMs(next.pause) ? { type: 'step', step: current + 1, weight, ...because('release.reason.paused', `paused ${next.pause}`, { duration: next.pause }) } : { type: 'idle' };
   }
-  return routed ? undefined : gate(spec, current + 1, next.setWeight, 'first step');
+  return routed ? undefined : gate(spec, current + 1, next.setWeight, FIRST_STEP);
 }
 
-function gate(spec: ReleaseSpec, step: number, weight: number, reason: string, analysis?: AnalysisResult): Decision {
+function gate(spec: ReleaseSpec, step: number, weight: number, reason: Because, analysis?: AnalysisResult): Decision {
   if (spec.approval === 'beforeEveryStep') return { type: 'request-approval', kind: 'step', step, weight, analysis };
-  return { type: 'step', step, weight, reason, analysis };
+  return { type: 'step', step, weight, ...reason, analysis };
 }
 
 /** The gray version's share at a step, with the rest on stable: the split a step writes. */
