@@ -185,6 +185,14 @@ test('"Abort" sends all traffic back to the stable version and scales the gray o
   await expect(page.getByTestId('history-entry').filter({ hasText: 'Aborted the release' }).first()).toContainText('alice');
   await expect(panel.button('Start progressive release')).toBeVisible();
 
+  // The controller's reasons are codes: a Chinese reader reads the same lines in Chinese, the step's own reason inside.
+  await page.context().addCookies([{ name: 'weir-locale', value: 'zh', url: process.env.WEIR_E2E_BASE_URL! }]);
+  await page.reload();
+  const history = page.getByTestId('history-entry');
+  await expect(history.filter({ hasText: '已回滚' }).first().getByTestId('history-reason')).toHaveText('alice 已中止');
+  await expect(history.filter({ hasText: '发布步骤' }).first().getByTestId('history-reason')).toHaveText('第 1 步：v1 占 10%（第一步）');
+  await page.context().clearCookies({ name: 'weir-locale' });
+
   expect(liveWeights('shop')).toEqual({ v2: 100 });
   expect(getObject('deployment', NAMESPACE, 'shop-v1').spec.replicas).toBe(0);
   expect(release('shop').status).toMatchObject({ phase: 'RolledBack', currentWeight: 0 });

@@ -50,7 +50,7 @@ function PendingRequest({ item, chartInitiallyOpen }: { item: ApprovalItem; char
           </h2>
           <span className="ml-2 text-xs text-slate-500">{t('detail.where', { cluster: item.cluster, namespace: item.namespace })}</span>
           <p className="mt-1 text-sm" data-testid="approval-summary">
-            {request.summary}
+            {describe({ ...request.summaryWhy, message: request.summary })}
           </p>
         </div>
         <div className="text-right text-xs text-slate-600">
@@ -113,7 +113,7 @@ function PendingRequest({ item, chartInitiallyOpen }: { item: ApprovalItem; char
 
 /** The Approvals page: every request waiting for a team lead in the namespaces the user can see. */
 export function ApprovalList() {
-  const { t, locale } = useI18n();
+  const { t, locale, describe } = useI18n();
   const { data, error, isPending, refetch } = useApprovals();
   if (isPending) return <TableSkeleton />;
   if (error) return <ErrorPanel error={error} onRetry={() => void refetch()} />;
@@ -144,7 +144,7 @@ export function ApprovalList() {
                 <Link href={servicePage(item)} className="font-medium text-brand-700 hover:underline">
                   {item.service}.{item.namespace}
                 </Link>
-                <span className="flex-1 text-slate-700">{item.request.summary}</span>
+                <span className="flex-1 text-slate-700">{describe({ ...item.request.summaryWhy, message: item.request.summary })}</span>
                 <span className="text-xs text-slate-500">
                   {t('approvals.decidedBy', { requester: item.request.requestedBy, decider: item.request.decidedBy ?? '—' })}
                   {item.request.decidedAt && ` · ${new Date(item.request.decidedAt).toLocaleString(locale === 'zh' ? 'zh-CN' : 'en')}`}

@@ -130,7 +130,7 @@ export function ReleasePanel({ service, release, canManage, onStart }: { service
 
       {release?.pendingApprovals.length ? (
         <p className="rounded-md bg-amber-50 p-2 text-sm text-amber-900" data-testid="release-waiting">
-          {t('release.waiting', { count: release.pendingApprovals.length, summary: release.pendingApprovals[0]!.summary })}{' '}
+          {t('release.waiting', { count: release.pendingApprovals.length, summary: describe({ ...release.pendingApprovals[0]!.summaryWhy, message: release.pendingApprovals[0]!.summary }) })}{' '}
           <Link className="font-medium underline" href="/approvals">
             {t('release.toApprovals')}
           </Link>

@@ -35,19 +35,19 @@ export function predictSplit(view: ReleaseView, intent: Intent): SplitSnapshot {
   }
 }
 
-function describeIntent(intent: Intent): string {
-  switch (intent.type) {
-    case 'take-over':
-      return `${intent.version} takes over all traffic`;
-    case 'set-weights':
-      return `traffic ratio ${Object.entries(intent.weights).map(([version, weight]) => `${version} ${weight}%`).join(' / ')}`;
-    case 'set-content-rule':
-      return intent.policy ? `content rule for ${intent.version}` : `remove the content rule of ${intent.version}`;
-    case 'restore-split':
-      return `restore an earlier split (${Object.entries(intent.weights).filter(([, weight]) => weight > 0).map(([version, weight]) => `${version} ${weight}%`).join(' / ')}${intent.rules.length ? `, ${intent.rules.length} content rules` : ''})`;
-    default:
-      return intent.type;
-  }
+function describeIntent(intent: Intent): Pick<ApprovalRequest, 'summary' | 'summaryWhy'> {
+  const split = (weights: Record<string, number>) =>
+    Object.entries(weights)
+      .filter(([, weight]) => intent.type !== 'restore-split' || weight > 0)
+      .map(([version, weight]) => `${version} ${weight}%`)
+      .join(' / ');
+  const said =
+    intent.type === 'take-over' ? say('approvals.summary.takeOver', { version: intent.version })
+    : intent.type === 'set-weights' ? say('approvals.summary.weights', { split: split(intent.weights) })
+    : intent.type === 'set-content-rule' ? say(intent.policy ? 'approvals.summary.rule' : 'approvals.summary.removeRule', { version: intent.version })
+    : intent.type === 'restore-split' ? say('approvals.summary.restore', { split: split(intent.weights), rules: intent.rules.length })
+    : say('release.reason.text', { text: intent.type });
+  return { summary: said.message, summaryWhy: { code: said.code, params: said.params } };
 }
 
 
@@ -60,7 +60,7 @@ export async function requestChange(session: Session, cluster: string, namespace
     state: 'Pending',
     requestedBy: session.user.username,
     requestedAt: new Date().toISOString(),
-    summary: describeIntent(intent),
+    ...describeIntent(intent),
     from: splitOf(view),
     to: predictSplit(view, intent),
     intent,

@@ -597,6 +597,15 @@ export const en = {
   'server.templateNotFound': 'There is no metric template {template} in namespace {namespace}',
   'server.templateExists': 'A metric template {template} exists already in namespace {namespace}',
   'release.check.lowVolume': '{template}: {requests, number} requests to the gray version, fewer than the {minRequests, number} the check needs',
+  // what an approval request asks for
+  'approvals.summary.takeOver': '{version} takes over all traffic',
+  'approvals.summary.weights': 'traffic ratio {split}',
+  'approvals.summary.rule': 'content rule for {version}',
+  'approvals.summary.removeRule': 'remove the content rule of {version}',
+  'approvals.summary.restore': 'restore an earlier split ({split}{rules, plural, =0 {} one {, # content rule} other {, # content rules}})',
+  'approvals.summary.promotion': 'promote {version}: it takes over all traffic',
+  'approvals.summary.goOn': 'step {step}: go on with {version} (now at {weight}%)',
+  'approvals.summary.step': 'step {step}: {version} to {weight}%',
   // reasons of analyses and release decisions (history, last check, status)
   'release.reason.text': '{text}',
   'release.reason.noRequests': 'no requests to the gray version in the window',

@@ -595,6 +595,15 @@ export const zh: Catalogue = {
   'server.templateNotFound': '命名空间 {namespace} 中没有指标模板 {template}',
   'server.templateExists': '命名空间 {namespace} 中已存在指标模板 {template}',
   'release.check.lowVolume': '{template}：灰度版本只有 {requests, number} 个请求，少于检查所需的 {minRequests, number} 个',
+  // what an approval request asks for
+  'approvals.summary.takeOver': '{version} 接管全部流量',
+  'approvals.summary.weights': '流量比例 {split}',
+  'approvals.summary.rule': '{version} 的内容规则',
+  'approvals.summary.removeRule': '删除 {version} 的内容规则',
+  'approvals.summary.restore': '恢复之前的分流（{split}{rules, plural, =0 {} other {，# 条内容规则}}）',
+  'approvals.summary.promotion': '全量发布 {version}：接管全部流量',
+  'approvals.summary.goOn': '第 {step} 步：继续发布 {version}（当前 {weight}%）',
+  'approvals.summary.step': '第 {step} 步：{version} 调到 {weight}%',
   // reasons of analyses and release decisions (history, last check, status)
   'release.reason.text': '{text}',
   'release.reason.noRequests': '分析窗口内灰度版本没有请求',

@@ -9,6 +9,7 @@ import { readService, type ServiceState } from '@/lib/mesh/registry';
 import { splitOf } from '@/lib/mesh/split';
 import { releaseEvent } from '@/lib/release/events';
 import { because, decide, durationMs, failedChecksReason, isActive, stepSplit, type Decision, type PendingAction, type ReleaseObject, type ReleaseStatus, type SplitSnapshot } from '@/lib/release/model';
+import { say, type Coded, type Said } from '@/lib/i18n/messages';
 import { replaceStatus, StatusConflict, updateStatus } from '@/lib/release/store';
 import { withEvent, type HookType } from '@/lib/release/hooks-model';
 import { appendHistory } from '@/lib/release/history';
@@ -179,12 +180,13 @@ export async function reconcile(target: ClusterTarget, release: ReleaseObject, p
             state: 'Pending',
             requestedBy: status.run!.startedBy,
             requestedAt: now.toISOString(),
-            summary:
+            ...approvalSummary(
               decision.kind === 'promotion'
-                ? `promote ${release.spec!.grayVersion}: it takes over all traffic`
+                ? say('approvals.summary.promotion', { version: release.spec!.grayVersion! })
                 : Object.hasOwn(release.spec!.steps?.[decision.step - 1] ?? {}, 'approval')
-                  ? `step ${decision.step}: go on with ${release.spec!.grayVersion} (now at ${decision.weight}%)`
-                  : `step ${decision.step}: ${release.spec!.grayVersion} to ${decision.weight}%`,
+                  ? say('approvals.summary.goOn', { step: decision.step, version: release.spec!.grayVersion!, weight: decision.weight })
+                  : say('approvals.summary.step', { step: decision.step, version: release.spec!.grayVersion!, weight: decision.weight }),
+            ),
             from: splitOf(state.view),
             to: { weights: Object.fromEntries(Object.entries(to).filter(([, weight]) => weight > 0)), rules: [] },
             run: status.run!.id,
@@ -342,4 +344,9 @@ function messageOf(error: unknown): string {
 
 function log(message: string): void {
   console.log(`[weir] controller: ${message}`);
+}
+
+/** An approval request's summary: English for kubectl, the code for the reader's language. */
+function approvalSummary(said: Said & { code: string }): { summary: string; summaryWhy: Coded } {
+  return { summary: said.message, summaryWhy: { code: said.code, params: said.params } };
 }

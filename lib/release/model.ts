@@ -157,8 +157,10 @@ export interface ApprovalRequest {
   state: 'Pending' | 'Approved' | 'Rejected' | 'Superseded';
   requestedBy: string;
   requestedAt: string;
-  /** What the change does, in the user's words (`take over all traffic with v2`). */
+  /** What the change does, in the user's words (`v2 takes over all traffic`), in English. */
   summary: string;
+  /** The summary as a catalogue code, for the reader's language. */
+  summaryWhy?: Coded;
   from: SplitSnapshot;
   to: SplitSnapshot;
   /** For `change`: the intent to run when approved (its `expected` is the split the requester saw). */
