@@ -14,6 +14,7 @@ import { isActive, needsApproval, type ApprovalItem, type ApprovalRequest, type 
 import { readReleaseObject, updateStatus } from '@/lib/release/store';
 import { runIntent, type IntentResult } from './pipeline';
 import { say } from '@/lib/i18n/messages';
+import { approvalSummary } from '@/lib/progressive/status-message';
 
 
 /** The split an intent would leave, for the request's "from → to" (the planner still decides at approval time). */
@@ -41,13 +42,18 @@ function describeIntent(intent: Intent): Pick<ApprovalRequest, 'summary' | 'summ
       .filter(([, weight]) => intent.type !== 'restore-split' || weight > 0)
       .map(([version, weight]) => `${version} ${weight}%`)
       .join(' / ');
-  const said =
-    intent.type === 'take-over' ? say('approvals.summary.takeOver', { version: intent.version })
-    : intent.type === 'set-weights' ? say('approvals.summary.weights', { split: split(intent.weights) })
-    : intent.type === 'set-content-rule' ? say(intent.policy ? 'approvals.summary.rule' : 'approvals.summary.removeRule', { version: intent.version })
-    : intent.type === 'restore-split' ? say('approvals.summary.restore', { split: split(intent.weights), rules: intent.rules.length })
-    : say('release.reason.text', { text: intent.type });
-  return { summary: said.message, summaryWhy: { code: said.code, params: said.params } };
+  switch (intent.type) {
+    case 'take-over':
+      return approvalSummary('approvals.summary.takeOver', { version: intent.version });
+    case 'set-weights':
+      return approvalSummary('approvals.summary.weights', { split: split(intent.weights) });
+    case 'set-content-rule':
+      return approvalSummary(intent.policy ? 'approvals.summary.rule' : 'approvals.summary.removeRule', { version: intent.version });
+    case 'restore-split':
+      return approvalSummary('approvals.summary.restore', { split: split(intent.weights), rules: intent.rules.length });
+    default:
+      return approvalSummary('release.reason.text', { text: intent.type });
+  }
 }
 
 

@@ -33,13 +33,11 @@ const LANGUAGE_TAG: Record<Locale, string> = { en: 'en', zh: 'zh-CN' };
  * it, or for a code the catalogue lacks, a coded parameter reads as its code.
  */
 export function formatMessage(locale: Locale, template: string, params?: MessageParams, lookup?: (code: string) => string | undefined): string {
-  const flat: Record<string, string | number> | undefined = params && {};
-  for (const [name, value] of Object.entries(params ?? {})) {
-    if (typeof value !== 'object') flat![name] = value;
-    else {
-      const nested = lookup?.(value.code);
-      flat![name] = nested === undefined ? value.code : formatMessage(locale, nested, value.params, lookup);
-    }
+  if (!params || !Object.values(params).some((value) => typeof value === 'object')) return formatFlat(locale, template, params as Record<string, string | number> | undefined);
+  const flat: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(params)) {
+    const nested = typeof value === 'object' ? lookup?.(value.code) : undefined;
+    flat[name] = typeof value !== 'object' ? value : nested === undefined ? value.code : formatMessage(locale, nested, value.params, lookup);
   }
   return formatFlat(locale, template, flat);
 }

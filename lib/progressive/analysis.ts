@@ -1,7 +1,8 @@
 import 'server-only';
 import { MetricsUnavailable, queryInstant } from '@/lib/metrics/prometheus';
 import { latencyQuantilePerVersion, requestsPerVersion, successRatePerVersion, type ServiceSelector } from '@/lib/metrics/promql';
-import { because, durationMs, judge, type AnalysisResult, type Because, type ReleaseSpec } from '@/lib/release/model';
+import { durationMs, judge, type AnalysisResult, type Because, type ReleaseSpec } from '@/lib/release/model';
+import { reason } from './status-message';
 import { judgeBaseline } from '@/lib/release/checks';
 import { placeholderValues, runChecks } from './checks';
 
@@ -12,7 +13,7 @@ import { placeholderValues, runChecks } from './checks';
  */
 export async function analyseGray(prometheusUrl: string | undefined, selector: ServiceSelector, spec: ReleaseSpec, now: Date): Promise<AnalysisResult> {
   const empty = { successRate: null, p99Ms: null, requestsPerSecond: null };
-  if (!prometheusUrl) return judge(spec.analysis, empty, now, because('release.reason.noPrometheus', 'no Prometheus is configured for this cluster'));
+  if (!prometheusUrl) return judge(spec.analysis, empty, now, reason('release.reason.noPrometheus'));
   const window = Math.max(1, Math.round(durationMs(spec.analysis?.window ?? '1m') / 1000));
   const time = Math.floor(now.getTime() / 1000);
   try {
@@ -47,11 +48,11 @@ export async function analyseGray(prometheusUrl: string | undefined, selector: S
     return { ...result, passed, ...(result.passed ? joined(reasons) : {}), ...(checks && { checks }), ...(baseline && { baseline }) };
   } catch (error) {
     if (!(error instanceof MetricsUnavailable)) throw error;
-    return judge(spec.analysis, empty, now, because('release.reason.metricsUnavailable', `metrics unavailable: ${error.message}`, { message: error.message }));
+    return judge(spec.analysis, empty, now, reason('release.reason.metricsUnavailable', { message: error.message }));
   }
 }
 
 /** Several reasons as one, in order, separated by semicolons. */
 function joined(reasons: Because[]): Because {
-  return reasons.reduce((first, second) => because('release.reason.joined', `${first.reason}; ${second.reason}`, { first: first.why, second: second.why }));
+  return reasons.reduce((first, second) => reason('release.reason.joined', { first: first.why, second: second.why }));
 }

@@ -8,8 +8,7 @@ import { clusterCache } from '@/lib/k8s/watch-cache';
 import { readService, type ServiceState } from '@/lib/mesh/registry';
 import { splitOf } from '@/lib/mesh/split';
 import { releaseEvent } from '@/lib/release/events';
-import { because, decide, durationMs, failedChecksReason, isActive, stepSplit, type Decision, type PendingAction, type ReleaseObject, type ReleaseStatus, type SplitSnapshot } from '@/lib/release/model';
-import { say, type Coded, type Said } from '@/lib/i18n/messages';
+import { decide, durationMs, failedChecksReason, isActive, stepSplit, type Decision, type PendingAction, type ReleaseObject, type ReleaseStatus, type SplitSnapshot } from '@/lib/release/model';
 import { replaceStatus, StatusConflict, updateStatus } from '@/lib/release/store';
 import { withEvent, type HookType } from '@/lib/release/hooks-model';
 import { appendHistory } from '@/lib/release/history';
@@ -18,7 +17,7 @@ import { describeAnswer, firstFailing, rollbackAsked } from './hooks';
 import { deliverOutbox } from './notify';
 import { CONTROLLER_USER, applyPending, doneStatus, failedStatus } from './pending';
 import { LeaseElector } from './lease';
-import { statusMessage } from './status-message';
+import { approvalSummary, reason, statusMessage } from './status-message';
 import { OwnedElsewhere } from '@/lib/changes/field-owners';
 import { refusedStatus } from './refusal';
 
@@ -180,13 +179,13 @@ export async function reconcile(target: ClusterTarget, release: ReleaseObject, p
             state: 'Pending',
             requestedBy: status.run!.startedBy,
             requestedAt: now.toISOString(),
-            ...approvalSummary(
-              decision.kind === 'promotion'
-                ? say('approvals.summary.promotion', { version: release.spec!.grayVersion! })
-                : Object.hasOwn(release.spec!.steps?.[decision.step - 1] ?? {}, 'approval')
-                  ? say('approvals.summary.goOn', { step: decision.step, version: release.spec!.grayVersion!, weight: decision.weight })
-                  : say('approvals.summary.step', { step: decision.step, version: release.spec!.grayVersion!, weight: decision.weight }),
-            ),
+            ...(decision.kind === 'promotion'
+              ? approvalSummary('approvals.summary.promotion', { version: release.spec!.grayVersion! })
+              : approvalSummary(Object.hasOwn(release.spec!.steps?.[decision.step - 1] ?? {}, 'approval') ? 'approvals.summary.goOn' : 'approvals.summary.step', {
+                  step: decision.step,
+                  version: release.spec!.grayVersion!,
+                  weight: decision.weight,
+                })),
             from: splitOf(state.view),
             to: { weights: Object.fromEntries(Object.entries(to).filter(([, weight]) => weight > 0)), rules: [] },
             run: status.run!.id,
@@ -253,7 +252,7 @@ async function hookDecision(target: ClusterTarget, release: ReleaseObject, decis
     if (now.getTime() - (rollbackAskedAt.get(uid) ?? 0) >= interval) {
       rollbackAskedAt.set(uid, now.getTime());
       const asking = await rollbackAsked(target.kubeConfig, release);
-      if (asking) return { type: 'rollback', ...because('release.reason.rollbackHook', `rollback hook "${asking.name}" asked for it`, { hook: asking.name }), user: CONTROLLER_USER };
+      if (asking) return { type: 'rollback', ...reason('release.reason.rollbackHook', { hook: asking.name }), user: CONTROLLER_USER };
     }
   }
   const points = hookPointsOf(decision, status);
@@ -267,7 +266,7 @@ async function hookDecision(target: ClusterTarget, release: ReleaseObject, decis
   const preRollout = hook.type === 'pre-rollout';
   const failedChecks = preRollout ? (status.failedChecks ?? 0) + 1 : status.failedChecks;
   const answered = describeAnswer(answer);
-  const hookReason = because('release.reason.hookAnswered', `${hook.type} hook "${hook.name}" answered ${answered}`, { type: hook.type, hook: hook.name, answer: answered });
+  const hookReason = reason('release.reason.hookAnswered', { type: hook.type, hook: hook.name, answer: answered });
   if (preRollout && failedChecks! >= threshold) {
     return { type: 'rollback', ...failedChecksReason(failedChecks!, threshold, hookReason), user: CONTROLLER_USER };
   }
@@ -344,9 +343,4 @@ function messageOf(error: unknown): string {
 
 function log(message: string): void {
   console.log(`[weir] controller: ${message}`);
-}
-
-/** An approval request's summary: English for kubectl, the code for the reader's language. */
-function approvalSummary(said: Said & { code: string }): { summary: string; summaryWhy: Coded } {
-  return { summary: said.message, summaryWhy: { code: said.code, params: said.params } };
 }

@@ -6,8 +6,8 @@ import type { ServiceState } from '@/lib/mesh/registry';
 import { appendHistory } from '@/lib/release/history';
 import { withEvent } from '@/lib/release/hooks-model';
 import type { ContentPolicy } from '@/lib/mesh/types';
-import { because, ruleSummary, stepSplit, type Because, type PendingAction, type ReleaseObject, type ReleaseSpec, type ReleaseStatus, type SplitSnapshot } from '@/lib/release/model';
-import { statusMessage } from './status-message';
+import { ruleSummary, stepSplit, type Because, type PendingAction, type ReleaseObject, type ReleaseSpec, type ReleaseStatus, type SplitSnapshot } from '@/lib/release/model';
+import { reason, statusMessage } from './status-message';
 
 /*
  * What the controller does with an action it has written down as `pending`: the routing changes, through the
@@ -60,10 +60,10 @@ function stepReason(spec: ReleaseSpec, pending: PendingAction): Because {
   const version = spec.grayVersion ?? '';
   const words =
     planned && 'setRule' in planned
-      ? because('release.reason.stepRule', `requests matching ${ruleSummary(planned.setRule)} to ${version}`, { rule: ruleSummary(planned.setRule), version })
-      : because('release.reason.stepWeight', `${version} at ${pending.weight}%`, { version, weight: pending.weight });
+      ? reason('release.reason.stepRule', { rule: ruleSummary(planned.setRule), version })
+      : reason('release.reason.stepWeight', { version, weight: pending.weight });
   const why = pending.why ?? { code: 'release.reason.text', params: { text: pending.reason } };
-  return because('release.reason.step', `step ${pending.step}: ${words.reason} (${pending.reason})`, { step: pending.step, words: words.why, why });
+  return reason('release.reason.step', { step: pending.step, words: words.why, why });
 }
 
 /** The same content rule, whatever the order of its conditions or of their fields. */
