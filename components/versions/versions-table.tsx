@@ -59,9 +59,11 @@ export function VersionsTable({ view, actions }: { view: ReleaseView; actions?: 
                 {version.workloads.map((workload) => (
                   <div key={`${workload.kind}/${workload.name}`}>
                     <span className="font-medium text-slate-800">{workload.name}</span>{' '}
-                    <span className="text-slate-500">({workload.form === 'pods' ? t('versions.kind.deployment') : t('versions.kind.vm')})</span>
+                    <span className="text-slate-500">({t(workload.form === 'pods' ? 'versions.kind.deployment' : workload.kind === 'WorkloadGroup' ? 'versions.kind.vmGroup' : 'versions.kind.vm')})</span>
                     {workload.image && <div className="font-mono">{workload.image}</div>}
                     {workload.address && <div className="font-mono">{workload.address}</div>}
+                    {workload.group && <div>{t('vm.group.registered', { group: workload.group })}</div>}
+                    {workload.kind === 'WorkloadGroup' && <WorkloadGroupNote workload={workload} />}
                     {workload.health && <VmHealthBadge workload={workload} />}
                   </div>
                 ))}
@@ -106,6 +108,18 @@ export function VersionsTable({ view, actions }: { view: ReleaseView; actions?: 
           ))}
         </tbody>
       </table>
+    </div>
+  );
+}
+
+/** What a WorkloadGroup means for its version: VMs register from it, probed as it says (or not at all). */
+function WorkloadGroupNote({ workload }: { workload: WorkloadView }) {
+  const { t } = useI18n();
+  const probe = workload.probe;
+  const period = probe?.periodSeconds === undefined ? 'none' : String(probe.periodSeconds);
+  return (
+    <div data-testid={`vm-group-${workload.name}`} title={t('vm.group.intro')}>
+      {probe ? t(`vm.probe.${probe.type}`, { path: probe.path ?? '/', port: probe.port ?? '?', command: probe.command ?? '', period }) : t('vm.probe.none')}
     </div>
   );
 }

@@ -28,6 +28,19 @@ export interface WorkloadView {
   probed?: boolean;
   /** Created by Weir (deleting its version removes it without asking). */
   managed?: boolean;
+  /** A VM that auto-registered from a WorkloadGroup: the group's name. */
+  group?: string;
+  /** A WorkloadGroup's probe: what the VMs' agent checks before Istio sends them traffic. */
+  probe?: ProbeView;
+}
+
+/** A health probe in the words the console shows it (`HTTP GET /ready on 8080 every 5 s`). */
+export interface ProbeView {
+  type: 'http' | 'tcp' | 'exec';
+  port?: number;
+  path?: string;
+  command?: string;
+  periodSeconds?: number;
 }
 
 /** Requests that match go to one version: conditions joined by `all` (AND) or `any` (OR). */

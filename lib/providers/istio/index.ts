@@ -6,10 +6,10 @@ import { selects, type NamespaceSnapshot } from '@/lib/mesh/snapshot';
 import type { ReleaseView } from '@/lib/mesh/types';
 import { summarizeVirtualService } from './describe';
 import { ISTIO } from './info';
-import { DESTINATION_RULES, SERVICE_ENTRIES, VIRTUAL_SERVICES, WORKLOAD_ENTRIES } from './kinds';
+import { DESTINATION_RULES, SERVICE_ENTRIES, VIRTUAL_SERVICES, WORKLOAD_ENTRIES, WORKLOAD_GROUPS } from './kinds';
 import { planAddVersion, planCreateRouting, planDeleteVersion, planRestoreSplit, planSetContentRule, planSetWeights, planTakeOver } from './plan';
-import { ISTIO_CAPABILITIES, readIstio, virtualServicesFor, type IstioObjects } from './read';
-import type { DestinationRule, ServiceEntry, VirtualService, WorkloadEntry } from './types';
+import { groupLabels, ISTIO_CAPABILITIES, readIstio, virtualServicesFor, type IstioObjects } from './read';
+import type { DestinationRule, ServiceEntry, VirtualService, WorkloadEntry, WorkloadGroup } from './types';
 import { virtualServicesOfHost } from './visibility';
 
 /** A namespace's Istio objects: VirtualServices of every namespace (they route across), the rest by host. */
@@ -23,6 +23,7 @@ interface IstioIndex {
   namedHosts: Set<string>;
   destinationRulesByHost: Map<string, DestinationRule[]>;
   workloadEntries: WorkloadEntry[];
+  workloadGroups: WorkloadGroup[];
   /** ServiceEntries of this namespace with a workloadSelector (VMs and pods behind a host), by each host they name. */
   serviceEntriesByHost: Map<string, ServiceEntry[]>;
 }
@@ -64,7 +65,7 @@ const SUBSETS: AccessNeed = { group: DESTINATION_RULES.group, resource: DESTINAT
 /** Istio's VirtualService (routes, weights, matches) + DestinationRule (subsets: the versions). */
 export const istioProvider: MeshProvider<IstioIndex, IstioObjects> = {
   info: ISTIO,
-  kinds: [VIRTUAL_SERVICES, DESTINATION_RULES, WORKLOAD_ENTRIES, SERVICE_ENTRIES],
+  kinds: [VIRTUAL_SERVICES, DESTINATION_RULES, WORKLOAD_ENTRIES, WORKLOAD_GROUPS, SERVICE_ENTRIES],
   routeKinds: [VIRTUAL_SERVICES],
   // A VirtualService in one namespace routes another's host when it names it by FQDN (and exports it there).
   crossNamespaceKinds: [VIRTUAL_SERVICES],
@@ -88,6 +89,7 @@ export const istioProvider: MeshProvider<IstioIndex, IstioObjects> = {
       namedHosts: new Set(),
       destinationRulesByHost: new Map(),
       workloadEntries: snapshot.list(WORKLOAD_ENTRIES),
+      workloadGroups: snapshot.list(WORKLOAD_GROUPS),
       serviceEntriesByHost: new Map(),
     };
     for (const se of snapshot.list<ServiceEntry>(SERVICE_ENTRIES)) {
@@ -134,6 +136,7 @@ export const istioProvider: MeshProvider<IstioIndex, IstioObjects> = {
       destinationRules: index.destinationRulesByHost.get(host) ?? [],
       deployments: snapshot.deploymentsSelectedBy(selector),
       workloadEntries: Object.keys(selector).length > 0 ? index.workloadEntries.filter((entry) => selects(selector, entry.spec?.labels)) : [],
+      workloadGroups: Object.keys(selector).length > 0 ? index.workloadGroups.filter((group) => selects(selector, groupLabels(group))) : [],
       serviceEntry,
     };
   },

@@ -6,3 +6,4 @@ export const VIRTUAL_SERVICES = istio('virtualservices', 'VirtualService');
 export const DESTINATION_RULES = istio('destinationrules', 'DestinationRule');
 export const WORKLOAD_ENTRIES = istio('workloadentries', 'WorkloadEntry');
 export const SERVICE_ENTRIES = istio('serviceentries', 'ServiceEntry');
+export const WORKLOAD_GROUPS = istio('workloadgroups', 'WorkloadGroup');

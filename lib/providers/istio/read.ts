@@ -7,13 +7,13 @@ import type { ServiceObjects } from '@/lib/mesh/provider';
 import { selects } from '@/lib/mesh/snapshot';
 import { objectRef, oldestFirst } from '@/lib/mesh/objects';
 import { policyOfMatches, splitEtagOf } from '@/lib/mesh/split';
-import type { ContentCondition, ContentPolicy, ContentRuleView, ObjectRef, ReleaseView, Validation, VersionView, WorkloadView } from '@/lib/mesh/types';
+import type { ContentCondition, ContentPolicy, ContentRuleView, ObjectRef, ProbeView, ReleaseView, Validation, VersionView, WorkloadView } from '@/lib/mesh/types';
 import { istioAnalysis } from './analysis';
 import { bindsToMesh } from './visibility';
 import { describeRoute } from './describe';
 import { healthOf } from './health';
 import { ISTIO } from './info';
-import type { DestinationRule, HTTPRoute, ServiceEntry, VirtualService, WorkloadEntry } from './types';
+import type { DestinationRule, HTTPRoute, ReadinessProbe, ServiceEntry, VirtualService, WorkloadEntry, WorkloadGroup } from './types';
 
 const MANAGED_BY_KEY = 'app.kubernetes.io/managed-by';
 
@@ -26,6 +26,8 @@ export interface IstioObjects extends ServiceObjects {
   destinationRules: DestinationRule[];
   /** WorkloadEntries the Service (or the ServiceEntry) selects. */
   workloadEntries: WorkloadEntry[];
+  /** WorkloadGroups whose VMs the Service (or the ServiceEntry) would select once they register. */
+  workloadGroups: WorkloadGroup[];
   /** The ServiceEntry whose workloadSelector stands for the service, when the host is one's and no Service has it. */
   serviceEntry?: ServiceEntry;
 }
@@ -90,7 +92,35 @@ export function contentRuleOf(route: HTTPRoute, index: number, host: string, nam
 export function workloadEntryView(entry: WorkloadEntry): WorkloadView {
   const { health, ready, probed } = healthOf(entry);
   const managed = entry.metadata?.labels?.[MANAGED_BY_KEY] === MANAGED_BY[MANAGED_BY_KEY];
-  return { form: 'vm', kind: 'WorkloadEntry', name: entry.metadata?.name ?? '', address: entry.spec?.address, ready: ready ? 1 : 0, desired: 1, health, probed, managed };
+  const group = entry.metadata?.annotations?.[AUTO_REGISTRATION_GROUP];
+  return { form: 'vm', kind: 'WorkloadEntry', name: entry.metadata?.name ?? '', address: entry.spec?.address, ready: ready ? 1 : 0, desired: 1, health, probed, managed, ...(group ? { group } : {}) };
+}
+
+/** istiod's annotation on a WorkloadEntry it created when a VM of a WorkloadGroup connected. */
+export const AUTO_REGISTRATION_GROUP = 'istio.io/autoRegistrationGroup';
+
+function probeView(probe: ReadinessProbe | undefined): ProbeView | undefined {
+  if (!probe) return undefined;
+  const every = probe.periodSeconds === undefined ? {} : { periodSeconds: probe.periodSeconds };
+  if (probe.httpGet) return { type: 'http', path: probe.httpGet.path ?? '/', port: probe.httpGet.port, ...every };
+  if (probe.tcpSocket) return { type: 'tcp', port: probe.tcpSocket.port, ...every };
+  if (probe.exec) return { type: 'exec', command: (probe.exec.command ?? []).join(' '), ...every };
+  return undefined;
+}
+
+/**
+ * A WorkloadGroup as a version's workload: the VMs that will auto-register from it. It serves nothing itself (0/0:
+ * its registered VMs are counted as their WorkloadEntries), so a version with only a group and no VM connected yet
+ * has no ready endpoint, as istiod sees it, and the readiness gate refuses to send it traffic.
+ */
+export function workloadGroupView(group: WorkloadGroup): WorkloadView {
+  const probe = probeView(group.spec?.probe);
+  return { form: 'vm', kind: 'WorkloadGroup', name: group.metadata?.name ?? '', ready: 0, desired: 0, probed: Boolean(probe), ...(probe ? { probe } : {}) };
+}
+
+/** The labels a WorkloadGroup's VMs register with. */
+export function groupLabels(group: WorkloadGroup): Record<string, string> | undefined {
+  return group.spec?.metadata?.labels;
 }
 
 /** The VirtualServices sidecars of the service's namespace use for its host, the governing one first (see visibility.ts). */
@@ -151,6 +181,7 @@ export function readIstio(objects: IstioObjects): ReleaseView {
       ? [
           ...objects.deployments.filter((d) => selects(labels, d.spec?.template.metadata?.labels)).map(deploymentView),
           ...objects.workloadEntries.filter((e) => selects(labels, e.spec?.labels)).map(workloadEntryView),
+          ...objects.workloadGroups.filter((g) => selects(labels, groupLabels(g))).map(workloadGroupView),
         ]
       : [];
     const ready = workloads.reduce((sum, workload) => sum + workload.ready, 0);
@@ -195,7 +226,7 @@ export function readIstio(objects: IstioObjects): ReleaseView {
 
   const discoveredVersions = [
     ...new Set(
-      [...objects.deployments.map((d) => d.spec?.template.metadata?.labels?.[VERSION_LABEL]), ...objects.workloadEntries.map((e) => e.spec?.labels?.[VERSION_LABEL])].filter(
+      [...objects.deployments.map((d) => d.spec?.template.metadata?.labels?.[VERSION_LABEL]), ...objects.workloadEntries.map((e) => e.spec?.labels?.[VERSION_LABEL]), ...objects.workloadGroups.map((g) => groupLabels(g)?.[VERSION_LABEL])].filter(
         (value): value is string => Boolean(value),
       ),
     ),

@@ -79,6 +79,28 @@ export interface WorkloadEntry extends KubernetesObject {
   status?: { conditions?: { type?: string; status?: string; [field: string]: unknown }[]; [field: string]: unknown };
 }
 
+/** A probe as a WorkloadGroup spells it (Kubernetes' probe shape: one of httpGet, tcpSocket, exec). */
+export interface ReadinessProbe {
+  httpGet?: { path?: string; port?: number; host?: string; scheme?: string; [field: string]: unknown };
+  tcpSocket?: { port?: number; host?: string; [field: string]: unknown };
+  exec?: { command?: string[] };
+  periodSeconds?: number;
+  [field: string]: unknown;
+}
+
+/**
+ * The template VMs auto-register from: istiod creates a WorkloadEntry from `metadata` and `template` when a VM's
+ * istio-agent connects, annotated with the group's name, and health-checks it when the group has a probe.
+ */
+export interface WorkloadGroup extends KubernetesObject {
+  spec?: {
+    metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+    template?: { ports?: Record<string, number>; serviceAccount?: string; network?: string; [field: string]: unknown };
+    probe?: ReadinessProbe;
+    [field: string]: unknown;
+  };
+}
+
 export interface ServiceEntry extends KubernetesObject {
   spec?: {
     hosts?: string[];

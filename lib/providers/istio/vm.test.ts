@@ -109,3 +109,56 @@ describe('ServiceEntries with a workloadSelector', () => {
     expect(state.view.validations).toEqual([]);
   });
 });
+
+describe('WorkloadGroups: VMs that auto-register', () => {
+  const group = (name: string, version: string, probe?: object): KubernetesObject =>
+    ({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'WorkloadGroup',
+      metadata: { name, namespace: 'hybrid-hello' },
+      spec: { metadata: { labels: { app: 'hello2', version } }, template: { serviceAccount: 'hello2', ports: { http: 8080 } }, ...(probe ? { probe } : {}) },
+    }) as KubernetesObject;
+  const withSubset = (objects: KubernetesObject[], name: string) =>
+    objects.map((object) =>
+      object.kind === 'DestinationRule' ? { ...object, spec: { ...(object as { spec: { subsets: object[] } }).spec, subsets: [...(object as { spec: { subsets: object[] } }).spec.subsets, { name, labels: { version: name } }] } } : object,
+    );
+  const HTTP_PROBE = { httpGet: { path: '/ready', port: 8080 }, periodSeconds: 5 };
+
+  it('shows a group as its version\'s VM group, with its probe, serving nothing until a VM registers (0/0)', () => {
+    const objects = withSubset([...hybrid(), group('hello2-de', 'de', HTTP_PROBE)], 'de');
+    const current = view(objects);
+    const de = current.versions.find((v) => v.name === 'de')!;
+    expect(de.workloads).toEqual([{ form: 'vm', kind: 'WorkloadGroup', name: 'hello2-de', ready: 0, desired: 0, probed: true, probe: { type: 'http', path: '/ready', port: 8080, periodSeconds: 5 } }]);
+    expect(de).toMatchObject({ ready: 0, desired: 0 });
+    // A group counts as what serves the version: no "version without workload" warning, and its version is discovered.
+    expect(current.validations.filter((v) => v.subject === 'de')).toEqual([]);
+    expect(current.discoveredVersions).toContain('de');
+  });
+
+  it('refuses to move traffic onto a version whose group has no registered VM, naming the field', () => {
+    const objects = withSubset([...hybrid(), group('hello2-de', 'de')], 'de');
+    const error = rejection(() => plan(objects, { type: 'set-weights', expected: 'x', weights: { en: 30, fr: 50, es: 10, de: 10 } }));
+    expect(error.fields).toEqual([expect.objectContaining({ field: 'weights.de', code: 'field.notReady' })]);
+  });
+
+  it('counts the VMs that registered from a group, health-checked as the group says, and names the group on each', () => {
+    const registered = (name: string, address: string, status?: 'True' | 'False'): KubernetesObject =>
+      ({
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'WorkloadEntry',
+        metadata: { name, namespace: 'hybrid-hello', annotations: { 'istio.io/autoRegistrationGroup': 'hello2-de', 'proxy.istio.io/health-checks-enabled': 'true' } },
+        spec: { address, labels: { app: 'hello2', version: 'de' } },
+        ...(status ? { status: { conditions: [{ type: 'Healthy', status }] } } : {}),
+      }) as KubernetesObject;
+    const objects = withSubset([...hybrid(), group('hello2-de', 'de', HTTP_PROBE), registered('hello2-de-10.0.0.7', '10.0.0.7', 'True'), registered('hello2-de-10.0.0.8', '10.0.0.8')], 'de');
+    const de = view(objects).versions.find((v) => v.name === 'de')!;
+    expect(de.workloads.map((w) => [w.kind, w.name, w.ready, w.health, w.group])).toEqual([
+      ['WorkloadEntry', 'hello2-de-10.0.0.7', 1, 'healthy', 'hello2-de'],
+      ['WorkloadEntry', 'hello2-de-10.0.0.8', 0, 'not-probed', 'hello2-de'],
+      ['WorkloadGroup', 'hello2-de', 0, undefined, undefined],
+    ]);
+    expect(de).toMatchObject({ ready: 1, desired: 2 });
+    // One healthy VM is enough to take traffic, as istiod would send it to that one.
+    expect(plan(objects, { type: 'set-weights', expected: 'x', weights: { en: 30, fr: 50, es: 10, de: 10 } }).steps).toHaveLength(1);
+  });
+});
