@@ -190,6 +190,47 @@ describe(`VM versions against kube-apiserver ${sandbox.apiServerVersion}`, () =>
     expect(await entryExists(namespace, 'hello2-fr')).toBe(false);
   });
 
+  it('refuses traffic onto a WorkloadGroup version until a VM registered from it reports Healthy, then routes to it', async () => {
+    const namespace = 'vm-group';
+    await hybridNamespace(namespace);
+    await api.create({
+      apiVersion: ISTIO,
+      kind: 'WorkloadGroup',
+      metadata: { name: 'hello2-de', namespace },
+      spec: { metadata: { labels: { app: 'hello2', version: 'de' } }, template: { serviceAccount: 'hello2', ports: { http: 8080 } }, probe: { httpGet: { path: '/ready', port: 8080 }, periodSeconds: 5 } },
+    } as KubernetesObject);
+    const dr = await read<DestinationRule>('DestinationRule', namespace, 'hello2');
+    await api.replace({ ...dr, spec: { ...dr.spec, subsets: [...(dr.spec?.subsets ?? []), { name: 'de', labels: { version: 'de' } }] } } as KubernetesObject);
+    const waiting = await viewWhen(namespace, (v) => v.versions.some((version) => version.name === 'de' && version.workloads.length > 0));
+    expect(waiting.versions.find((v) => v.name === 'de')).toMatchObject({
+      ready: 0,
+      desired: 0,
+      workloads: [{ kind: 'WorkloadGroup', name: 'hello2-de', probed: true, probe: { type: 'http', path: '/ready', port: 8080, periodSeconds: 5 } }],
+    });
+    const before = await resourceVersions(sandbox, namespace);
+    const refused = await post(namespace, { type: 'set-weights', expected: waiting.splitEtag, weights: { en: 30, fr: 50, es: 10, de: 10 } });
+    expect(refused.status, JSON.stringify(refused.body)).toBe(422);
+    expect(refused.body.error.fields).toEqual([expect.objectContaining({ field: 'intent.weights.de', code: 'field.notReady' })]);
+    expect(await resourceVersions(sandbox, namespace)).toEqual(before);
+
+    // A VM connects: istiod registers it from the group (annotated with the group, health-checked); still not probed.
+    await api.create({
+      apiVersion: ISTIO,
+      kind: 'WorkloadEntry',
+      metadata: { name: 'hello2-de-127.0.10.9', namespace, annotations: { 'istio.io/autoRegistrationGroup': 'hello2-de', 'proxy.istio.io/health-checks-enabled': 'true' } },
+      spec: { address: '127.0.10.9', labels: { app: 'hello2', version: 'de' }, serviceAccount: 'hello2' },
+    } as KubernetesObject);
+    const registered = await viewWhen(namespace, (v) => health(v, 'hello2-de-127.0.10.9') === 'not-probed');
+    expect(registered.versions.find((v) => v.name === 'de')!.workloads[0]).toMatchObject({ group: 'hello2-de', probed: true, ready: 0 });
+    expect((await post(namespace, { type: 'take-over', expected: registered.splitEtag, version: 'de' })).status).toBe(422);
+
+    await setVmHealth(sandbox.kubeconfig, namespace, 'hello2-de-127.0.10.9', 'healthy');
+    const healthy = await viewWhen(namespace, (v) => health(v, 'hello2-de-127.0.10.9') === 'healthy');
+    const moved = await post(namespace, { type: 'set-weights', expected: healthy.splitEtag, weights: { en: 30, fr: 50, es: 10, de: 10 } });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    expect(weightsOf(await read<VirtualService>('VirtualService', namespace, 'hello2'))).toEqual({ en: 30, fr: 50, es: 10, de: 10 });
+  });
+
   it('lists the hosts of ServiceEntries with a workloadSelector as services, their VMs as versions', async () => {
     const namespace = 'vm-serviceentry';
     await kubectl(sandbox, ['create', 'namespace', namespace]);
