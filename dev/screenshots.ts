@@ -32,8 +32,9 @@ await page.goto(`${base}/routes`);
 await page.getByTestId('route-VirtualService-default-reviews').waitFor();
 await page.screenshot({ path: `docs/routes${suffix}.png`, fullPage: true });
 
-// Scenarios 6 and 5: the same service page on a Gateway API HTTPRoute and on an SMI TrafficSplit.
+// Scenarios 6, 5 and 4: the same service page on a Gateway API HTTPRoute, on an SMI TrafficSplit, and with VMs.
 for (const [path, file] of [
+  ['hybrid-hello/hello2', 'service-page-vms'],
   ['helloworld/helloworld', 'service-page-gateway-api'],
   ['my-website/my-website', 'service-page-smi'],
 ] as const) {

@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { expect, test } from './support/test';
-import { apply, sample, vsWeights, waitAvailable } from './support/cluster';
+import { apply, listObjects, sample, vsWeights, waitAvailable } from './support/cluster';
 import { startExtraConsole, type ExtraConsole } from './support/extra-console';
+import { ReleasePanel } from './pages/release-panel';
 import { ServicePage } from './pages/service-page';
 import { MESH02_SCENARIOS } from '../dev/scenarios/index.ts';
 import { describeSandbox, startSandbox, stopSandbox, writeMultiClusterKubeconfig, type Sandbox } from '../dev/sandbox/sandbox.ts';
@@ -56,6 +57,8 @@ test.beforeAll(async () => {
     WEIR_AUTH_STRATEGIES: 'dev',
     WEIR_LOGIN_RATE_PER_ADDRESS: '600',
     WEIR_PROMETHEUS_URLS: JSON.stringify({ mesh02: second.prometheusUrl }),
+    // Its progressive controller leads mesh02 (nobody else runs one there); in the first cluster it follows the e2e console's.
+    WEIR_CONTROLLER: 'true',
   });
   console.log(`mesh02 (kube-apiserver ${second.apiServerUrl}) and a console on both ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });
@@ -115,6 +118,63 @@ test('a wizard on the second cluster changes mesh02 only, with the change in its
   expect(vsWeights('default', 'reviews')).toEqual(firstBefore);
   const history = JSON.parse(mesh02(['get', 'releases.weir.dev', 'reviews', '-n', 'default', '-o', 'json'])).status.history;
   expect(history.at(-1)).toMatchObject({ user: 'alice', to: { weights: { v1: 70, v2: 30 } } });
+});
+
+/** What a user of the first cluster would notice changing: its routing objects' specs and its Deployments' sizes. */
+function firstClusterState(namespace: string): string {
+  const list = (kind: string) => listObjects<{ metadata: { name: string }; spec: { replicas?: number } }>(kind, namespace);
+  return JSON.stringify({
+    routing: [...list('virtualservices.networking.istio.io'), ...list('destinationrules.networking.istio.io')].map((item) => [item.metadata.name, item.spec]),
+    deployments: list('deployments').map((item) => [item.metadata.name, item.spec.replicas]),
+  });
+}
+
+function mesh02Deployments(namespace: string): string[] {
+  return mesh02(['get', 'deployments', '-n', namespace, '-o', 'jsonpath={.items[*].metadata.name}']).split(' ').filter(Boolean).sort();
+}
+
+test('every other wizard on the second cluster: a cookie rule, take-over, delete, add, scale and a progressive release change mesh02 only', async ({ page }) => {
+  test.setTimeout(300_000);
+  const firstBefore = { default: firstClusterState('default'), test: firstClusterState('test') };
+  await signIn(page, 'alice', '/services/mesh02/default/reviews');
+  const service = new ServicePage(page);
+  await expect(service.weight('v2')).toHaveText('30%');
+
+  // A content rule: the gray callers (cookie gray=true) go to v3.
+  await page.getByRole('button', { name: 'Edit gray policy' }).click();
+  await service.dialog.getByRole('tab', { name: 'By request content' }).click();
+  await service.dialog.getByLabel('Send matching requests to').selectOption('v3');
+  await service.reviewAndApply('Send matching requests to v3');
+  const ruled = JSON.parse(mesh02(['get', 'virtualservices.networking.istio.io', 'reviews', '-n', 'default', '-o', 'json']));
+  expect(ruled.spec.http[0]).toEqual({ match: [{ headers: { cookie: { regex: '^(.*?;)?(gray=true)(;.*)?$' } } }], route: [{ destination: { host: 'reviews', subset: 'v3' } }] });
+
+  // v3 takes over (the rule goes), v1 is deleted with its Deployment, v4 is added beside it with 10%, then scaled.
+  await service.takeOver('v3');
+  expect(mesh02Weights('default', 'reviews')).toEqual({ v3: 100 });
+  await service.deleteVersion('v1');
+  expect(mesh02Deployments('default')).not.toContain('reviews-v1');
+  await service.addVersion({ version: 'v4', image: 'docker.io/istio/examples-bookinfo-reviews-v3:1.20.3', weight: 10 });
+  expect(mesh02Weights('default', 'reviews')).toEqual({ v3: 90, v4: 10 });
+  await service.versionRow('v4').getByRole('button', { name: 'Scale' }).click();
+  await service.dialog.getByLabel('Pods').fill('2');
+  await service.reviewAndApply('Scale v4 to 2');
+  expect(JSON.parse(mesh02(['get', 'deployment', 'reviews-v4', '-n', 'default', '-o', 'json'])).spec.replicas).toBe(2);
+  const history = JSON.parse(mesh02(['get', 'releases.weir.dev', 'reviews', '-n', 'default', '-o', 'json'])).status.history as { user: string; action: string }[];
+  expect(history.slice(-5).map((entry) => `${entry.user} ${entry.action}`)).toEqual(
+    ['set-content-rule', 'take-over', 'delete-version', 'add-version', 'scale-version'].map((action) => `alice ${action}`),
+  );
+  await expect(page.getByTestId('history-entry').first()).toContainText('Scaled a version');
+
+  // A progressive release of podinfo on mesh02, judged by mesh02's own Prometheus: one step to 50%, then promoted.
+  await page.goto(`${underTest.url}/services/mesh02/test/podinfo`);
+  await expect(page.getByTestId('service-title')).toHaveText('podinfo.test');
+  const release = new ReleasePanel(page);
+  await release.start({ stable: 'v1', gray: 'v2', step: 50, max: 50, interval: '5s', window: '30s', approval: 'none' });
+  await expect(release.phase).toHaveText('Succeeded', { timeout: 180_000 });
+  expect(mesh02Weights('test', 'podinfo')).toEqual({ v2: 100 });
+
+  // The first cluster saw none of it.
+  expect({ default: firstClusterState('default'), test: firstClusterState('test') }).toEqual(firstBefore);
 });
 
 async function signedInContext(browser: Browser, user: string) {

@@ -16,6 +16,10 @@ export function getObject<T = any>(kind: string, namespace: string, name: string
 }
 
 /** Weights of the last (catch-all) route of a VirtualService, by subset. */
+export function listObjects<T = any>(kind: string, namespace: string): T[] {
+  return JSON.parse(kubectl(['get', kind, '-n', namespace, '-o', 'json'])).items;
+}
+
 export function vsWeights(namespace: string, name: string): Record<string, number> {
   const vs = getObject('virtualservices.networking.istio.io', namespace, name);
   const route: { destination: { subset: string }; weight?: number }[] = vs.spec.http.at(-1).route;
