@@ -128,6 +128,12 @@ export function ReleasePanel({ service, release, canManage, onStart }: { service
         </div>
       )}
 
+      {active && release?.controller && release.controller.state !== 'running' && (
+        <p role="status" className="rounded-md bg-amber-50 p-2 text-sm text-amber-900" data-testid="controller-liveness" data-state={release.controller.state}>
+          {release.controller.state === 'stopped' ? t('release.controllerStopped') : t('release.controllerUnknown', { reason: release.controller.reason })}
+        </p>
+      )}
+
       {release?.pendingApprovals.length ? (
         <p className="rounded-md bg-amber-50 p-2 text-sm text-amber-900" data-testid="release-waiting">
           {t('release.waiting', { count: release.pendingApprovals.length, summary: describe({ ...release.pendingApprovals[0]!.summaryWhy, message: release.pendingApprovals[0]!.summary }) })}{' '}

@@ -15,7 +15,8 @@ export { cachedServiceState } from '@/lib/changes/state';
 import type { ProviderInfo, ReleaseView } from '@/lib/mesh/types';
 import type { ReleasePermissions } from '@/lib/auth/guard';
 import { historyOf, type HistoryEntry } from '@/lib/release/history';
-import { stepWeightsOf, type ApprovalRequest, type ReleaseObject, type ReleaseSpec, type ReleaseStatus } from '@/lib/release/model';
+import { isActive, stepWeightsOf, type ApprovalRequest, type ReleaseObject, type ReleaseSpec, type ReleaseStatus } from '@/lib/release/model';
+import { controllerLiveness, type ControllerLiveness } from '@/lib/progressive/liveness';
 
 export type { ServiceSummary } from './service-rows';
 
@@ -168,16 +169,20 @@ export interface ReleaseState {
   /** The gray weight of each step, for the progress bar. */
   steps: number[];
   pendingApprovals: Omit<ApprovalRequest, 'intent'>[];
+  /** For a running progressive release: whether a controller drives this cluster's releases (its Lease). */
+  controller?: ControllerLiveness;
 }
 
-function releaseState(release: ReleaseObject | undefined): ReleaseState | undefined {
+async function releaseState(cluster: string, release: ReleaseObject | undefined): Promise<ReleaseState | undefined> {
   if (!release?.spec) return undefined;
   const { history: _history, approvals = [], ...status } = release.status ?? {};
+  const progressive = release.spec.strategy === 'progressive';
   return {
     spec: release.spec,
     status,
-    steps: release.spec.strategy === 'progressive' ? stepWeightsOf(release.spec) : [],
+    steps: progressive ? stepWeightsOf(release.spec) : [],
     pendingApprovals: approvals.filter((request) => request.state === 'Pending').map(({ intent: _intent, ...request }) => request),
+    ...(progressive && isActive(release.status) ? { controller: await controllerLiveness(cluster) } : {}),
   };
 }
 
@@ -211,7 +216,7 @@ export async function releaseDetail(state: ServiceState): Promise<ReleaseDetail>
     view: state.view,
     yaml: objectsOf(state).map((object) => object.shown),
     history: historyOf(release).slice(0, 50),
-    release: releaseState(release),
+    release: await releaseState(cluster, release),
     routingProviders: routingProviders(),
   };
 }

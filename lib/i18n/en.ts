@@ -375,6 +375,8 @@ export const en = {
   'age.minutes': '{count} min ago',
   'age.hours': '{count} h ago',
   'history.action.start-progressive': 'Started a progressive release',
+  'release.controllerStopped': 'No release controller is running for this cluster, so this release will not move until one starts (a console with WEIR_CONTROLLER on, or lib/progressive/main.ts).',
+  'release.controllerUnknown': 'Cannot tell whether a release controller runs for this cluster: {reason}.',
   'history.action.progressive-step': 'Release step',
   'history.action.progressive-promote': 'Promoted',
   'history.action.progressive-rollback': 'Rolled back',

@@ -372,6 +372,8 @@ export const zh: Catalogue = {
   'age.seconds': '{count} 秒前',
   'age.minutes': '{count} 分钟前',
   'age.hours': '{count} 小时前',
+  'release.controllerStopped': '此集群没有正在运行的发布控制器，在控制器启动前（开启 WEIR_CONTROLLER 的控制台，或 lib/progressive/main.ts）此发布不会推进。',
+  'release.controllerUnknown': '无法确定此集群是否有发布控制器在运行：{reason}。',
   'history.action.start-progressive': '开始渐进式发布',
   'history.action.progressive-step': '发布步骤',
   'history.action.progressive-promote': '已发布上线',

@@ -17,6 +17,7 @@ import { describeAnswer, firstFailing, rollbackAsked } from './hooks';
 import { deliverOutbox } from './notify';
 import { CONTROLLER_USER, applyPending, doneStatus, failedStatus } from './pending';
 import { LeaseElector } from './lease';
+import { CONTROLLER_LEASE } from './liveness';
 import { approvalSummary, reason, statusMessage } from './status-message';
 import { OwnedElsewhere } from '@/lib/changes/field-owners';
 import { refusedStatus } from './refusal';
@@ -50,7 +51,7 @@ export function startController(options: ControllerOptions): RunningController {
   const leading = new Map<string, boolean>();
   const electors = options.clusters.map((target) => ({
     target,
-    elector: new LeaseElector(target.kubeConfig, options.leaseNamespace, 'weir-release-controller', identity, options.leaseSeconds),
+    elector: new LeaseElector(target.kubeConfig, options.leaseNamespace, CONTROLLER_LEASE, identity, options.leaseSeconds),
   }));
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
