@@ -53,7 +53,20 @@ function StepBar({ steps, current }: { steps: number[]; current: number }) {
  * The service's Release: the approval policy for manual changes, and the progressive release (phase, step,
  * checks, controls). Controls show only to those who may update Releases; the server checks again.
  */
-export function ReleasePanel({ service, release, canManage, onStart }: { service: ServiceRef; release?: ReleaseState; canManage: boolean; onStart: () => void }) {
+export function ReleasePanel({
+  service,
+  release,
+  canManage,
+  onStart,
+  fixImage,
+}: {
+  service: ServiceRef;
+  release?: ReleaseState;
+  canManage: boolean;
+  onStart: () => void;
+  /** After a rollback: the gray version, offered a fixed image before a new release. */
+  fixImage?: { version: string; desired: number; open: () => void };
+}) {
   const { t, describe } = useI18n();
   const action = useReleaseAction(service);
   const status = release?.status;
@@ -142,6 +155,15 @@ export function ReleasePanel({ service, release, canManage, onStart }: { service
           </Link>
         </p>
       ) : null}
+
+      {fixImage && !active && (
+        <div className="flex flex-wrap items-center gap-3 rounded-md bg-slate-50 p-2 text-sm text-slate-700" data-testid="fix-image-offer">
+          <span>{t('update.offerIntro', { version: fixImage.version, desired: fixImage.desired })}</span>
+          <Button tone="secondary" onClick={fixImage.open}>
+            {t('update.offer', { version: fixImage.version })}
+          </Button>
+        </div>
+      )}
 
       {canManage && (
         <div className="flex flex-wrap gap-2">

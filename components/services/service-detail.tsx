@@ -18,6 +18,7 @@ import { DeleteVersionWizard } from '@/components/wizards/delete-version-wizard'
 import { EditPolicyWizard } from '@/components/wizards/edit-policy-wizard';
 import { ScaleVersionWizard } from '@/components/wizards/scale-version-wizard';
 import { TakeOverWizard } from '@/components/wizards/take-over-wizard';
+import { UpdateVersionWizard } from '@/components/wizards/update-version-wizard';
 import { useSessionUser } from '@/components/auth/session-context';
 import { ProgressiveWizard } from '@/components/releases/progressive-wizard';
 import { ReleasePanel } from '@/components/releases/release-panel';
@@ -32,6 +33,7 @@ type OpenWizard =
   | { name: 'take-over'; version: string }
   | { name: 'delete'; version: string }
   | { name: 'scale'; version: string }
+  | { name: 'update'; version: string }
   | { name: 'create' }
   | { name: 'progressive' }
   | { name: 'restore'; split: SplitSnapshot }
@@ -58,6 +60,9 @@ export function ServiceDetail({ service }: { service: ServiceRef }) {
 
   const { view, yaml, permissions } = data;
   const routed = view.routed;
+  // After a rollback the gray version (still there, on pods) is offered a fixed image before a new release.
+  const rolledBackGray =
+    data.release?.status.phase === 'RolledBack' ? view.versions.find((v) => v.name === data.release?.spec.grayVersion && v.workloads.some((w) => w.form === 'pods')) : undefined;
   const progressive = data.release?.spec.strategy === 'progressive' && isActive(data.release.status);
   const mayEdit = permissions?.editRouting !== false;
   // While a progressive release runs, its controller owns the split: manual changes wait until it ends.
@@ -144,7 +149,13 @@ export function ServiceDetail({ service }: { service: ServiceRef }) {
 
       {routed && (
         <Section title={t('detail.release')} testId="release-section">
-          <ReleasePanel service={service} release={data.release} canManage={permissions?.manageReleases !== false} onStart={() => setWizard({ name: 'progressive' })} />
+          <ReleasePanel
+            service={service}
+            release={data.release}
+            canManage={permissions?.manageReleases !== false}
+            onStart={() => setWizard({ name: 'progressive' })}
+            fixImage={rolledBackGray && permissions?.manageWorkloads !== false ? { version: rolledBackGray.name, desired: rolledBackGray.desired, open: () => setWizard({ name: 'update', version: rolledBackGray.name }) } : undefined}
+          />
         </Section>
       )}
 
@@ -190,6 +201,7 @@ export function ServiceDetail({ service }: { service: ServiceRef }) {
       {wizard?.name === 'progressive' && <ProgressiveWizard service={service} view={view} spec={data.release?.spec} onClose={close} />}
       {wizard?.name === 'create' && <CreateRoutingWizard service={service} view={view} providers={data.routingProviders} onClose={close} />}
       {wizard?.name === 'scale' && <ScaleVersionWizard service={service} view={view} version={wizard.version} onClose={close} />}
+      {wizard?.name === 'update' && <UpdateVersionWizard service={service} view={view} version={wizard.version} onClose={close} />}
       {wizard?.name === 'take-over' && <TakeOverWizard service={service} view={view} version={wizard.version} onClose={close} />}
       {wizard?.name === 'delete' && (
         <DeleteVersionWizard service={service} view={view} version={wizard.version} onClose={close} onMoveTrafficFirst={(to) => setWizard({ name: 'take-over', version: to })} />

@@ -153,6 +153,18 @@ export const scaleVersionIntent = z.object({
   replicas: z.number({ error: coded('field.number') }).int(coded('field.wholeNumber')).min(0, coded('field.atLeast')).max(100, coded('field.atMost')),
 });
 
+/**
+ * A version's Deployments to a new image and back to `replicas` pods, as one reviewed change: how a version that was
+ * rolled back (and scaled to 0) gets a fixed build before it is released again. Only while it gets no traffic.
+ */
+export const updateVersionIntent = z.object({
+  type: z.literal('update-version'),
+  expected,
+  version: versionName,
+  image: z.string().min(1, coded('field.required')).max(512).regex(/^[^\s]+$/, coded('field.noSpaces')),
+  replicas: z.number({ error: coded('field.number') }).int(coded('field.wholeNumber')).min(1, coded('field.atLeast')).max(100, coded('field.atMost')),
+});
+
 /** Back to an earlier split from the history: its weights and its content rules, in one change. */
 export const restoreSplitIntent = z.object({
   type: z.literal('restore-split'),
@@ -170,6 +182,7 @@ export const intent = z.discriminatedUnion('type', [
   deleteVersionIntent,
   restoreSplitIntent,
   scaleVersionIntent,
+  updateVersionIntent,
 ]);
 
 export type Intent = z.infer<typeof intent>;

@@ -1,7 +1,7 @@
 import type { KubernetesObject, V1Deployment, V1Service } from '@kubernetes/client-node';
 import { CORE_KINDS, apiVersionOf } from '@/lib/k8s/kinds';
 import { conflict, invalid } from './errors';
-import type { addVersionIntent, createRoutingIntent, deleteVersionIntent, restoreSplitIntent, scaleVersionIntent, setContentRuleIntent, takeOverIntent } from './intents';
+import type { addVersionIntent, createRoutingIntent, deleteVersionIntent, restoreSplitIntent, scaleVersionIntent, setContentRuleIntent, takeOverIntent, updateVersionIntent } from './intents';
 import type { ServiceObjects } from './provider';
 import type { ServiceBackedObjects } from './service-versions';
 import type { Plan, PlanStep, ReleaseView, SplitSnapshot, VersionView } from './types';
@@ -160,16 +160,45 @@ export function planScaleVersion(objects: ServiceObjects, view: ReleaseView, int
   if (intent.replicas === 0 && (version.weight > 0 || version.rules.length > 0)) {
     throw conflict(say('server.scaleInUse', { version: version.name }), { reason: 'VersionInUse', version: version.name });
   }
-  const deployments = version.workloads
-    .filter((workload) => workload.form === 'pods')
-    .map((workload) => objects.deployments.find((d) => d.metadata?.name === workload.name))
-    .filter((deployment): deployment is V1Deployment => Boolean(deployment));
-  if (deployments.length === 0) throw invalid(say('server.noDeploymentToScale', { version: version.name }), [{ field: 'version', ...say('field.noDeployment') }]);
+  const deployments = deploymentsOf(objects, version);
   return {
     steps: deployments.flatMap((deployment) => {
       const before: V1Deployment = { ...deployment, apiVersion: 'apps/v1', kind: 'Deployment' };
       const scaled: V1Deployment = { ...clone(before), spec: { ...clone(before.spec!), replicas: intent.replicas } };
       return replaceStep(before, scaled);
+    }),
+  };
+}
+
+/** The Deployments serving a version's pods; none is a field error on `version`. */
+function deploymentsOf(objects: ServiceObjects, version: VersionView): V1Deployment[] {
+  const deployments = version.workloads
+    .filter((workload) => workload.form === 'pods')
+    .map((workload) => objects.deployments.find((d) => d.metadata?.name === workload.name))
+    .filter((deployment): deployment is V1Deployment => Boolean(deployment));
+  if (deployments.length === 0) throw invalid(say('server.noDeploymentToScale', { version: version.name }), [{ field: 'version', ...say('field.noDeployment') }]);
+  return deployments;
+}
+
+/**
+ * A version's Deployments to a new image (their first container: the one the versions table shows) and `replicas`
+ * pods. Refused while the version gets traffic: a new build goes to users through a release, not under their feet.
+ */
+export function planUpdateVersion(objects: ServiceObjects, view: ReleaseView, intent: Input<typeof updateVersionIntent>): Plan {
+  const version = versionOf(view, intent.version);
+  if (version.weight > 0 || version.rules.length > 0) {
+    throw conflict(say('server.updateInUse', { version: version.name }), { reason: 'VersionInUse', version: version.name });
+  }
+  const deployments = deploymentsOf(objects, version);
+  const unchanged = deployments.every((d) => d.spec?.template.spec?.containers[0]?.image === intent.image && d.spec?.replicas === intent.replicas);
+  if (unchanged) throw invalid(say('server.updateUnchanged', { version: version.name }), [{ field: 'image', ...say('field.sameImage') }]);
+  return {
+    steps: deployments.flatMap((deployment) => {
+      const before: V1Deployment = { ...deployment, apiVersion: 'apps/v1', kind: 'Deployment' };
+      const after = clone(before);
+      after.spec!.replicas = intent.replicas;
+      after.spec!.template.spec!.containers[0]!.image = intent.image;
+      return replaceStep(before, after);
     }),
   };
 }

@@ -69,7 +69,7 @@ export interface MeshProvider<Index = unknown, Objects extends ServiceObjects = 
 }
 
 /** The intents a provider plans (scaling a version is the same for all, and planned by the registry). */
-export type ProviderIntent = Exclude<Intent, { type: 'scale-version' }>;
+export type ProviderIntent = Exclude<Intent, { type: 'scale-version' | 'update-version' }>;
 
 /** One planner per intent type, each given the intent of its type. */
 export type Planners<Objects> = { [Type in ProviderIntent['type']]: (objects: Objects, view: ReleaseView, intent: Extract<ProviderIntent, { type: Type }>) => Plan };

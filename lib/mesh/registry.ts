@@ -5,7 +5,7 @@ import { istioProvider } from '@/lib/providers/istio';
 import { smiProvider } from '@/lib/providers/smi';
 import { conflict, invalid } from './errors';
 import type { Intent } from './intents';
-import { planScaleVersion } from './plan-common';
+import { planScaleVersion, planUpdateVersion } from './plan-common';
 import type { AccessNeed, AnyProvider, ProviderIntent, ServiceObjects } from './provider';
 import type { NamespaceSnapshot } from './snapshot';
 import type { Plan, ProviderInfo, ReleaseView } from './types';
@@ -156,6 +156,7 @@ export function planIntent(given: ServiceState, intent: Intent): Plan {
     throw conflict(say('server.routedBy', { host: state.view.host, provider: state.claimants[0]!.name }));
   }
   if (intent.type === 'scale-version') return planScaleVersion(state.objects, state.view, intent);
+  if (intent.type === 'update-version') return planUpdateVersion(state.objects, state.view, intent);
   const planner = state.provider.planners[intent.type] as (objects: ServiceObjects, view: ReleaseView, intent: ProviderIntent) => Plan;
   return planner(state.objects, state.view, intent);
 }
@@ -171,8 +172,8 @@ export function accessNeeds(state: Pick<ServiceState, 'provider' | 'view'>, inte
         : [deployments('create')]
       : intent.type === 'delete-version' && !intent.keepWorkload
         ? [deployments('delete')]
-        : intent.type === 'scale-version'
+        : intent.type === 'scale-version' || intent.type === 'update-version'
           ? [deployments('update')]
           : [];
-  return [...(intent.type === 'scale-version' ? [] : provider.access(intent, state.view)), ...workloads];
+  return [...(intent.type === 'scale-version' || intent.type === 'update-version' ? [] : provider.access(intent, state.view)), ...workloads];
 }
