@@ -227,6 +227,7 @@ test('two replicas behind round-robin: dev, token and OIDC sessions, a wizard ap
   }
   expect(proxy.served.filter((entry) => entry.replica === 0).length).toBeGreaterThan(10);
   expect(proxy.served.filter((entry) => entry.replica === 1).length).toBeGreaterThan(10);
+  console.log(`two replicas served ${proxy.served.length} requests (${proxy.served.filter((entry) => entry.replica === 0).length} / ${proxy.served.filter((entry) => entry.replica === 1).length}), 0 unexpected 401 / 403`);
 
   // Logout through the replica that does not hold the stream: the stream ends there anyway, and neither
   // replica accepts the session any more.

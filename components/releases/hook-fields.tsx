@@ -1,5 +1,6 @@
 'use client';
 
+import { useState } from 'react';
 import { useI18n } from '@/components/i18n/i18n-provider';
 import { Button, Field, inputClass } from '@/components/ui/field';
 import { HOOK_TYPES, type ReleaseHook, type ReleaseNotification } from '@/lib/release/hooks-model';
@@ -30,6 +31,39 @@ function SecretHeaderFields({ id, value, errors, onChange }: { id: string; value
           <p className="col-span-3 text-xs text-slate-500">{t('hooks.secretHint')}</p>
         </div>
       )}
+    </div>
+  );
+}
+
+/** `rps=600, seconds=30` → `{ rps: '600', seconds: '30' }`; a piece without `=` is left out (and kept in the text). */
+export function parseMetadata(text: string): Record<string, string> | undefined {
+  const entries = text
+    .split(',')
+    .map((piece) => piece.trim())
+    .filter((piece) => piece.includes('='))
+    .map((piece) => [piece.slice(0, piece.indexOf('=')).trim(), piece.slice(piece.indexOf('=') + 1).trim()] as const)
+    .filter(([key]) => key.length > 0);
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+}
+
+/** What a hook sends as `metadata` (a load tester's rate and duration, say), typed as `key=value` pairs. */
+function MetadataField({ id, value, error, onChange }: { id: string; value?: Record<string, string>; error?: string; onChange: (next: Record<string, string> | undefined) => void }) {
+  const { t } = useI18n();
+  const [text, setText] = useState(() => Object.entries(value ?? {}).map(([key, item]) => `${key}=${item}`).join(', '));
+  return (
+    <div className="col-span-2">
+      <Field label={t('hooks.metadata')} htmlFor={`${id}-metadata`} error={error} hint={t('hooks.metadataHint')}>
+        <input
+          id={`${id}-metadata`}
+          className={`${inputClass} font-mono`}
+          value={text}
+          placeholder="rps=600, seconds=30"
+          onChange={(event) => {
+            setText(event.target.value);
+            onChange(parseMetadata(event.target.value));
+          }}
+        />
+      </Field>
     </div>
   );
 }
@@ -86,6 +120,7 @@ export function HookFields({
             <Field label={t('hooks.retries')} htmlFor={`${id}-retries`} error={errors[`${id}.retries`]}>
               <input id={`${id}-retries`} type="number" min={0} max={5} className={inputClass} value={hook.retries ?? ''} placeholder="0" onChange={(event) => setHook(index, { retries: retries(event.target.value) })} />
             </Field>
+            <MetadataField id={id} value={hook.metadata} error={errors[`${id}.metadata`]} onChange={(metadata) => setHook(index, { metadata })} />
             <SecretHeaderFields id={id} value={hook.secretHeader} errors={errors} onChange={(secretHeader) => setHook(index, { secretHeader })} />
             <div className="col-span-2 flex justify-end">
               <Button tone="secondary" onClick={() => onChange({ hooks: hooks.filter((_, i) => i !== index), notifications })}>

@@ -60,9 +60,11 @@ export function ServiceDetail({ service }: { service: ServiceRef }) {
 
   const { view, yaml, permissions } = data;
   const routed = view.routed;
-  // After a rollback the gray version (still there, on pods) is offered a fixed image before a new release.
+  // After a rollback the gray version, left at 0 pods, is offered a fixed image (and its pods back) before a new release.
   const rolledBackGray =
-    data.release?.status.phase === 'RolledBack' ? view.versions.find((v) => v.name === data.release?.spec.grayVersion && v.workloads.some((w) => w.form === 'pods')) : undefined;
+    data.release?.status.phase === 'RolledBack'
+      ? view.versions.find((v) => v.name === data.release?.spec.grayVersion && v.desired === 0 && v.workloads.some((w) => w.form === 'pods'))
+      : undefined;
   const progressive = data.release?.spec.strategy === 'progressive' && isActive(data.release.status);
   const mayEdit = permissions?.editRouting !== false;
   // While a progressive release runs, its controller owns the split: manual changes wait until it ends.

@@ -699,6 +699,8 @@ export const en = {
   'hooks.url': 'URL',
   'hooks.timeout': 'Timeout',
   'hooks.retries': 'Retries',
+  'hooks.metadata': 'Metadata',
+  'hooks.metadataHint': 'key=value pairs, comma separated, sent as the body\'s metadata (a load tester reads rps and seconds)',
   'hooks.format': 'Format',
   'hooks.format.json': 'JSON',
   'hooks.format.chat': 'Chat (Slack-style text)',

@@ -697,6 +697,8 @@ export const zh: Catalogue = {
   'hooks.url': 'URL',
   'hooks.timeout': '超时',
   'hooks.retries': '重试次数',
+  'hooks.metadata': '元数据',
+  'hooks.metadataHint': 'key=value 对，逗号分隔，作为请求体的 metadata 发送（负载测试器读取 rps 和 seconds）',
   'hooks.format': '格式',
   'hooks.format.json': 'JSON',
   'hooks.format.chat': '聊天（Slack 风格 text）',
