@@ -16,6 +16,11 @@ export function RoutingInWords({ view }: { view: ReleaseView }) {
           <span className="mt-0.5 w-5 shrink-0 text-right text-xs text-slate-500">{index + 1}.</span>
           <div className="min-w-0 flex-1">
             <RouteDescription route={route} />
+            {view.mirror && index === view.managedRouteIndex && (
+              <p className="mt-1 text-xs text-slate-600" data-testid="routing-mirror">
+                {t('routing.mirror', { percent: view.mirror.percent, version: view.mirror.version })}
+              </p>
+            )}
           </div>
           {readOnly.has(index) && <span className="shrink-0 text-xs text-slate-500">{t('routing.readOnly')}</span>}
         </li>

@@ -165,6 +165,14 @@ export const updateVersionIntent = z.object({
   replicas: z.number({ error: coded('field.number') }).int(coded('field.wholeNumber')).min(1, coded('field.atLeast')).max(100, coded('field.atMost')),
 });
 
+/** Mirror a share of the requests to a version (its answers dropped), or stop mirroring (`version: null`). */
+export const setMirrorIntent = z.object({
+  type: z.literal('set-mirror'),
+  expected,
+  version: versionName.nullable(),
+  percent: z.number({ error: coded('field.number') }).min(0.1, coded('field.atLeast')).max(100, coded('field.atMost')).default(100),
+});
+
 /** Back to an earlier split from the history: its weights and its content rules, in one change. */
 export const restoreSplitIntent = z.object({
   type: z.literal('restore-split'),
@@ -181,6 +189,7 @@ export const intent = z.discriminatedUnion('type', [
   takeOverIntent,
   deleteVersionIntent,
   restoreSplitIntent,
+  setMirrorIntent,
   scaleVersionIntent,
   updateVersionIntent,
 ]);

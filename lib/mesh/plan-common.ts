@@ -46,6 +46,18 @@ export function requireWeightsServable(view: ReleaseView, weights: Record<string
   }
 }
 
+/** A provider whose API cannot mirror requests refuses it, naming the field. */
+export function mirrorUnsupported(view: ReleaseView): never {
+  throw invalid(say('server.mirrorUnsupported', { provider: view.provider.name }), [{ field: 'version', ...say('field.mirrorUnsupported') }]);
+}
+
+/** The version a mirror copies requests to: it exists and has a ready endpoint (copies to nowhere judge nothing). */
+export function requireMirrorable(view: ReleaseView, name: string): VersionView {
+  const version = versionOf(view, name);
+  requireReady(version, 'version');
+  return version;
+}
+
 /** A replace step, or none when nothing changed. */
 export function replaceStep(before: KubernetesObject, object: KubernetesObject): PlanStep[] {
   return JSON.stringify(before) === JSON.stringify(object) ? [] : [{ action: 'replace', before, object }];

@@ -170,6 +170,15 @@ export interface RouteObjectSummary {
 export interface ProviderCapabilities {
   /** Header / cookie rules; `weight-only` when the API splits by weight alone. */
   contentRules: { supported: boolean; operators: HeaderOperator[]; reason?: 'weight-only' };
+  /** Copying requests to a version whose answers are dropped (a shadow of the live traffic). */
+  mirror: { supported: boolean };
+}
+
+/** A version that gets a copy of a share of the requests the split sends on; its answers are dropped. */
+export interface MirrorView {
+  version: string;
+  /** Share of the requests copied, in percent. */
+  percent: number;
 }
 
 /** Everything the console shows about one service's release, from the cluster's objects. */
@@ -192,6 +201,8 @@ export interface ReleaseView {
   /** Version labels on the workloads behind the Service, for "create routing". */
   discoveredVersions: string[];
   managedRouteIndex?: number;
+  /** The mirror on the managed route, when the console can read it as one version of this service. */
+  mirror?: MirrorView;
   validations: Validation[];
   gitOps?: 'argocd' | 'flux';
   owner?: ObjectOwner;

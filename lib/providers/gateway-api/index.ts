@@ -1,3 +1,4 @@
+import { mirrorUnsupported } from '@/lib/mesh/plan-common';
 import { oldestFirst } from '@/lib/mesh/objects';
 import type { MeshProvider } from '@/lib/mesh/provider';
 import { gatherServiceVersions, serviceBackedAccess, versionServicesByRoot } from '@/lib/mesh/service-versions';
@@ -109,6 +110,7 @@ export const gatewayApiProvider: MeshProvider<GatewayIndex, GatewayObjects> = {
     'take-over': planTakeOver,
     'delete-version': planDeleteVersion,
     'restore-split': planRestoreSplit,
+    'set-mirror': (_objects, view) => mirrorUnsupported(view),
   },
 
   access: (intent) => serviceBackedAccess(HTTP_ROUTES, intent),

@@ -238,3 +238,45 @@ describe('Istio’s analysis on the objects', () => {
     ]);
   });
 });
+
+describe('mirroring (planSetMirror)', () => {
+  const withRoute = (objects: KubernetesObject[], patch: Record<string, unknown>) =>
+    objects.map((o) => (o.kind === 'VirtualService' ? ({ ...o, spec: { ...(o as VirtualService).spec, http: [{ ...(o as VirtualService).spec!.http![0]!, ...patch }] } } as KubernetesObject) : o));
+
+  it('reads a mirror and its percentage (none is 100%), or a mirrors list of one, as a version of the service', () => {
+    const base = reviewsObjects('virtual-service-reviews-80-20.yaml');
+    expect(readRelease(withRoute(base, { mirror: { host: 'reviews', subset: 'v3' }, mirrorPercentage: { value: 25 } })).mirror).toEqual({ version: 'v3', percent: 25 });
+    expect(readRelease(withRoute(base, { mirror: { host: 'reviews.default.svc.cluster.local', subset: 'v3' } })).mirror).toEqual({ version: 'v3', percent: 100 });
+    expect(readRelease(withRoute(base, { mirrors: [{ destination: { host: 'reviews', subset: 'v2' }, percentage: { value: 5 } }] })).mirror).toEqual({ version: 'v2', percent: 5 });
+    // Another host's mirror is not the console's to edit; it stays a field the route carries.
+    expect(readRelease(withRoute(base, { mirror: { host: 'ratings', subset: 'v1' } })).mirror).toBeUndefined();
+    // A mirror is part of what the console owns: a change to it changes the split etag.
+    expect(readRelease(withRoute(base, { mirror: { host: 'reviews', subset: 'v3' } })).splitEtag).not.toBe(readRelease(base).splitEtag);
+  });
+
+  it('mirrors a share of the managed route to a version, keeping its weights and other fields, then stops', () => {
+    const base = withRoute(reviewsObjects('virtual-service-reviews-80-20.yaml'), { timeout: '3s' });
+    const { steps } = plan(base, { type: 'set-mirror', expected: 'x', version: 'v3', percent: 50 });
+    const vs = replaced<VirtualService>(steps, 'VirtualService');
+    expect(vs.spec!.http![0]).toEqual({ ...vsOf(base).spec!.http![0]!, mirror: { host: 'reviews', subset: 'v3' }, mirrorPercentage: { value: 50 } });
+    const mirrored = withRoute(base, { mirror: { host: 'reviews', subset: 'v3' }, mirrorPercentage: { value: 50 } });
+    const stopped = replaced<VirtualService>(plan(mirrored, { type: 'set-mirror', expected: 'x', version: null, percent: 100 }).steps, 'VirtualService');
+    expect(stopped.spec!.http![0]).toEqual(vsOf(base).spec!.http![0]);
+  });
+
+  it('refuses to mirror to a version with no ready endpoint or none at all, naming the field', () => {
+    const base = reviewsObjects('virtual-service-reviews-80-20.yaml', { v1: 1, v2: 1, v3: 0 });
+    expect(rejection(() => plan(base, { type: 'set-mirror', expected: 'x', version: 'v3', percent: 100 })).fields).toEqual([expect.objectContaining({ field: 'version', code: 'field.notReady' })]);
+    expect(rejection(() => plan(base, { type: 'set-mirror', expected: 'x', version: 'v9', percent: 100 })).fields?.[0]).toMatchObject({ field: 'version' });
+  });
+
+  it('drops the mirror when its version takes over all traffic or is deleted, and keeps it otherwise', () => {
+    const mirrored = withRoute(reviewsObjects('virtual-service-reviews-80-20.yaml'), { mirror: { host: 'reviews', subset: 'v3' } });
+    const takenOver = replaced<VirtualService>(plan(mirrored, { type: 'take-over', expected: 'x', version: 'v3' }).steps, 'VirtualService');
+    expect(takenOver.spec!.http![0]!.mirror).toBeUndefined();
+    const byOther = replaced<VirtualService>(plan(mirrored, { type: 'take-over', expected: 'x', version: 'v1' }).steps, 'VirtualService');
+    expect(byOther.spec!.http![0]!.mirror).toEqual({ host: 'reviews', subset: 'v3' });
+    const deleted = replaced<VirtualService>(plan(mirrored, { type: 'delete-version', expected: 'x', version: 'v3', keepWorkload: false }).steps, 'VirtualService');
+    expect(deleted.spec!.http![0]!.mirror).toBeUndefined();
+  });
+});

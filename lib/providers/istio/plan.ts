@@ -5,6 +5,7 @@ import type {
   deleteVersionIntent,
   restoreSplitIntent,
   setContentRuleIntent,
+  setMirrorIntent,
   setWeightsIntent,
   takeOverIntent,
 } from '@/lib/mesh/intents';
@@ -20,6 +21,7 @@ import {
   replaceStep,
   requireCreatable,
   requireDeletable,
+  requireMirrorable,
   requireNewVersion,
   requireWeightsServable,
   restoredSplit,
@@ -31,7 +33,7 @@ import {
 import type { Plan, PlanStep, ReleaseView, SplitSnapshot } from '@/lib/mesh/types';
 import { setWeight } from '@/lib/mesh/weights';
 import { destinationRulesFor, virtualServicesFor, type IstioObjects } from './read';
-import { contentRoute, hostSpelling, withWeights } from './route-edits';
+import { contentRoute, hostSpelling, withMirror, withWeights } from './route-edits';
 import type { DestinationRule, HTTPRoute, VirtualService } from './types';
 import { vmDeletes, vmVersionEntries, vmVersionSteps } from './vm-plan';
 import { say } from '@/lib/i18n/messages';
@@ -133,17 +135,27 @@ export function planSetContentRule(objects: IstioObjects, view: ReleaseView, int
 }
 
 /** The console's content rules replaced by the split's (before the catch-all route) and the catch-all given its weights. */
-function withSplit(objects: IstioObjects, view: ReleaseView, split: SplitSnapshot): PlanStep[] {
+function withSplit(objects: IstioObjects, view: ReleaseView, split: SplitSnapshot, dropMirror = false): PlanStep[] {
   const { vs, managed } = routing(objects, view);
   const routes = vs.spec?.http ?? [];
   const host = hostSpelling(routes[managed], objects.serviceName);
   const added = split.rules.map((rule) => contentRoute(rule.policy, host, rule.version));
-  return replaceStep(vs, withRoutes(vs, withSplitRules(routes, managed, view, added, withWeights(routes[managed]!, split.weights, host, objects.namespace))));
+  const weighted = withWeights(routes[managed]!, split.weights, host, objects.namespace);
+  return replaceStep(vs, withRoutes(vs, withSplitRules(routes, managed, view, added, dropMirror ? withMirror(weighted, host, null, 100) : weighted)));
 }
 
-/** One version gets 100% and every content rule the console manages is removed. */
+/** One version gets 100% and every content rule the console manages is removed, and a mirror to it (it has all the requests now). */
 export function planTakeOver(objects: IstioObjects, view: ReleaseView, intent: Input<typeof takeOverIntent>): Plan {
-  return { steps: withSplit(objects, view, takeOverSplit(view, intent)) };
+  return { steps: withSplit(objects, view, takeOverSplit(view, intent), view.mirror?.version === intent.version) };
+}
+
+/** Copies `percent`% of the managed route's requests to a version (Envoy drops its answers), or stops copying. */
+export function planSetMirror(objects: IstioObjects, view: ReleaseView, intent: Input<typeof setMirrorIntent>): Plan {
+  const { vs, managed } = routing(objects, view);
+  if (intent.version !== null) requireMirrorable(view, intent.version);
+  const routes = [...(vs.spec?.http ?? [])];
+  routes[managed] = withMirror(routes[managed]!, hostSpelling(routes[managed], objects.serviceName), intent.version, intent.percent);
+  return { steps: replaceStep(vs, withRoutes(vs, routes)) };
 }
 
 /**
@@ -159,7 +171,10 @@ export function planDeleteVersion(objects: IstioObjects, view: ReleaseView, inte
   const { vs, dr, managed } = routing(objects, view);
   const version = requireDeletable(view, intent);
   const routes = [...(vs.spec?.http ?? [])];
-  routes[managed] = withWeights(routes[managed]!, currentWeights(view), hostSpelling(routes[managed], objects.serviceName), objects.namespace);
+  const host = hostSpelling(routes[managed], objects.serviceName);
+  const weighted = withWeights(routes[managed]!, currentWeights(view), host, objects.namespace);
+  // A mirror to the version that goes would copy requests to a subset that no longer exists.
+  routes[managed] = view.mirror?.version === version.name ? withMirror(weighted, host, null, 100) : weighted;
   const nextDr = clone(dr);
   nextDr.spec = { ...nextDr.spec, subsets: (nextDr.spec?.subsets ?? []).filter((subset) => subset.name !== version.name) };
   const entries = vmDeletes(objects, version, intent);

@@ -11,6 +11,7 @@ import type { ContentCondition, ContentPolicy, ContentRuleView, ObjectRef, Probe
 import { istioAnalysis } from './analysis';
 import { bindsToMesh } from './visibility';
 import { describeRoute } from './describe';
+import { mirrorOf } from './route-edits';
 import { healthOf } from './health';
 import { ISTIO } from './info';
 import type { DestinationRule, HTTPRoute, ReadinessProbe, ServiceEntry, VirtualService, WorkloadEntry, WorkloadGroup } from './types';
@@ -32,7 +33,7 @@ export interface IstioObjects extends ServiceObjects {
   serviceEntry?: ServiceEntry;
 }
 
-export const ISTIO_CAPABILITIES: ReleaseView['capabilities'] = { contentRules: { supported: true, operators: ['exact', 'prefix', 'regex'] } };
+export const ISTIO_CAPABILITIES: ReleaseView['capabilities'] = { contentRules: { supported: true, operators: ['exact', 'prefix', 'regex'] }, mirror: { supported: true } };
 
 /** Whether a Service or a ServiceEntry with a workloadSelector defines the host (its workloads are the endpoints). */
 function hasService(objects: Pick<IstioObjects, 'service' | 'serviceEntry'>): boolean {
@@ -146,6 +147,7 @@ export function readIstio(objects: IstioObjects): ReleaseView {
   const routes = vs?.spec?.http ?? [];
   const managedIndex = managedRouteIndex(vs, host, namespace);
   const managedRoute = managedIndex === undefined ? undefined : routes[managedIndex];
+  const mirror = mirrorOf(managedRoute, host, namespace);
 
   const weights = new Map<string, number>();
   for (const destination of managedRoute ? describeRoute(managedRoute, namespace).destinations : []) {
@@ -162,7 +164,7 @@ export function readIstio(objects: IstioObjects): ReleaseView {
   });
 
   const subsets = [...(dr?.spec?.subsets ?? [])];
-  const referenced = new Set([...weights.keys(), ...rules.map((rule) => rule.version)]);
+  const referenced = new Set([...weights.keys(), ...rules.map((rule) => rule.version), ...(mirror ? [mirror.version] : [])]);
   const validations: Validation[] = [];
   for (const name of referenced) {
     if (!subsets.some((subset) => subset.name === name)) {
@@ -251,6 +253,7 @@ export function readIstio(objects: IstioObjects): ReleaseView {
     owner: ownerOf(vs),
     capabilities: ISTIO_CAPABILITIES,
     trafficServices: [objects.serviceName],
-    splitEtag: splitEtagOf(vs?.metadata?.name, weights, rules),
+    ...(mirror ? { mirror } : {}),
+    splitEtag: splitEtagOf(vs?.metadata?.name, weights, rules, mirror),
   };
 }

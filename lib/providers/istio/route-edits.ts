@@ -1,4 +1,4 @@
-import type { ContentPolicy } from '@/lib/mesh/types';
+import type { ContentPolicy, MirrorView } from '@/lib/mesh/types';
 import { qualifyHost } from '@/lib/mesh/hosts';
 import type { HTTPMatchRequest, HTTPRoute, HTTPRouteDestination } from './types';
 
@@ -54,4 +54,32 @@ export function matchesOf(policy: ContentPolicy): HTTPMatchRequest[] {
 export function contentRoute(policy: ContentPolicy, host: string, version: string, base?: HTTPRoute): HTTPRoute {
   const destination = base?.route?.[0] ? { ...base.route[0], destination: { ...base.route[0].destination, host, subset: version } } : { destination: { host, subset: version } };
   return { ...base, match: matchesOf(policy), route: [destination] };
+}
+
+interface MirrorDestination {
+  host: string;
+  subset?: string;
+}
+
+/**
+ * The mirror of a route as one version of the service: Istio's `mirror` + `mirrorPercentage` (no percentage is
+ * 100%), or a `mirrors` list of one. Undefined when there is none, or it is something the console cannot edit
+ * (another host, no subset, several mirrors).
+ */
+export function mirrorOf(route: HTTPRoute | undefined, host: string, namespace: string): MirrorView | undefined {
+  if (!route) return undefined;
+  const own = (destination: MirrorDestination | undefined) => destination?.subset && qualifyHost(destination.host, namespace) === qualifyHost(host, namespace);
+  const percentOf = (value: unknown) => (typeof value === 'number' ? value : 100);
+  const mirrors = route.mirrors as { destination?: MirrorDestination; percentage?: { value?: number } }[] | undefined;
+  if (mirrors?.length === 1 && !route.mirror && own(mirrors[0]!.destination)) return { version: mirrors[0]!.destination!.subset!, percent: percentOf(mirrors[0]!.percentage?.value) };
+  const mirror = route.mirror as MirrorDestination | undefined;
+  if (!mirrors && own(mirror)) return { version: mirror!.subset!, percent: percentOf((route.mirrorPercentage as { value?: number } | undefined)?.value) };
+  return undefined;
+}
+
+/** The route copying `percent`% of its requests to `version` (as `mirror` + `mirrorPercentage`), or to none with null. */
+export function withMirror(route: HTTPRoute, host: string, version: string | null, percent: number): HTTPRoute {
+  const { mirror: _mirror, mirrorPercentage: _percentage, mirrors: _mirrors, ...rest } = route;
+  if (version === null) return rest;
+  return { ...rest, mirror: { host, subset: version }, ...(percent === 100 ? {} : { mirrorPercentage: { value: percent } }) };
 }

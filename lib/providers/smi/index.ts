@@ -1,3 +1,4 @@
+import { mirrorUnsupported } from '@/lib/mesh/plan-common';
 import { qualifyHost, serviceOfHost } from '@/lib/mesh/hosts';
 import { oldestFirst } from '@/lib/mesh/objects';
 import type { MeshProvider } from '@/lib/mesh/provider';
@@ -70,6 +71,7 @@ export const smiProvider: MeshProvider<SmiIndex, SmiObjects> = {
     'take-over': planTakeOver,
     'delete-version': planDeleteVersion,
     'restore-split': planRestoreSplit,
+    'set-mirror': (_objects, view) => mirrorUnsupported(view),
   },
 
   access: (intent) => serviceBackedAccess(TRAFFIC_SPLITS, intent),
