@@ -132,6 +132,8 @@ test('a content rule by keyboard: the tabs move with the arrow keys, the rule is
   await page.keyboard.press('ArrowLeft');
   await expect(weightsTab).toHaveAttribute('aria-selected', 'true');
   await page.keyboard.press('End');
+  await expect(dialog.getByRole('tab', { name: 'Mirror' })).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('ArrowLeft');
   await expect(contentTab).toHaveAttribute('aria-selected', 'true');
 
   // The rule's version from its select (arrows), "all conditions" from the radios (arrows), a header typed.

@@ -27,6 +27,7 @@ if (command === 'up') {
       `WEIR_APISERVER_VERSION=${sandbox.apiServerVersion}`,
       `WEIR_PROMETHEUS_URL=${sandbox.prometheusUrl}`,
       `WEIR_PROMETHEUS_SCRAPE_INTERVAL=${SCRAPE_INTERVAL}`,
+      `WEIR_SANDBOX_SIMULATOR_URL=${sandbox.simulatorUrl}`,
     ].join('\n') + '\n',
   );
 } else if (command === 'up-second') {
