@@ -71,7 +71,7 @@ export class EndpointIndex {
     };
   }
 
-  /** Ready endpoints the Service selects that also carry `labels`; empty when there are none. */
+  /** Ready endpoints the Service selects that also carry `labels` (where kube-proxy would send); empty when there are none. */
   of(ref: ServiceRef, labels: Record<string, string> = {}): Endpoint[] {
     const key = `${ref.fqdn}|${JSON.stringify(Object.entries(labels).sort())}`;
     let found = this.memo.get(key);
@@ -80,6 +80,9 @@ export class EndpointIndex {
   }
 
   private resolve(ref: ServiceRef, labels: Record<string, string>): Endpoint[] {
+    // Only a Service's ClusterIP has kube-proxy behind it: a connection passed through to a ServiceEntry's
+    // address (or to none) reaches nobody, since only the sidecar knows that address.
+    if (ref.kind === 'ServiceEntry') return [];
     const selector = ref.service.spec?.selector;
     // A Service without a selector has hand-made endpoints, which the sandbox never has.
     if (!selector || Object.keys(selector).length === 0) return [];

@@ -52,6 +52,7 @@ export function helloMesh(overrides: Partial<MeshObjects> = {}): MeshObjects {
     deployments: [],
     virtualServices: [],
     workloadEntries: [],
+    serviceEntries: [],
     httpRoutes: [],
     trafficSplits: [],
     ...overrides,

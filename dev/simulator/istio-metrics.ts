@@ -1,8 +1,9 @@
 /**
  * Istio's standard request metrics, as the destination sidecar would export them, plus per-version counts
  * since start for tests (`/split`). The metrics name the Service that answered (a backend Service, under
- * HTTPRoute or TrafficSplit routing); the counts go by the Service the client called, so a test can ask
- * for the split of `hello` while the metrics say `hello-v1` and `hello-v2`.
+ * HTTPRoute or TrafficSplit routing; a ServiceEntry host by the host, in the entry's namespace); the counts
+ * go by the Service the client called (a ServiceEntry host by the host), so a test can ask for the split of
+ * `hello` while the metrics say `hello-v1` and `hello-v2`.
  */
 import { Counter, Histogram, Registry } from 'prom-client';
 import type { RequestOutcome } from './simulate-request.ts';

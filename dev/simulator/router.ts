@@ -4,7 +4,7 @@
  * routed by the simulator's own code, since Istio does not implement it. A Router says where one request
  * goes.
  */
-import type { WorkloadEntry, VirtualService } from './istio/types.ts';
+import type { ServiceEntry, WorkloadEntry, VirtualService } from './istio/types.ts';
 import type { HttpRoute } from './gateway-api/types.ts';
 import type { MeshRequest } from './mesh-request.ts';
 import type { ServiceRef } from './services.ts';
@@ -18,6 +18,7 @@ export interface MeshObjects {
   deployments: V1Deployment[];
   virtualServices: VirtualService[];
   workloadEntries: WorkloadEntry[];
+  serviceEntries: ServiceEntry[];
   httpRoutes: HttpRoute[];
   trafficSplits: TrafficSplit[];
 }

@@ -5,7 +5,6 @@
  */
 import { behaviourOf, sampleLatency } from './behaviour.ts';
 import type { Endpoint } from './endpoints.ts';
-import { serviceOfHost } from './hosts.ts';
 import type { MeshRequest } from './mesh-request.ts';
 import type { RouteOutcome } from './router.ts';
 import type { RoutedService, RoutingTable } from './routing-table.ts';
@@ -27,8 +26,8 @@ export interface RequestOutcome {
   sourceWorkload: string;
 }
 
-function base(target: RoutedService, request: MeshRequest, host: string) {
-  const { name, namespace } = serviceOfHost(host);
+function base(table: RoutingTable, target: RoutedService, request: MeshRequest, host: string) {
+  const { name, namespace } = table.serviceOf(host, target.namespace);
   return {
     calledService: { name: target.name, namespace: target.namespace },
     caller: request.caller ?? 'user',
@@ -39,15 +38,15 @@ function base(target: RoutedService, request: MeshRequest, host: string) {
   };
 }
 
-function proxyAnswer(target: RoutedService, request: MeshRequest, host: string, version: string, code: number): RequestOutcome {
+function proxyAnswer(table: RoutingTable, target: RoutedService, request: MeshRequest, host: string, version: string, code: number): RequestOutcome {
   // Envoy answers these itself, without an upstream round trip.
-  return { ...base(target, request, host), destinationWorkload: 'unknown', destinationWorkloadNamespace: 'unknown', destinationVersion: version, responseCode: code, latencyMs: 0.5 };
+  return { ...base(table, target, request, host), destinationWorkload: 'unknown', destinationWorkloadNamespace: 'unknown', destinationVersion: version, responseCode: code, latencyMs: 0.5 };
 }
 
-function answered(target: RoutedService, request: MeshRequest, host: string, endpoint: Endpoint, version: string | undefined, random: () => number): RequestOutcome {
+function answered(table: RoutingTable, target: RoutedService, request: MeshRequest, host: string, endpoint: Endpoint, version: string | undefined, random: () => number): RequestOutcome {
   const failed = random() < endpoint.behaviour.errorRate;
   return {
-    ...base(target, request, host),
+    ...base(table, target, request, host),
     destinationWorkload: endpoint.workload,
     destinationWorkloadNamespace: endpoint.workloadNamespace,
     destinationVersion: endpoint.version ?? version ?? 'unknown',
@@ -57,25 +56,27 @@ function answered(target: RoutedService, request: MeshRequest, host: string, end
 }
 
 /** The workload istiod names in an endpoint's metadata ("name;namespace;service;revision;cluster"). */
-function fromMetadata(workload: string | undefined, host: string): Endpoint {
+function fromMetadata(workload: string | undefined, serviceNamespace: string): Endpoint {
   const [name, namespace, , revision] = (workload ?? '').split(';');
-  return { workload: name || 'unknown', workloadNamespace: namespace || serviceOfHost(host).namespace, version: revision || undefined, behaviour: behaviourOf(undefined) };
+  return { workload: name || 'unknown', workloadNamespace: namespace || serviceNamespace, version: revision || undefined, behaviour: behaviourOf(undefined) };
 }
 
 /** What the proxy (a 404, a 503, a fault) or the workload at the chosen endpoint answers. */
 function respond(table: RoutingTable, target: RoutedService, request: MeshRequest, outcome: RouteOutcome, random: () => number): RequestOutcome {
-  if (outcome.kind === 'answer') return proxyAnswer(target, request, outcome.host, outcome.version, outcome.status);
+  if (outcome.kind === 'answer') return proxyAnswer(table, target, request, outcome.host, outcome.version, outcome.status);
   if (outcome.kind === 'upstream') {
-    const endpoint = table.endpoints.at(outcome.address, serviceOfHost(outcome.host).namespace) ?? fromMetadata(outcome.workload, outcome.host);
+    // The service's namespace: a WorkloadEntry there wins when several share the address.
+    const { namespace } = table.serviceOf(outcome.host, target.namespace);
+    const endpoint = table.endpoints.at(outcome.address, namespace) ?? fromMetadata(outcome.workload, namespace);
     // A VM reported unhealthy: no healthy upstream at that endpoint, Envoy's 503.
-    if (endpoint.unhealthy) return proxyAnswer(target, request, outcome.host, outcome.version ?? endpoint.version ?? 'unknown', 503);
-    return answered(target, request, outcome.host, endpoint, outcome.version, random);
+    if (endpoint.unhealthy) return proxyAnswer(table, target, request, outcome.host, outcome.version ?? endpoint.version ?? 'unknown', 503);
+    return answered(table, target, request, outcome.host, endpoint, outcome.version, random);
   }
   const endpoints = table.endpoints.of(outcome.backend, outcome.labels);
-  // No healthy member in the backend: Envoy's 503 "no healthy upstream".
-  if (endpoints.length === 0) return proxyAnswer(target, request, outcome.backend.fqdn, outcome.version ?? 'unknown', 503);
+  // No healthy member in the backend (or, for a ServiceEntry, nothing at the address it was called at): Envoy's 503.
+  if (endpoints.length === 0) return proxyAnswer(table, target, request, outcome.backend.fqdn, outcome.version ?? 'unknown', 503);
   const endpoint = endpoints[Math.floor(random() * endpoints.length)] ?? endpoints[0]!;
-  return answered(target, request, outcome.backend.fqdn, endpoint, outcome.version, random);
+  return answered(table, target, request, outcome.backend.fqdn, endpoint, outcome.version, random);
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * The mesh traffic simulator: watches the cluster, sends synthetic requests to every Service that a
- * VirtualService, an HTTPRoute (GAMMA) or an SMI TrafficSplit routes, and serves Istio's standard metrics
+ * VirtualService, an HTTPRoute (GAMMA) or an SMI TrafficSplit routes (and every ServiceEntry host a
+ * VirtualService names), and serves Istio's standard metrics
  * for Prometheus. Istio and Gateway API routing is what istiod pushes to the calling pod's sidecar (through
  * the xDS agent); SMI routing is the simulator's own. Nothing goes over the network but the watches, the
  * agent's xDS stream and the HTTP endpoint: requests are evaluated and recorded in-process.
@@ -31,7 +32,7 @@ export interface SimulatorOptions {
   grayShare?: number;
   /** Instead of gray and ordinary callers: these classes, the rest ordinary (for tests of header rules). */
   callers?: CallerClass[];
-  /** Only these Services (`namespace/name`) get traffic; all routed Services when absent. */
+  /** Only these Services (`namespace/name`, `namespace/host` for a ServiceEntry host) get traffic; all routed Services when absent. */
   services?: string[];
   /** Exit when this file disappears: the sandbox folder's marker, so a removed sandbox leaves nothing running. */
   stopWhenMissing?: string;
@@ -65,6 +66,7 @@ function objectsOf(state: MeshState): MeshObjects {
     deployments: state.list('deployments'),
     virtualServices: state.list('virtualservices'),
     workloadEntries: state.list('workloadentries'),
+    serviceEntries: state.list('serviceentries'),
     httpRoutes: state.list('httproutes'),
     trafficSplits: state.list('trafficsplits'),
   };

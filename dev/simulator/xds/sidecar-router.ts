@@ -16,12 +16,13 @@ import type { Action, HttpChain, Route, Snapshot } from './snapshot.ts';
 import { pickHost, pickWeightedCluster } from './upstream.ts';
 import { selectVirtualHost } from './virtual-host.ts';
 
-/** A call from a client pod to a Service port, as the client would make it. */
+/** A call from a client pod to a Service port (or a ServiceEntry host's port), as the client would make it. */
 export interface SidecarCall {
   service: ServiceRef;
+  /** The destination address: the ClusterIP or the entry's address; '' for none (the wildcard listener). */
   clusterIp: string;
   port: number;
-  /** The Host header the client sends, `name.namespace.svc.cluster.local:port`. */
+  /** The Host header the client sends, `name.namespace.svc.cluster.local:port` (a ServiceEntry's `host:port`). */
   authority: string;
   clientIp: string;
 }
