@@ -8,6 +8,9 @@ import { ServicePage } from './pages/service-page';
  * traffic; the interval is shortened from 30 s to 5 s (and the window to 30 s) so the test takes minutes.
  */
 
+/** A build of v3 without the fault of 6.2.0 (the sandbox's simulator fails v3 only on that image). */
+const FIXED_V3 = 'ghcr.io/stefanprodan/podinfo:6.2.1';
+
 async function signInAs(browser: Browser, user: string): Promise<Page> {
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const page = await context.newPage();
@@ -111,12 +114,32 @@ test('podinfo v3 answers 5% errors and is rolled back automatically, with the re
   await expect(rollback.getByTestId('history-reason')).toHaveText(/^5 failed checks \(threshold 5\); last: success rate [\d.]+% < 99%$/);
   await expect(page.getByTestId('release-message')).toContainText('rolled back to v2');
 
-  // Rolled back, v3 sits at 0 pods; Scale brings it back (a reviewed change like any other) for another try.
+  // Rolled back, v3 sits at 0 pods; the panel offers a fixed build of it, one reviewed change: new image, pods back.
   await expect(service.versionRow('v3').getByText('0/0')).toBeVisible();
-  await service.versionRow('v3').getByRole('button', { name: 'Scale' }).click();
+  await expect(page.getByTestId('fix-image-offer')).toContainText('v3 was rolled back and sits at 0 pods');
+  await page.getByRole('button', { name: 'Release a fixed image of v3' }).click();
+  await expect(service.dialog.getByLabel('New image')).toHaveValue('ghcr.io/stefanprodan/podinfo:6.2.0');
+  await service.dialog.getByLabel('New image').fill(FIXED_V3);
   await service.dialog.getByLabel('Pods').fill('1');
-  await service.reviewAndApply('Scale v3 to 1');
+  await service.reviewAndApply(`Update v3 to ${FIXED_V3} with 1 pod`);
   await expect.poll(() => getObject('deployment', 'test', 'podinfo-v3').status.readyReplicas ?? 0, { timeout: 30_000 }).toBe(1);
+  expect(getObject('deployment', 'test', 'podinfo-v3').spec.template.spec.containers[0].image).toBe(FIXED_V3);
   await expect(service.versionRow('v3').getByText('1/1')).toBeVisible();
-  await expect(page.getByTestId('history-entry').first()).toContainText('Scaled a version');
+  await expect(service.versionRow('v3')).toContainText(FIXED_V3);
+  await expect(page.getByTestId('history-entry').first()).toContainText('Put a new image on a version');
+});
+
+test('the fixed v3 is released again: its checks pass this time and it is promoted', async ({ page }) => {
+  test.setTimeout(240_000);
+  const service = new ServicePage(page);
+  await service.open('test', 'podinfo');
+  // The sandbox's v3 fails only on the faulty build (weir.dev/sim-faulty-image): the fixed one answers without errors.
+  expect(getObject('deployment', 'test', 'podinfo-v3').spec.template.spec.containers[0].image).toBe(FIXED_V3);
+  await expect(page.getByTestId('fix-image-offer')).toHaveCount(0);
+  await startRelease(service, { stable: 'v2', gray: 'v3', approval: 'none' });
+  await expect(page.getByTestId('release-phase')).toHaveText('Succeeded', { timeout: 180_000 });
+  expect(vsWeights('test', 'podinfo')).toEqual({ v3: 100 });
+  const steps = await page.getByTestId('history-entry').filter({ hasText: 'Release step' }).count();
+  expect(steps).toBeGreaterThanOrEqual(10);
+  await expect(page.getByTestId('history-entry').first()).toContainText('Promoted');
 });

@@ -1,5 +1,6 @@
 'use client';
 
+import { VersionOptions } from '@/components/versions/version-options';
 import { useState } from 'react';
 import { useI18n } from '@/components/i18n/i18n-provider';
 import { Button, Field, inputClass } from '@/components/ui/field';
@@ -66,11 +67,7 @@ export function ProgressiveWizard({ service, view, spec, onClose }: { service: S
   const versionSelect = (id: 'stableVersion' | 'grayVersion') => (
     <Field label={t(`progressive.${id}`)} htmlFor={id} error={errors[id]}>
       <select id={id} className={inputClass} value={settings[id]} aria-invalid={Boolean(errors[id])} onChange={(event) => update({ [id]: event.target.value })}>
-        {view.versions.map((version) => (
-          <option key={version.name} value={version.name}>
-            {version.name} ({version.weight}%)
-          </option>
-        ))}
+        <VersionOptions versions={view.versions} />
       </select>
     </Field>
   );

@@ -3,6 +3,7 @@
 import { useId, useState, type KeyboardEvent } from 'react';
 import { useI18n } from '@/components/i18n/i18n-provider';
 import { Field, inputClass } from '@/components/ui/field';
+import { VersionOptions } from '@/components/versions/version-options';
 import type { ServiceRef } from '@/components/services/use-release';
 import type { Intent } from '@/lib/mesh/intents';
 import type { ContentPolicy, ReleaseView } from '@/lib/mesh/types';
@@ -135,11 +136,7 @@ export function EditPolicyWizard({
                 <div className="grid grid-cols-2 gap-3">
                   <Field label={t('mirror.version')} htmlFor="mirror-version" error={errors.version}>
                     <select id="mirror-version" className={inputClass} value={mirrorVersion} onChange={(event) => setMirrorVersion(event.target.value)}>
-                      {view.versions.map((version) => (
-                        <option key={version.name} value={version.name}>
-                          {version.name} ({version.weight}%)
-                        </option>
-                      ))}
+                      <VersionOptions versions={view.versions} />
                     </select>
                   </Field>
                   <Field label={t('mirror.percent')} htmlFor="mirror-percent" error={errors.percent}>

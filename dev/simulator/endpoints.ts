@@ -58,7 +58,8 @@ export class EndpointIndex {
     const deployment = this.deployments.get(`${namespace}/${workload}`);
     // The Deployment's template, not the pod, so a `kubectl annotate` takes effect without a rollout.
     const annotations = deployment?.spec?.template.metadata?.annotations ?? pod.metadata?.annotations;
-    return { workload, workloadNamespace: namespace, version: versionOf(pod.metadata?.labels), behaviour: behaviourOf(annotations) };
+    const image = (deployment?.spec?.template.spec ?? pod.spec)?.containers[0]?.image;
+    return { workload, workloadNamespace: namespace, version: versionOf(pod.metadata?.labels), behaviour: behaviourOf(annotations, image) };
   }
 
   private ofEntry(entry: WorkloadEntry): Endpoint {
