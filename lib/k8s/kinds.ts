@@ -11,6 +11,11 @@ export interface KindInfo {
   plural: string;
   kind: string;
   namespaced: boolean;
+  /**
+   * Shown, never planned from: a write's fresh read (as the user) does without it when the user may not list it, so a
+   * Role written before the console read this kind still lets its holder write (WorkloadGroups serve no traffic).
+   */
+  informational?: boolean;
 }
 
 export type KindKey = string;

@@ -92,7 +92,14 @@ export async function freshSnapshot(kubeConfig: KubeConfig, cluster: string, nam
   const api = objectApi(kubeConfig);
   const [, ...lists] = await Promise.all([
     requireNamespace(api, namespace),
-    ...kinds.map(async (info) => ({ info, items: (await api.list(apiVersionOf(info), info.kind, namespace)).items })),
+    ...kinds.map(async (info) => {
+      try {
+        return { info, items: (await api.list(apiVersionOf(info), info.kind, namespace)).items };
+      } catch (error) {
+        if (info.informational && error instanceof ApiException && error.code === 403) return { info, items: [] };
+        throw error;
+      }
+    }),
   ]);
   return snapshotOf(cluster, namespace, lists as { info: KindInfo; items: KubernetesObject[] }[], everywhere);
 }

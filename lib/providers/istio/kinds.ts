@@ -6,4 +6,5 @@ export const VIRTUAL_SERVICES = istio('virtualservices', 'VirtualService');
 export const DESTINATION_RULES = istio('destinationrules', 'DestinationRule');
 export const WORKLOAD_ENTRIES = istio('workloadentries', 'WorkloadEntry');
 export const SERVICE_ENTRIES = istio('serviceentries', 'ServiceEntry');
-export const WORKLOAD_GROUPS = istio('workloadgroups', 'WorkloadGroup');
+/** Shown beside a version's VMs; nothing is planned from it (its VMs count as their WorkloadEntries). */
+export const WORKLOAD_GROUPS: KindInfo = { ...istio('workloadgroups', 'WorkloadGroup'), informational: true };
