@@ -6,12 +6,13 @@ import { ContentRuleEditor, emptyPolicy } from '@/components/wizards/content-rul
 import type { ProviderCapabilities } from '@/lib/mesh/types';
 import { planWeights, ruleSummary, type PlanStep } from '@/lib/release/model';
 
-type Kind = 'setWeight' | 'pause' | 'approval' | 'setRule';
+type Kind = 'setWeight' | 'pause' | 'approval' | 'setRule' | 'setMirror';
 
-const kindOf = (step: PlanStep): Kind => ('setWeight' in step ? 'setWeight' : 'pause' in step ? 'pause' : 'setRule' in step ? 'setRule' : 'approval');
+const kindOf = (step: PlanStep): Kind => ('setWeight' in step ? 'setWeight' : 'pause' in step ? 'pause' : 'setRule' in step ? 'setRule' : 'setMirror' in step ? 'setMirror' : 'approval');
 
 /**
- * The release plan as an ordered list the user edits: each step a weight, a pause or "wait for approval",
+ * The release plan as an ordered list the user edits: each step a weight, a pause, "wait for approval", an A/B
+ * rule or a mirror (blue/green),
  * moved up or down, removed, added. Problems come keyed by field (`steps.2.setWeight`), as zod and the server name them.
  */
 export function PlanEditor({
@@ -19,6 +20,7 @@ export function PlanEditor({
   errors,
   onChange,
   rules,
+  mirror,
   provider,
 }: {
   steps: PlanStep[];
@@ -26,6 +28,8 @@ export function PlanEditor({
   onChange: (steps: PlanStep[]) => void;
   /** What content rules the service's routing API can express (A/B steps). */
   rules: ProviderCapabilities['contentRules'];
+  /** Whether the routing API can mirror requests (blue/green steps). */
+  mirror: ProviderCapabilities['mirror'];
   provider: string;
 }) {
   const { t } = useI18n();
@@ -40,6 +44,7 @@ export function PlanEditor({
     if (kind === 'pause') return { pause: '1m' };
     if (kind === 'approval') return { approval: true };
     if (kind === 'setRule') return { setRule: emptyPolicy() };
+    if (kind === 'setMirror') return { setMirror: 100 };
     const before = index === 0 ? 0 : (weights[index - 1] ?? 0);
     return { setWeight: Number.isFinite(before) && before > 0 ? Math.min(100, before + 10) : 10 };
   };
@@ -66,8 +71,8 @@ export function PlanEditor({
                   value={kind}
                   onChange={(event) => replace(index, fresh(event.target.value as Kind, index))}
                 >
-                  {(['setWeight', 'pause', 'approval', 'setRule'] as const).map((value) => (
-                    <option key={value} value={value} disabled={value === 'setRule' && !rules.supported}>
+                  {(['setWeight', 'pause', 'approval', 'setRule', 'setMirror'] as const).map((value) => (
+                    <option key={value} value={value} disabled={(value === 'setRule' && !rules.supported) || (value === 'setMirror' && !mirror.supported)}>
                       {t(`progressive.planKind.${value}`)}
                     </option>
                   ))}
@@ -80,6 +85,16 @@ export function PlanEditor({
                     value={Number.isNaN(step.setWeight) ? '' : step.setWeight}
                     aria-invalid={Boolean(error)}
                     onChange={(event) => replace(index, { setWeight: event.target.value === '' ? Number.NaN : Number(event.target.value) })}
+                  />
+                )}
+                {'setMirror' in step && (
+                  <input
+                    type="number"
+                    aria-label={t('progressive.planMirror', { n })}
+                    className={`${inputClass} w-24`}
+                    value={Number.isNaN(step.setMirror) ? '' : step.setMirror}
+                    aria-invalid={Boolean(error)}
+                    onChange={(event) => replace(index, { setMirror: event.target.value === '' ? Number.NaN : Number(event.target.value) })}
                   />
                 )}
                 {'pause' in step && (
@@ -143,7 +158,9 @@ export function PlanSteps({ steps, done }: { steps: PlanStep[]; done: number }) 
                 ? t('plan.pause', { duration: step.pause })
                 : 'setRule' in step
                   ? t('plan.rule', { rule: ruleSummary(step.setRule) })
-                  : t('plan.approval')}
+                  : 'setMirror' in step
+                    ? t('plan.mirror', { percent: step.setMirror })
+                    : t('plan.approval')}
           </li>
         );
       })}

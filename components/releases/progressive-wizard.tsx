@@ -8,7 +8,7 @@ import { Modal } from '@/components/ui/modal';
 import { ApiError } from '@/lib/client/api';
 import { fieldErrors } from '@/lib/http/errors';
 import type { ReleaseView } from '@/lib/mesh/types';
-import { DEFAULT_SETTINGS, planSummary, progressiveSettings, stepWeightsOf, type ProgressiveSettings, type ReleaseSpec } from '@/lib/release/model';
+import { DEFAULT_SETTINGS, isBlueGreen, planSummary, progressiveSettings, stepWeightsOf, type ProgressiveSettings, type ReleaseSpec } from '@/lib/release/model';
 import { PlanEditor } from './plan-editor';
 import type { ServiceRef } from '@/components/services/use-release';
 import { HookFields } from './hook-fields';
@@ -52,6 +52,8 @@ export function ProgressiveWizard({ service, view, spec, onClose }: { service: S
   const steps = stepWeightsOf({ service: service.name, stepWeight: settings.stepWeight, maxWeight: settings.maxWeight });
   const plan = settings.steps;
   const togglePlan = (on: boolean) => update({ steps: on ? [{ setWeight: settings.stepWeight }, { setWeight: settings.maxWeight }] : undefined });
+  const blueGreen = isBlueGreen(plan);
+  const mirrorSupported = view.capabilities.mirror.supported;
 
   function start() {
     if (action.isPending) return;
@@ -105,9 +107,18 @@ export function ProgressiveWizard({ service, view, spec, onClose }: { service: S
           <input type="checkbox" checked={Boolean(plan)} onChange={(event) => togglePlan(event.target.checked)} />
           {t('progressive.customSteps')}
         </label>
+        <label className="col-span-2 flex items-center gap-2 text-sm" title={mirrorSupported ? undefined : t('capability.noMirror', { provider: view.provider.name })}>
+          <input type="checkbox" checked={blueGreen} disabled={!mirrorSupported} onChange={(event) => update({ steps: event.target.checked ? [{ setMirror: 100 }] : undefined })} />
+          {t('progressive.blueGreen')}
+        </label>
+        {blueGreen && (
+          <p className="col-span-2 -mt-2 text-xs text-slate-600" data-testid="blue-green-hint">
+            {t('progressive.blueGreenHint', { gray: settings.grayVersion, stable: settings.stableVersion })}
+          </p>
+        )}
         {plan ? (
           <div className="col-span-2">
-            <PlanEditor steps={plan} errors={errors} onChange={(next) => update({ steps: next })} rules={view.capabilities.contentRules} provider={view.provider.name} />
+            <PlanEditor steps={plan} errors={errors} onChange={(next) => update({ steps: next })} rules={view.capabilities.contentRules} mirror={view.capabilities.mirror} provider={view.provider.name} />
           </div>
         ) : (
           <>
@@ -137,10 +148,15 @@ export function ProgressiveWizard({ service, view, spec, onClose }: { service: S
       </label>
       <HookFields hooks={settings.hooks ?? []} notifications={settings.notifications ?? []} errors={errors} onChange={(next) => update(next)} />
       <p className="mt-4 rounded-md bg-slate-50 p-3 text-xs text-slate-600" data-testid="progressive-summary">
-        {t(plan ? 'progressive.planSummary' : 'progressive.summary', {
+        {t(blueGreen ? 'progressive.blueGreenSummary' : plan ? 'progressive.planSummary' : 'progressive.summary', {
           gray: settings.grayVersion,
           steps: plan
-            ? planSummary(plan, { pause: (duration) => t('plan.pause', { duration }), approval: t('plan.approval'), rule: (rule) => t('plan.rule', { rule }) })
+            ? planSummary(plan, {
+                pause: (duration) => t('plan.pause', { duration }),
+                approval: t('plan.approval'),
+                rule: (rule) => t('plan.rule', { rule }),
+                mirror: (percent) => t('plan.mirror', { percent }),
+              })
             : steps.every(Number.isFinite)
               ? steps.map((weight) => `${weight}%`).join(' → ')
               : '—',

@@ -4,6 +4,7 @@ import { ApiException, type KubeConfig } from '@kubernetes/client-node';
 import { HttpError } from '@/lib/http/errors';
 import { consoleIdentity } from '@/lib/k8s/clusters';
 import { splitOf } from '@/lib/mesh/split';
+import type { ReleaseView } from '@/lib/mesh/types';
 import { cachedServiceState } from '@/lib/changes/state';
 import type { Session } from '@/lib/auth/session-store';
 import { RELEASES, requireAccess, requireControllerAccess } from '@/lib/auth/guard';
@@ -12,7 +13,7 @@ import { canApprove } from '@/lib/changes/approvals';
 import { canI } from '@/lib/auth/access';
 import { releaseEvent } from '@/lib/release/events';
 import { appendHistory } from '@/lib/release/history';
-import { isActive, planSummary, planWeights, type ApprovalPolicy, type ProgressiveSettings, type ReleaseAction, type ReleaseObject, type ReleaseSpec, type ReleaseStatus } from '@/lib/release/model';
+import { isActive, isBlueGreen, planSummary, planWeights, type ApprovalPolicy, type PlanStep, type ProgressiveSettings, type ReleaseAction, type ReleaseObject, type ReleaseSpec, type ReleaseStatus } from '@/lib/release/model';
 import { readReleaseObject, releaseRef, updateStatus } from '@/lib/release/store';
 import { objectApi } from '@/lib/k8s/object-api';
 import { say } from '@/lib/i18n/messages';
@@ -32,6 +33,19 @@ async function requireSecretAccess(session: Session, cluster: string, namespace:
       throw new HttpError(403, 'Forbidden', say('server.hookSecretDenied', { secret: name, namespace }), [{ field: 'settings.hooks', ...say('field.hookSecretDenied', { secret: name }) }]);
     }
   }
+}
+
+/** A plan's mirror and rule steps need a routing API that can express them: refused at start, before anything is saved. */
+function requirePlanSupported(view: ReleaseView, service: string, steps: PlanStep[] | undefined): void {
+  const provider = view.provider.name;
+  steps?.forEach((step, index) => {
+    if ('setMirror' in step && !view.capabilities.mirror.supported) {
+      throw new HttpError(400, 'BadRequest', say('server.planMirrorUnsupported', { provider, service }), [{ field: `settings.steps.${index}.setMirror`, ...say('field.mirrorUnsupported') }]);
+    }
+    if ('setRule' in step && !view.capabilities.contentRules.supported) {
+      throw new HttpError(400, 'BadRequest', say('server.planRulesUnsupported', { provider, service }), [{ field: `settings.steps.${index}.setRule`, ...say('field.rulesUnsupported', { provider }) }]);
+    }
+  });
 }
 
 const POLICY_RANK: Record<ApprovalPolicy, number> = { none: 0, beforePromotion: 1, beforeEveryStep: 2 };
@@ -88,6 +102,7 @@ export async function runReleaseAction(session: Session, cluster: string, namesp
     if (gray.workloads.some((workload) => workload.form === 'pods') && gray.desired === 0) {
       throw new HttpError(400, 'BadRequest', say('server.grayNoReplicas', { version: settings.grayVersion }), [{ field: 'settings.grayVersion', ...say('field.noReplicas') }]);
     }
+    requirePlanSupported(view, service, settings.steps);
     await requireControllerAccess(session, cluster, namespace, state, settings);
     await requireSecretAccess(session, cluster, namespace, settings);
     const existing = await readReleaseObject(identity, namespace, service);
@@ -107,7 +122,9 @@ export async function runReleaseAction(session: Session, cluster: string, namesp
         currentWeight: gray.weight,
         failedChecks: 0,
         stepStartedAt: now,
-        ...statusMessage('release.status.starting', { version: settings.grayVersion, weight: settings.steps ? (planWeights(settings.steps).find((w) => w > 0) ?? 0) : settings.stepWeight }),
+        ...(isBlueGreen(settings.steps)
+          ? statusMessage('release.status.startingMirror', { version: settings.grayVersion })
+          : statusMessage('release.status.starting', { version: settings.grayVersion, weight: settings.steps ? (planWeights(settings.steps).find((w) => w > 0) ?? 0) : settings.stepWeight })),
       };
       return withEvent(status, { service, ...settings }, { kind: 'started', weight: settings.stepWeight }, now);
     });

@@ -43,7 +43,9 @@ function doneWithoutEvent(status: ReleaseStatus, spec: ReleaseSpec, pending: Pen
     const said =
       done && 'setRule' in done
         ? statusMessage('release.status.ruleStep', { step: pending.step, version: spec.grayVersion ?? '', rule: ruleSummary(done.setRule) })
-        : next && 'pause' in next
+        : done && 'setMirror' in done
+          ? statusMessage('release.status.mirrorStep', { step: pending.step, version: spec.grayVersion ?? '', percent: done.setMirror })
+          : next && 'pause' in next
         ? statusMessage('release.status.pausing', { step: pending.step, version: spec.grayVersion ?? '', weight: pending.weight, duration: next.pause })
         : statusMessage('release.status.step', { step: pending.step, version: spec.grayVersion ?? '', weight: pending.weight });
     return { ...base, phase: 'Progressing', currentStep: pending.step, currentWeight: pending.weight, stepStartedAt: now, ...said };
@@ -61,7 +63,9 @@ function stepReason(spec: ReleaseSpec, pending: PendingAction): Because {
   const words =
     planned && 'setRule' in planned
       ? reason('release.reason.stepRule', { rule: ruleSummary(planned.setRule), version })
-      : reason('release.reason.stepWeight', { version, weight: pending.weight });
+      : planned && 'setMirror' in planned
+        ? reason('release.reason.stepMirror', { percent: planned.setMirror, version })
+        : reason('release.reason.stepWeight', { version, weight: pending.weight });
   const why = pending.why ?? { code: 'release.reason.text', params: { text: pending.reason } };
   return reason('release.reason.step', { step: pending.step, words: words.why, why });
 }
@@ -98,6 +102,7 @@ export async function applyPending(target: ClusterTarget, release: ReleaseObject
   };
   const weightOf = (version: string) => state.view.versions.find((v) => v.name === version)?.weight ?? 0;
   const hasRules = () => state.view.versions.some((v) => v.rules.length > 0);
+  const mirrored = () => state.view.mirror?.version === spec.grayVersion;
 
   const planned = pending.kind === 'step' ? spec.steps?.[pending.step - 1] : undefined;
   if (planned && 'setRule' in planned) {
@@ -107,6 +112,11 @@ export async function applyPending(target: ClusterTarget, release: ReleaseObject
     if (!same) await run({ type: 'set-content-rule', expected: state.view.splitEtag, version: spec.grayVersion!, policy: planned.setRule });
     return state;
   }
+  if (planned && 'setMirror' in planned) {
+    // Blue/green: a copy of the requests to the gray version, its answers dropped; stable keeps answering them all.
+    if (!mirrored() || state.view.mirror?.percent !== planned.setMirror) await run({ type: 'set-mirror', expected: state.view.splitEtag, version: spec.grayVersion!, percent: planned.setMirror });
+    return state;
+  }
   if (pending.kind === 'step') {
     const weights = stepSplit(spec, pending.weight, state.view.versions.map((v) => v.name));
     const already = Object.entries(weights).every(([version, weight]) => weightOf(version) === weight);
@@ -114,14 +124,16 @@ export async function applyPending(target: ClusterTarget, release: ReleaseObject
     return state;
   }
   if (pending.kind === 'promote') {
-    if (weightOf(spec.grayVersion!) !== 100 || hasRules()) await run({ type: 'take-over', expected: state.view.splitEtag, version: spec.grayVersion! });
+    // All traffic to the gray version at once (for blue/green, the switch); taking over drops the mirror too.
+    if (weightOf(spec.grayVersion!) !== 100 || hasRules() || mirrored()) await run({ type: 'take-over', expected: state.view.splitEtag, version: spec.grayVersion! });
     if (spec.deleteOldVersion && state.view.versions.some((v) => v.name === spec.stableVersion)) {
       await run({ type: 'delete-version', expected: state.view.splitEtag, version: spec.stableVersion!, keepWorkload: false });
     }
     return state;
   }
-  // Rollback: stable takes all traffic back (content rules to the gray version go too), then the gray
-  // version's Deployments scale to 0, in that order, so no request is routed to a version going away.
+  // Rollback: stable takes all traffic back (content rules to the gray version go too, and the mirror to it), then
+  // the gray version's Deployments scale to 0, in that order, so no request is routed to a version going away.
+  if (mirrored()) await run({ type: 'set-mirror', expected: state.view.splitEtag, version: null, percent: 100 });
   if (weightOf(spec.stableVersion!) !== 100 || hasRules()) await run({ type: 'take-over', expected: state.view.splitEtag, version: spec.stableVersion! });
   const gray = state.view.versions.find((v) => v.name === spec.grayVersion);
   if (gray && gray.desired > 0 && gray.workloads.some((w) => w.form === 'pods')) {

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { adminApi } from '../../test/sandbox-client.ts';
 import { signIn } from '../../test/console-session.ts';
 import { PODINFO_RELEASE, podinfoNamespace, startControllerProcess, stopProcess } from '../../test/podinfo.ts';
+import type { V1Deployment } from '@kubernetes/client-node';
 import type { VirtualService } from '@/lib/providers/istio/types';
 import type { PlanStep, ProgressiveSettings, ReleaseObject } from '@/lib/release/model';
 
@@ -38,6 +39,12 @@ async function release(namespace: string): Promise<ReleaseObject> {
 async function weights(namespace: string): Promise<Record<string, number>> {
   const vs = await adminApi(sandbox).read<VirtualService>({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'podinfo', namespace } });
   return Object.fromEntries((vs.spec?.http?.at(-1)?.route ?? []).map((route) => [route.destination?.subset ?? '', route.weight ?? 0]));
+}
+
+/** The route the console manages (the last http route: the weighted one). */
+async function managedRoute(namespace: string): Promise<Record<string, unknown> | undefined> {
+  const vs = await adminApi(sandbox).read<VirtualService>({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'podinfo', namespace } });
+  return vs.spec?.http?.at(-1) as Record<string, unknown> | undefined;
 }
 
 async function waitFor(namespace: string, what: string, done: (release: ReleaseObject) => boolean, timeoutMs: number): Promise<ReleaseObject> {
@@ -135,6 +142,70 @@ describe('release plans against the real API server', () => {
     const after = await adminApi(sandbox).read<VirtualService>({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'podinfo', namespace } });
     expect(after.spec?.http?.some((http) => http.match?.length)).toBe(false);
     expect(await weights(namespace)).toEqual({ v2: 100 });
+  });
+
+  it('blue/green with mirroring: v2 gets a copy of the requests while v1 answers them all, is judged on that copy, then takes all traffic at once', { timeout: 180_000 }, async () => {
+    const namespace = 'prog-plan-bg';
+    await podinfoNamespace(sandbox, namespace);
+    expect((await start(namespace, [{ setMirror: 100 }])).status).toBe(200);
+    const child = startControllerProcess(sandbox);
+    children.push(child);
+
+    const mirroring = await waitFor(namespace, 'the mirror step', (current) => current.status?.currentStep === 1, 60_000);
+    expect(mirroring.status).toMatchObject({ currentWeight: 0, messageCode: 'release.status.mirrorStep', messageParams: { step: 1, version: 'v2', percent: 100 } });
+    // The managed route copies every request to v2 (no mirrorPercentage is 100%); no weight moved.
+    expect((await managedRoute(namespace))?.mirror).toEqual({ host: 'podinfo', subset: 'v2' });
+    expect(await weights(namespace)).toEqual({ v1: 100 });
+
+    const done = await waitFor(namespace, 'promotion', (current) => current.status?.phase === 'Succeeded', 120_000);
+    await stopProcess(child);
+    // The passing check measured v2, which only the mirrored copies reached.
+    expect(done.status?.lastAnalysis).toMatchObject({ passed: true });
+    expect(done.status?.lastAnalysis?.requestsPerSecond).toBeGreaterThan(0);
+    expect(done.status?.history?.filter((entry) => entry.action.startsWith('progressive-')).map((entry) => entry.reason)).toEqual([
+      'step 1: a copy of 100% of the requests to v2 (first step)',
+      expect.stringMatching(/^plan done; success rate .* ≥ 99%/),
+    ]);
+    // Switched at once: straight from v1 at 100% to v2 at 100%, and the mirror is gone.
+    const promote = done.status!.history!.find((entry) => entry.action === 'progressive-promote')!;
+    expect(promote.from.weights).toMatchObject({ v1: 100, v2: 0 });
+    expect(promote.to.weights).toMatchObject({ v2: 100 });
+    expect((await managedRoute(namespace))?.mirror).toBeUndefined();
+    expect(await weights(namespace)).toEqual({ v2: 100 });
+  });
+
+  it('blue/green with mirroring of a failing version: it rolls back, stops the mirror and scales the version to 0, users never routed to it', { timeout: 180_000 }, async () => {
+    const namespace = 'prog-plan-bg-bad';
+    await podinfoNamespace(sandbox, namespace);
+    // podinfo v3 answers 5xx in the scenario; 2 failed checks roll it back.
+    const body = JSON.stringify({ action: 'start', settings: { ...SETTINGS, grayVersion: 'v3', threshold: 2, steps: [{ setMirror: 50 }] } });
+    const started = await json(await releaseRoute.POST(new Request('http://weir.test/', { method: 'POST', headers: alice.write, body }), { params: Promise.resolve({ cluster: 'sandbox', namespace, name: 'podinfo' }) }));
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    const child = startControllerProcess(sandbox);
+    children.push(child);
+
+    await waitFor(namespace, 'the mirror step', (current) => current.status?.currentStep === 1, 60_000);
+    expect((await managedRoute(namespace))).toMatchObject({ mirror: { host: 'podinfo', subset: 'v3' }, mirrorPercentage: { value: 50 } });
+    const rolledBack = await waitFor(namespace, 'rollback', (current) => current.status?.phase === 'RolledBack', 120_000);
+    await stopProcess(child);
+    expect(rolledBack.status?.message).toMatch(/success rate/);
+    expect((await managedRoute(namespace))?.mirror).toBeUndefined();
+    expect(await weights(namespace)).toEqual({ v1: 100 });
+    const v3 = await adminApi(sandbox).read<V1Deployment>({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'podinfo-v3', namespace } });
+    expect(v3.spec?.replicas).toBe(0);
+  });
+
+  it('refuses a blue/green plan on a routing API that cannot mirror, and one mixing a mirror with weights, naming the step', async () => {
+    const namespace = 'prog-plan-bg-smi';
+    await podinfoNamespace(sandbox, namespace, 'smi');
+    const smi = await start(namespace, [{ setMirror: 100 }]);
+    expect(smi.status).toBe(400);
+    expect(smi.body.error).toMatchObject({ code: 'server.planMirrorUnsupported' });
+    expect(smi.body.error.fields).toEqual([expect.objectContaining({ field: 'settings.steps.0.setMirror', code: 'field.mirrorUnsupported' })]);
+    const mixed = await start('prog-plan-bad', [{ setMirror: 100 }, { setWeight: 50 }]);
+    expect(mixed.status).toBe(400);
+    expect(mixed.body.error.fields).toEqual([expect.objectContaining({ field: 'settings.steps.1.setWeight', code: 'field.planMirrorWithWeight' })]);
+    expect((await release(namespace)).status?.phase).not.toBe('Progressing');
   });
 
   it('refuses a plan whose weights go down, naming the step, and writes nothing', async () => {

@@ -44,9 +44,11 @@ const duration = (units: string) =>
 
 /**
  * One step of a release plan (`spec.steps`): the gray version to a weight, a pause, a team lead's approval, or
- * a content rule (A/B by header or cookie: the matching requests go to the gray version, the rest keep the weights).
+ * a content rule (A/B by header or cookie: the matching requests go to the gray version, the rest keep the weights),
+ * or a mirror (blue/green: a copy of `setMirror` percent of the requests goes to the gray version, its answers
+ * dropped, while stable answers them all; promotion then switches all traffic at once).
  */
-export type PlanStep = { setWeight: number } | { pause: string } | { approval: true } | { setRule: ContentPolicy };
+export type PlanStep = { setWeight: number } | { pause: string } | { approval: true } | { setRule: ContentPolicy } | { setMirror: number };
 
 const planStep = z.union(
   [
@@ -54,11 +56,15 @@ const planStep = z.union(
     z.strictObject({ pause: duration('ms|s|m|h') }),
     z.strictObject({ approval: z.literal(true) }),
     z.strictObject({ setRule: contentPolicy }),
+    z.strictObject({ setMirror: z.number({ error: coded('field.number') }).min(1, coded('field.atLeast')).max(100, coded('field.atMost')) }),
   ],
   { error: coded('field.planStep') },
 );
 
-/** A release plan: at least one weight, weights never going down (each problem names its step). */
+/**
+ * A release plan: at least one weight, rule or mirror; weights never going down; a mirror (blue/green) never
+ * mixed with weights, since blue/green switches at once on promotion (each problem names its step).
+ */
 export const releasePlan = z
   .array(planStep)
   .max(50, coded('field.planTooLong'))
@@ -69,8 +75,19 @@ export const releasePlan = z
       if (step.setWeight < last) context.addIssue({ code: 'custom', path: [index, 'setWeight'], message: coded('field.planDecreasing'), params: { previous: last } });
       last = Math.max(last, step.setWeight);
     });
-    if (last === 0 && !steps.some((step) => 'setRule' in step)) context.addIssue({ code: 'custom', path: [], message: coded('field.planNoWeight') });
+    const mirrors = steps.some((step) => 'setMirror' in step);
+    if (mirrors) {
+      steps.forEach((step, index) => {
+        if ('setWeight' in step) context.addIssue({ code: 'custom', path: [index, 'setWeight'], message: coded('field.planMirrorWithWeight') });
+      });
+    }
+    if (last === 0 && !mirrors && !steps.some((step) => 'setRule' in step)) context.addIssue({ code: 'custom', path: [], message: coded('field.planNoWeight') });
   });
+
+/** A blue/green plan: gray gets mirrored requests (no weight) until promotion switches all traffic at once. */
+export function isBlueGreen(steps: PlanStep[] | undefined): boolean {
+  return !!steps?.some((step) => 'setMirror' in step);
+}
 
 /** What an operator fills in to start a progressive release (the same schema in the wizard and the route). */
 export const progressiveSettings = z
@@ -280,10 +297,23 @@ export function planWeights(steps: PlanStep[]): number[] {
   return steps.map((step) => (weight = 'setWeight' in step ? step.setWeight : weight));
 }
 
-/** A plan in a line: `10% → pause 2m → approval → 50%` (the words for pause, approval and a rule are the caller's). */
-export function planSummary(steps: PlanStep[], words: { pause: (duration: string) => string; approval: string; rule?: (rule: string) => string }): string {
+/** A plan in a line: `10% → pause 2m → approval → 50%` (the words for pause, approval, a rule and a mirror are the caller's). */
+export function planSummary(
+  steps: PlanStep[],
+  words: { pause: (duration: string) => string; approval: string; rule?: (rule: string) => string; mirror?: (percent: number) => string },
+): string {
   return steps
-    .map((step) => ('setWeight' in step ? `${step.setWeight}%` : 'pause' in step ? words.pause(step.pause) : 'setRule' in step ? (words.rule ?? String)(ruleSummary(step.setRule)) : words.approval))
+    .map((step) =>
+      'setWeight' in step
+        ? `${step.setWeight}%`
+        : 'pause' in step
+          ? words.pause(step.pause)
+          : 'setRule' in step
+            ? (words.rule ?? String)(ruleSummary(step.setRule))
+            : 'setMirror' in step
+              ? (words.mirror ?? ((percent) => `mirror ${percent}%`))(step.setMirror)
+              : words.approval,
+    )
     .join(' → ');
 }
 
@@ -450,9 +480,9 @@ function planMove(spec: ReleaseSpec, status: ReleaseStatus, current: number, now
   const next = spec.steps![current];
   if (!next || status.promoteRequested) return undefined;
   const weight = current === 0 ? 0 : planWeights(spec.steps!)[current - 1]!;
-  // Nothing routed to the gray version yet (no weight, no rule): nothing to check before the first move.
-  const routed = weight > 0 || spec.steps!.slice(0, current).some((step) => 'setRule' in step);
-  if ('setRule' in next) return routed ? undefined : gate(spec, current + 1, weight, FIRST_STEP);
+  // Nothing routed or mirrored to the gray version yet (no weight, rule or mirror): nothing to check before the first move.
+  const routed = weight > 0 || spec.steps!.slice(0, current).some((step) => 'setRule' in step || 'setMirror' in step);
+  if ('setRule' in next || 'setMirror' in next) return routed ? undefined : gate(spec, current + 1, weight, FIRST_STEP);
   if ('approval' in next) return { type: 'request-approval', kind: 'step', step: current + 1, weight };
   if ('pause' in next) {
     const since = Date.parse(status.stepStartedAt ?? status.run!.startedAt);
@@ -474,9 +504,12 @@ export function stepSplit(spec: ReleaseSpec, weight: number, versions: string[])
   return split;
 }
 
-/** Intents a policy holds for approval: promotion (take over) always; every traffic change with beforeEveryStep. */
+/**
+ * Intents a policy holds for approval: promotion (take over) always; every traffic change with beforeEveryStep,
+ * a mirror too (the copied requests reach the version, with whatever they write).
+ */
 export function needsApproval(policy: ApprovalPolicy | undefined, intent: Pick<Intent, 'type'>): boolean {
   if (policy === 'beforePromotion') return intent.type === 'take-over';
-  if (policy === 'beforeEveryStep') return ['take-over', 'set-weights', 'set-content-rule', 'restore-split'].includes(intent.type);
+  if (policy === 'beforeEveryStep') return ['take-over', 'set-weights', 'set-content-rule', 'restore-split', 'set-mirror'].includes(intent.type);
   return false;
 }

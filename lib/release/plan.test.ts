@@ -82,6 +82,40 @@ describe('an A/B plan (content rule first)', () => {
   });
 });
 
+describe('a blue/green plan (mirror, then switch at once)', () => {
+  const BG: PlanStep[] = [{ setMirror: 100 }, { setMirror: 100 }];
+  const parse = (steps: unknown) => progressiveSettings.safeParse({ stableVersion: 'v1', grayVersion: 'v2', stepWeight: 5, maxWeight: 50, interval: '30s', threshold: 5, analysis: { successRateMin: 99, p99LatencyMaxMs: 500, window: '1m' }, approval: 'none', deleteOldVersion: false, steps });
+
+  it('mirrors first without a check (nothing reaches the gray version yet), the gray weight staying 0', () => {
+    expect(stepWeightsOf(release({}, 'none', BG).spec!)).toEqual([0, 0]);
+    expect(decide(release({}, 'none', BG), at(0))).toMatchObject({ type: 'step', step: 1, weight: 0, reason: 'first step' });
+  });
+
+  it('judges the mirrored traffic before each further step and before the switch', () => {
+    const mirrored = release({ currentStep: 1, currentWeight: 0, stepStartedAt: START }, 'none', BG);
+    expect(decide(mirrored, at(29))).toEqual({ type: 'idle' });
+    expect(decide(mirrored, at(30))).toEqual({ type: 'analyse' });
+    expect(decide(mirrored, at(30), healthy)).toMatchObject({ type: 'step', step: 2, weight: 0 });
+    const last = release({ currentStep: 2, currentWeight: 0, stepStartedAt: START }, 'none', BG);
+    expect(decide(last, at(30), healthy)).toMatchObject({ type: 'promote', reason: expect.stringMatching(/^plan done; success rate/) });
+    expect(decide({ ...last, spec: { ...last.spec!, approval: 'beforePromotion' } }, at(30), healthy)).toMatchObject({ type: 'request-approval', kind: 'promotion', weight: 100 });
+    const failing = judge({}, { successRate: 90, p99Ms: 40, requestsPerSecond: 3 }, at(30));
+    expect(decide(last, at(30), failing)).toMatchObject({ type: 'record-check', failedChecks: 1 });
+  });
+
+  it('takes mirror steps alone or with pauses and approvals, and refuses weights beside a mirror, naming each', () => {
+    expect(parse([{ setMirror: 100 }]).success).toBe(true);
+    expect(parse([{ setMirror: 20 }, { pause: '1m' }, { approval: true }, { setMirror: 100 }]).success).toBe(true);
+    const mixed = parse([{ setMirror: 100 }, { setWeight: 10 }, { setWeight: 50 }]);
+    expect(mixed.success ? [] : fieldErrors(mixed.error).map((error) => [error.field, error.code])).toEqual([
+      ['steps.1.setWeight', 'field.planMirrorWithWeight'],
+      ['steps.2.setWeight', 'field.planMirrorWithWeight'],
+    ]);
+    const over = parse([{ setMirror: 101 }]);
+    expect(over.success ? [] : fieldErrors(over.error).map((error) => error.field)).toEqual(['steps.0.setMirror']);
+  });
+});
+
 describe('the release plan schema', () => {
   const settings = (steps: unknown) => ({
     stableVersion: 'v1',
