@@ -10,8 +10,10 @@ import { deploymentYaml, destinationRuleYaml, namespaceYaml, serviceYaml, sleepC
  * Release plans (issue 13 item 4) in Chromium: alice builds a custom step list in the wizard (10%, a pause,
  * "wait for approval", 50%), the release stops at the approval step, bob (team lead) approves it on the
  * Approvals page, and the release goes on and promotes. Then an A/B release by cookie: v3 gets the requests with
- * the cookie gray=true (the simulator's gray callers), is checked on that traffic, and is promoted. A namespace of
- * this spec's own; the tests run in order (the second starts where the first left shop).
+ * the cookie gray=true (the simulator's gray callers), is checked on that traffic, and is promoted. Then a
+ * blue/green release with mirroring: v4 gets a copy of the requests while v3 answers them all, is checked on
+ * that copy, and takes all traffic at once. A namespace of this spec's own; the tests run in order (each starts
+ * where the one before left shop).
  */
 
 const NAMESPACE = 'release-steps';
@@ -23,8 +25,9 @@ const OBJECTS = yamlDocuments(
   deploymentYaml(NAMESPACE, 'shop', 'v1'),
   deploymentYaml(NAMESPACE, 'shop', 'v2'),
   deploymentYaml(NAMESPACE, 'shop', 'v3'),
+  deploymentYaml(NAMESPACE, 'shop', 'v4'),
   sleepClientYaml(NAMESPACE),
-  destinationRuleYaml(NAMESPACE, 'shop', ['v1', 'v2', 'v3']),
+  destinationRuleYaml(NAMESPACE, 'shop', ['v1', 'v2', 'v3', 'v4']),
   virtualServiceYaml(NAMESPACE, 'shop', { v1: 100 }),
 );
 
@@ -138,4 +141,56 @@ test('an A/B release by cookie: the matching requests go to v3 first, are checke
   expect(done.history.at(-1)).toMatchObject({ action: 'progressive-promote', to: { weights: { v3: 100 }, rules: [] } });
   expect(done.history.at(-1).reason).toMatch(/^plan done; success rate/);
   expect(getObject('virtualservice', NAMESPACE, 'shop').spec.http.some((http: { match?: unknown[] }) => http.match?.length)).toBe(false);
+});
+
+test('a blue/green release with mirroring: v4 gets a copy of the requests while v3 answers them all, is checked on the copy, then takes all traffic at once', async ({ page }) => {
+  test.setTimeout(240_000);
+  const service = new ServicePage(page);
+  const panel = new ReleasePanel(page);
+  const dialog = page.getByRole('dialog');
+  await service.open(NAMESPACE, 'shop');
+  await expect(service.weight('v3')).toHaveText('100%');
+
+  await panel.button('Start progressive release').click();
+  await dialog.getByLabel('Stable version', { exact: true }).selectOption('v3');
+  await dialog.getByLabel('Gray version', { exact: true }).selectOption('v4');
+  await dialog.getByLabel('Blue/green with mirroring').check();
+  await expect(dialog.getByTestId('blue-green-hint')).toHaveText('A copy of the requests goes to v4 while v3 answers them all; once a check passes, v4 takes all traffic at once.');
+  // The preset is a plan of one mirror step, which the step editor shows and could extend.
+  await expect(dialog.getByLabel('Step 1', { exact: true })).toHaveValue('setMirror');
+  await expect(dialog.getByLabel('Step 1 mirror (percent of requests)')).toHaveValue('100');
+  await dialog.getByLabel('Interval between steps').fill('5s');
+  await dialog.getByLabel('Failed checks before rollback').fill('20');
+  await dialog.getByLabel('Metrics window').fill('30s');
+  await dialog.getByLabel('Approval', { exact: true }).selectOption('none');
+  await expect(dialog.getByTestId('progressive-summary')).toHaveText('v4: mirror 100%; v4 is checked on the copied requests every 5s, then takes all traffic at once; 20 failed checks roll back.');
+  await dialog.getByRole('button', { name: 'Start releasing v4' }).click();
+  await expect(dialog).toHaveCount(0);
+  expect(release().spec.steps).toEqual([{ setMirror: 100 }]);
+
+  // The mirror phase: the route copies every request to v4; v3 keeps all the weight and answers them all.
+  await expect(page.getByTestId('release-message')).toHaveText('step 1: a copy of 100% of the requests goes to v4 (answers dropped)', { timeout: 60_000 });
+  await expect(panel.planSteps).toHaveText(['mirror 100%']);
+  await expect(page.getByTestId('routing-mirror')).toContainText('a copy of 100% to v4 (answers dropped)');
+  await expect(page.getByTestId('chart-mirror-note')).toContainText('v4 also gets a copy of 100% of the requests');
+  const managed = getObject('virtualservice', NAMESPACE, 'shop').spec.http.at(-1);
+  expect(managed.mirror).toEqual({ host: 'shop', subset: 'v4' });
+  expect(liveWeights()).toEqual({ v3: 100 });
+  await expect(service.weight('v4')).toHaveText('0%');
+
+  // A passing check of v4 on the mirrored copies, then the switch: v3 at 100% straight to v4 at 100%, the mirror gone.
+  await expect(panel.phase).toHaveText('Succeeded', { timeout: 120_000 });
+  await expect(service.weight('v4')).toHaveText('100%');
+  await expect(page.getByTestId('routing-mirror')).toHaveCount(0);
+  await expect(page.getByTestId('chart-mirror-note')).toHaveCount(0);
+  const done = release().status;
+  expect(done.lastAnalysis).toMatchObject({ passed: true });
+  expect(done.lastAnalysis.requestsPerSecond).toBeGreaterThan(0);
+  const steps = done.history.filter((entry: { action: string }) => entry.action.startsWith('progressive-'));
+  expect(steps.at(-2).reason).toBe('step 1: a copy of 100% of the requests to v4 (first step)');
+  expect(steps.at(-1).action).toBe('progressive-promote');
+  expect([steps.at(-1).from.weights, steps.at(-1).to.weights]).toEqual([{ v3: 100 }, { v4: 100 }]);
+  expect(steps.at(-1).reason).toMatch(/^plan done; success rate/);
+  expect(getObject('virtualservice', NAMESPACE, 'shop').spec.http.at(-1).mirror).toBeUndefined();
+  expect(liveWeights()).toEqual({ v4: 100 });
 });

@@ -11,6 +11,7 @@ import { ShareChart } from './share-chart';
 import { useConfiguredHistory } from './use-configured-history';
 import { METRIC_RANGES, useServiceMetrics, type MetricRange } from './use-service-metrics';
 import { VersionHealthTable } from './version-health-table';
+import type { MirrorView } from '@/lib/mesh/types';
 import { orderVersions } from './version-colors';
 
 export interface TrafficSplitChartProps {
@@ -21,6 +22,11 @@ export interface TrafficSplitChartProps {
   configured: Record<string, number>;
   /** The service's Release history (any order): the configured line's earlier steps, before this page opened. */
   history?: readonly HistoryEntry[];
+  /**
+   * The managed route's mirror, if any. Istio reports mirrored copies where they arrive (reporter=destination,
+   * istio#11475), so the mirrored version's share here includes copies no user got an answer from: said below the chart.
+   */
+  mirror?: MirrorView;
 }
 
 /** The newest point that saw requests: what "observed share" means right now. */
@@ -38,7 +44,7 @@ function shareAttribute(share: Record<string, number>): string {
  * with success rate and latency per version; refreshed about every scrape from Prometheus, saying how old its
  * newest point is. When Prometheus is down or has nothing yet, it says so and the rest of the page is unaffected.
  */
-export function TrafficSplitChart({ cluster, namespace, service, configured, history: recorded }: TrafficSplitChartProps) {
+export function TrafficSplitChart({ cluster, namespace, service, configured, history: recorded, mirror }: TrafficSplitChartProps) {
   const { t } = useI18n();
   const titleId = useId();
   const [range, setRange] = useState<MetricRange>(5);
@@ -110,6 +116,11 @@ export function TrafficSplitChart({ cluster, namespace, service, configured, his
               <p className="text-xs text-slate-500">{t('metrics.legend', { window: metrics.window, recentWindow: metrics.recentWindow })}</p>
               <NewestPointAge metrics={metrics} receivedAt={query.dataUpdatedAt} />
             </div>
+            {mirror && (
+              <p className="mt-1 text-xs text-amber-800" data-testid="chart-mirror-note">
+                {t('metrics.mirrorNote', { version: mirror.version, percent: mirror.percent })}
+              </p>
+            )}
             <VersionHealthTable versions={versions} configured={configured} latestShare={share} perVersion={metrics.perVersion} />
           </>
         )}

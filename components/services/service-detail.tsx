@@ -169,7 +169,7 @@ export function ServiceDetail({ service }: { service: ServiceRef }) {
 
       {routed && (
         <Section title={t('detail.liveTraffic')}>
-          <TrafficSplitChart cluster={view.cluster} namespace={view.namespace} service={view.service} configured={configured} history={data.history} />
+          <TrafficSplitChart cluster={view.cluster} namespace={view.namespace} service={view.service} configured={configured} history={data.history} mirror={view.mirror} />
         </Section>
       )}
 

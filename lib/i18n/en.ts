@@ -756,6 +756,7 @@ export const en = {
   'release.status.mirrorStep': 'step {step}: a copy of {percent}% of the requests goes to {version} (answers dropped)',
   'release.reason.stepMirror': 'a copy of {percent}% of the requests to {version}',
   'release.status.startingMirror': 'starting: a copy of the requests to {version}',
+  'metrics.mirrorNote': '{version} also gets a copy of {percent}% of the requests (answers dropped): Istio counts those copies where they arrive, so {version}\'s share and checks here include requests no user got an answer from.',
   'plan.mirror': 'mirror {percent}%',
   'progressive.planKind.setMirror': 'Mirror to the gray version (blue/green)',
   'progressive.planMirror': 'Step {n} mirror (percent of requests)',

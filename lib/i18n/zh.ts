@@ -754,6 +754,7 @@ export const zh: Catalogue = {
   'release.status.mirrorStep': '第 {step} 步：{percent}% 的请求复制一份发往 {version}（丢弃其响应）',
   'release.reason.stepMirror': '{percent}% 的请求复制一份发往 {version}',
   'release.status.startingMirror': '开始：请求复制一份发往 {version}',
+  'metrics.mirrorNote': '{version} 还收到 {percent}% 请求的副本（丢弃其响应）：Istio 在副本到达处计数，因此这里 {version} 的占比和检查包含了没有用户收到其响应的请求。',
   'plan.mirror': '镜像 {percent}%',
   'progressive.planKind.setMirror': '镜像到灰度版本（蓝绿）',
   'progressive.planMirror': '第 {n} 步镜像比例（请求百分比）',
