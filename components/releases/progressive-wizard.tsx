@@ -33,6 +33,7 @@ function initialSettings(view: ReleaseView, spec: ReleaseSpec | undefined): Prog
       hooks: fromSpec.hooks,
       notifications: fromSpec.notifications,
       ...(fromSpec.steps?.length && { steps: fromSpec.steps }),
+      ...(fromSpec.sessionAffinity && { sessionAffinity: fromSpec.sessionAffinity }),
     }),
     stableVersion: stable,
     grayVersion: fromSpec?.grayVersion && fromSpec.grayVersion !== stable ? fromSpec.grayVersion : gray,
@@ -54,6 +55,8 @@ export function ProgressiveWizard({ service, view, spec, onClose }: { service: S
   const togglePlan = (on: boolean) => update({ steps: on ? [{ setWeight: settings.stepWeight }, { setWeight: settings.maxWeight }] : undefined });
   const blueGreen = isBlueGreen(plan);
   const mirrorSupported = view.capabilities.mirror.supported;
+  const stickySupported = view.capabilities.sticky.supported;
+  const affinity = settings.sessionAffinity;
 
   function start() {
     if (action.isPending) return;
@@ -141,6 +144,30 @@ export function ProgressiveWizard({ service, view, spec, onClose }: { service: S
           </select>
         </Field>
       </div>
+      {stickySupported && (
+        <div className="mt-4 space-y-2">
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" checked={Boolean(affinity)} onChange={(event) => update({ sessionAffinity: event.target.checked ? { cookieName: 'weir-release', maxAge: 86_400 } : undefined })} />
+            {t('progressive.sticky')}
+          </label>
+          {errors.sessionAffinity && (
+            <p role="alert" className="text-xs font-medium text-red-700" data-testid="error-sessionAffinity">
+              {errors.sessionAffinity}
+            </p>
+          )}
+          {affinity && (
+            <div className="grid grid-cols-2 gap-4">
+              <Field label={t('progressive.stickyCookie')} htmlFor="stickyCookie" error={errors['sessionAffinity.cookieName']}>
+                <input id="stickyCookie" className={inputClass} value={affinity.cookieName} onChange={(event) => update({ sessionAffinity: { ...affinity, cookieName: event.target.value.trim() } })} />
+              </Field>
+              <Field label={t('progressive.stickyMaxAge')} htmlFor="stickyMaxAge" error={errors['sessionAffinity.maxAge']}>
+                <input id="stickyMaxAge" type="number" className={inputClass} value={Number.isNaN(affinity.maxAge) ? '' : affinity.maxAge} onChange={(event) => update({ sessionAffinity: { ...affinity, maxAge: number(event.target.value) } })} />
+              </Field>
+              <p className="col-span-2 text-xs text-slate-600">{t('progressive.stickyHint', { gray: settings.grayVersion })}</p>
+            </div>
+          )}
+        </div>
+      )}
       <TemplateChecks service={service} analysis={settings.analysis} errors={errors} onChange={(patch) => update({ analysis: { ...settings.analysis, ...patch } })} />
       <label className="mt-4 flex items-center gap-2 text-sm">
         <input type="checkbox" checked={settings.deleteOldVersion} onChange={(event) => update({ deleteOldVersion: event.target.checked })} />

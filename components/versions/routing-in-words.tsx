@@ -21,6 +21,11 @@ export function RoutingInWords({ view }: { view: ReleaseView }) {
                 {t('routing.mirror', { percent: view.mirror.percent, version: view.mirror.version })}
               </p>
             )}
+            {view.sticky && index === view.managedRouteIndex && (
+              <p className="mt-1 text-xs text-slate-600" data-testid="routing-sticky">
+                {t('routing.sticky', { version: view.sticky.version, cookie: view.sticky.cookie, maxAge: view.sticky.maxAge })}
+              </p>
+            )}
           </div>
           {readOnly.has(index) && <span className="shrink-0 text-xs text-slate-500">{t('routing.readOnly')}</span>}
         </li>

@@ -173,6 +173,23 @@ export const setMirrorIntent = z.object({
   percent: z.number({ error: coded('field.number') }).min(0.1, coded('field.atLeast')).max(100, coded('field.atMost')).default(100),
 });
 
+/** A cookie name a console writes and matches: letters, digits, `-` and `_` (nothing a regex or a header would read otherwise). */
+export const cookieName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, coded('field.cookieName'));
+
+/** How long a session-affinity cookie keeps a user on a version, in seconds (a week at most). */
+export const cookieMaxAge = z.number({ error: coded('field.number') }).int(coded('field.wholeNumber')).min(1, coded('field.atLeast')).max(7 * 86_400, coded('field.atMost'));
+
+/**
+ * Session affinity (Flagger's `sessionAffinity`): the version's answers set the cookie `name=<version>`, and
+ * requests carrying it go to that version, so a user who reached it stays on it; `cookie: null` removes both.
+ */
+export const setStickyIntent = z.object({
+  type: z.literal('set-sticky'),
+  expected,
+  version: versionName,
+  cookie: z.object({ name: cookieName, maxAge: cookieMaxAge }).nullable(),
+});
+
 /** Back to an earlier split from the history: its weights and its content rules, in one change. */
 export const restoreSplitIntent = z.object({
   type: z.literal('restore-split'),
@@ -190,6 +207,7 @@ export const intent = z.discriminatedUnion('type', [
   deleteVersionIntent,
   restoreSplitIntent,
   setMirrorIntent,
+  setStickyIntent,
   scaleVersionIntent,
   updateVersionIntent,
 ]);

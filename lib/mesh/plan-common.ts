@@ -51,6 +51,11 @@ export function mirrorUnsupported(view: ReleaseView): never {
   throw invalid(say('server.mirrorUnsupported', { provider: view.provider.name }), [{ field: 'version', ...say('field.mirrorUnsupported') }]);
 }
 
+/** A provider whose API cannot keep a user on a version (session affinity) refuses it, naming the field. */
+export function stickyUnsupported(view: ReleaseView): never {
+  throw invalid(say('server.stickyUnsupported', { provider: view.provider.name }), [{ field: 'version', ...say('field.stickyUnsupported') }]);
+}
+
 /** The version a mirror copies requests to: it exists and has a ready endpoint (copies to nowhere judge nothing). */
 export function requireMirrorable(view: ReleaseView, name: string): VersionView {
   const version = versionOf(view, name);

@@ -1,5 +1,5 @@
 import { fingerprint } from './etag';
-import type { ContentCondition, ContentPolicy, ContentRuleView, MirrorView, ReleaseView, SplitSnapshot } from './types';
+import type { ContentCondition, ContentPolicy, ContentRuleView, MirrorView, ReleaseView, StickyView, SplitSnapshot } from './types';
 
 /** The split a view shows, as the history and approval requests record it. */
 export function splitOf(view: ReleaseView): SplitSnapshot {
@@ -13,7 +13,7 @@ export function splitOf(view: ReleaseView): SplitSnapshot {
  * The fingerprint of the console-owned state: which object routes, its weights as written, its content rules.
  * Two reads of the same split give the same string; any change to what a wizard edits gives another.
  */
-export function splitEtagOf(routingObject: string | undefined, weights: Iterable<[string, number]>, rules: ContentRuleView[], mirror?: MirrorView): string {
+export function splitEtagOf(routingObject: string | undefined, weights: Iterable<[string, number]>, rules: ContentRuleView[], mirror?: MirrorView, sticky?: StickyView): string {
   return fingerprint(
     JSON.stringify({
       route: routingObject ?? null,
@@ -21,6 +21,7 @@ export function splitEtagOf(routingObject: string | undefined, weights: Iterable
       rules: rules.map((rule) => [rule.version, rule.policy]),
       // Only when there is one, so the fingerprints of splits without a mirror stay what they were.
       ...(mirror ? { mirror: [mirror.version, mirror.percent] } : {}),
+      ...(sticky ? { sticky: [sticky.version, sticky.cookie, sticky.maxAge] } : {}),
     }),
   );
 }

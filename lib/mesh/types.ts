@@ -172,6 +172,15 @@ export interface ProviderCapabilities {
   contentRules: { supported: boolean; operators: HeaderOperator[]; reason?: 'weight-only' };
   /** Copying requests to a version whose answers are dropped (a shadow of the live traffic). */
   mirror: { supported: boolean };
+  /** Session affinity: a version's answers set a cookie that keeps its user on it. */
+  sticky: { supported: boolean };
+}
+
+/** Session affinity on the managed route: `version`'s answers set `cookie=<version>` for `maxAge` seconds, and a rule sends requests carrying it there. */
+export interface StickyView {
+  version: string;
+  cookie: string;
+  maxAge: number;
 }
 
 /** A version that gets a copy of a share of the requests the split sends on; its answers are dropped. */
@@ -203,6 +212,8 @@ export interface ReleaseView {
   managedRouteIndex?: number;
   /** The mirror on the managed route, when the console can read it as one version of this service. */
   mirror?: MirrorView;
+  /** Session affinity the console set on the managed route (lib/providers/istio/route-edits.ts). */
+  sticky?: StickyView;
   validations: Validation[];
   gitOps?: 'argocd' | 'flux';
   owner?: ObjectOwner;

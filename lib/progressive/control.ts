@@ -103,13 +103,16 @@ export async function runReleaseAction(session: Session, cluster: string, namesp
       throw new HttpError(400, 'BadRequest', say('server.grayNoReplicas', { version: settings.grayVersion }), [{ field: 'settings.grayVersion', ...say('field.noReplicas') }]);
     }
     requirePlanSupported(view, service, settings.steps);
+    if (settings.sessionAffinity && !view.capabilities.sticky.supported) {
+      throw new HttpError(400, 'BadRequest', say('server.planStickyUnsupported', { provider: view.provider.name, service }), [{ field: 'settings.sessionAffinity', ...say('field.stickyUnsupported') }]);
+    }
     await requireControllerAccess(session, cluster, namespace, state, settings);
     await requireSecretAccess(session, cluster, namespace, settings);
     const existing = await readReleaseObject(identity, namespace, service);
     if (isActive(existing?.status)) throw new HttpError(409, 'Conflict', say('server.releaseInProgress', { version: existing!.spec?.grayVersion ?? '', phase: existing!.status!.phase ?? '' }));
     // Template checks: each query read from its template and accepted by Prometheus before anything is saved.
     settings.analysis = (await resolveChecks(session, cluster, namespace, service, settings)).analysis;
-    await writeSpec(sessionKubeConfig(session, cluster), namespace, service, (spec) => ({ ...spec, ...settings, hooks: settings.hooks, notifications: settings.notifications, stepWeights: undefined, steps: settings.steps, strategy: 'progressive' }));
+    await writeSpec(sessionKubeConfig(session, cluster), namespace, service, (spec) => ({ ...spec, ...settings, hooks: settings.hooks, notifications: settings.notifications, stepWeights: undefined, steps: settings.steps, sessionAffinity: settings.sessionAffinity, strategy: 'progressive' }));
     const run = { id: randomUUID().slice(0, 8), startedBy: user, startedAt: now };
     const saved = await updateStatus(identity, namespace, service, (release) => {
       if (isActive(release.status)) throw new HttpError(409, 'Conflict', say('server.releaseStartedMeanwhile'));

@@ -103,6 +103,10 @@ export async function applyPending(target: ClusterTarget, release: ReleaseObject
   const weightOf = (version: string) => state.view.versions.find((v) => v.name === version)?.weight ?? 0;
   const hasRules = () => state.view.versions.some((v) => v.rules.length > 0);
   const mirrored = () => state.view.mirror?.version === spec.grayVersion;
+  // Session affinity is lifted before the gray version takes over or goes: its cookie would pin users to a rule that is gone.
+  const unstick = async () => {
+    if (state.view.sticky) await run({ type: 'set-sticky', expected: state.view.splitEtag, version: state.view.sticky.version, cookie: null });
+  };
 
   const planned = pending.kind === 'step' ? spec.steps?.[pending.step - 1] : undefined;
   if (planned && 'setRule' in planned) {
@@ -121,9 +125,16 @@ export async function applyPending(target: ClusterTarget, release: ReleaseObject
     const weights = stepSplit(spec, pending.weight, state.view.versions.map((v) => v.name));
     const already = Object.entries(weights).every(([version, weight]) => weightOf(version) === weight);
     if (!already) await run({ type: 'set-weights', expected: state.view.splitEtag, weights });
+    // Session affinity once the gray version has a weight: its answers set the cookie, requests with it stay on it.
+    const affinity = spec.sessionAffinity;
+    const sticky = state.view.sticky;
+    if (affinity && pending.weight > 0 && (!sticky || sticky.version !== spec.grayVersion || sticky.cookie !== affinity.cookieName || sticky.maxAge !== affinity.maxAge)) {
+      await run({ type: 'set-sticky', expected: state.view.splitEtag, version: spec.grayVersion!, cookie: { name: affinity.cookieName, maxAge: affinity.maxAge } });
+    }
     return state;
   }
   if (pending.kind === 'promote') {
+    await unstick();
     // All traffic to the gray version at once (for blue/green, the switch); taking over drops the mirror too.
     if (weightOf(spec.grayVersion!) !== 100 || hasRules() || mirrored()) await run({ type: 'take-over', expected: state.view.splitEtag, version: spec.grayVersion! });
     if (spec.deleteOldVersion && state.view.versions.some((v) => v.name === spec.stableVersion)) {
@@ -134,6 +145,7 @@ export async function applyPending(target: ClusterTarget, release: ReleaseObject
   // Rollback: stable takes all traffic back (content rules to the gray version go too, and the mirror to it), then
   // the gray version's Deployments scale to 0, in that order, so no request is routed to a version going away.
   if (mirrored()) await run({ type: 'set-mirror', expected: state.view.splitEtag, version: null, percent: 100 });
+  await unstick();
   if (weightOf(spec.stableVersion!) !== 100 || hasRules()) await run({ type: 'take-over', expected: state.view.splitEtag, version: spec.stableVersion! });
   const gray = state.view.versions.find((v) => v.name === spec.grayVersion);
   if (gray && gray.desired > 0 && gray.workloads.some((w) => w.form === 'pods')) {

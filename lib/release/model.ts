@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { MessageKey } from '@/lib/i18n/en';
 import { coded, type Coded } from '@/lib/i18n/format';
-import { contentPolicy, versionName, type Intent } from '@/lib/mesh/intents';
+import { contentPolicy, cookieMaxAge, cookieName, versionName, type Intent } from '@/lib/mesh/intents';
 import type { ContentPolicy, SplitSnapshot } from '@/lib/mesh/types';
 import { baselineSettings, metricCheck, type BaselineResult, type BaselineSettings, type CheckResult, type MetricCheckSpec } from './checks';
 import { checkUniqueNames, hookSettings, type HookHold, type OutboxItem, type ReleaseHook, type ReleaseNotification } from './hooks-model';
@@ -112,11 +112,16 @@ export const progressiveSettings = z
     ...hookSettings,
     /** A release plan instead of `stepWeight` / `maxWeight` steps. */
     steps: releasePlan.optional(),
+    /** Session affinity: a user who reached the gray version stays on it (its answers set the cookie). */
+    sessionAffinity: z.object({ cookieName, maxAge: cookieMaxAge }).optional(),
   })
   .superRefine((settings, context) => {
     checkUniqueNames(settings, context);
     if (settings.stableVersion === settings.grayVersion) {
       context.addIssue({ code: 'custom', path: ['grayVersion'], message: coded('field.grayEqualsStable') });
+    }
+    if (settings.sessionAffinity && settings.steps?.some((step) => 'setRule' in step || 'setMirror' in step)) {
+      context.addIssue({ code: 'custom', path: ['sessionAffinity'], message: coded('field.affinityWithPlan') });
     }
     if (!settings.steps && settings.stepWeight > settings.maxWeight) {
       context.addIssue({ code: 'custom', path: ['stepWeight'], message: coded('field.stepOverMax') });
@@ -165,6 +170,8 @@ export interface ReleaseSpec {
   notifications?: ReleaseNotification[];
   /** The release plan; without it, the steps are `stepWeights` or multiples of `stepWeight` to `maxWeight`. */
   steps?: PlanStep[];
+  /** Session affinity: from the first weight on, the gray version's answers set this cookie and requests carrying it go there. */
+  sessionAffinity?: { cookieName: string; maxAge: number };
 }
 
 /** A change waiting for a team lead. `change` requests carry a manual wizard intent; the others, a controller step. */
@@ -510,6 +517,6 @@ export function stepSplit(spec: ReleaseSpec, weight: number, versions: string[])
  */
 export function needsApproval(policy: ApprovalPolicy | undefined, intent: Pick<Intent, 'type'>): boolean {
   if (policy === 'beforePromotion') return intent.type === 'take-over';
-  if (policy === 'beforeEveryStep') return ['take-over', 'set-weights', 'set-content-rule', 'restore-split', 'set-mirror'].includes(intent.type);
+  if (policy === 'beforeEveryStep') return ['take-over', 'set-weights', 'set-content-rule', 'restore-split', 'set-mirror', 'set-sticky'].includes(intent.type);
   return false;
 }

@@ -1,4 +1,4 @@
-import { mirrorUnsupported } from '@/lib/mesh/plan-common';
+import { mirrorUnsupported, stickyUnsupported } from '@/lib/mesh/plan-common';
 import { oldestFirst } from '@/lib/mesh/objects';
 import type { MeshProvider } from '@/lib/mesh/provider';
 import { gatherServiceVersions, serviceBackedAccess, versionServicesByRoot } from '@/lib/mesh/service-versions';
@@ -111,6 +111,7 @@ export const gatewayApiProvider: MeshProvider<GatewayIndex, GatewayObjects> = {
     'delete-version': planDeleteVersion,
     'restore-split': planRestoreSplit,
     'set-mirror': (_objects, view) => mirrorUnsupported(view),
+    'set-sticky': (_objects, view) => stickyUnsupported(view),
   },
 
   access: (intent) => serviceBackedAccess(HTTP_ROUTES, intent),

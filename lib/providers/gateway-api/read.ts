@@ -19,7 +19,7 @@ export interface GatewayObjects extends ServiceObjects, ServiceBackedObjects {
   sharedBackends: Set<string>;
 }
 
-export const GATEWAY_CAPABILITIES: ReleaseView['capabilities'] = { contentRules: { supported: true, operators: ['exact', 'regex'] }, mirror: { supported: false } };
+export const GATEWAY_CAPABILITIES: ReleaseView['capabilities'] = { contentRules: { supported: true, operators: ['exact', 'regex'] }, mirror: { supported: false }, sticky: { supported: false } };
 
 /** Whether a match adds nothing to "every request" (no conditions, or only the default path). */
 function isCatchAllMatch(match: RouteMatch): boolean {

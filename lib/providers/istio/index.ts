@@ -7,7 +7,7 @@ import type { ReleaseView } from '@/lib/mesh/types';
 import { summarizeVirtualService } from './describe';
 import { ISTIO } from './info';
 import { DESTINATION_RULES, SERVICE_ENTRIES, VIRTUAL_SERVICES, WORKLOAD_ENTRIES, WORKLOAD_GROUPS } from './kinds';
-import { planAddVersion, planCreateRouting, planDeleteVersion, planRestoreSplit, planSetContentRule, planSetMirror, planSetWeights, planTakeOver } from './plan';
+import { planAddVersion, planCreateRouting, planDeleteVersion, planRestoreSplit, planSetContentRule, planSetMirror, planSetSticky, planSetWeights, planTakeOver } from './plan';
 import { groupLabels, ISTIO_CAPABILITIES, readIstio, virtualServicesFor, type IstioObjects } from './read';
 import type { DestinationRule, ServiceEntry, VirtualService, WorkloadEntry, WorkloadGroup } from './types';
 import { virtualServicesOfHost } from './visibility';
@@ -154,6 +154,7 @@ export const istioProvider: MeshProvider<IstioIndex, IstioObjects> = {
     'delete-version': planDeleteVersion,
     'restore-split': planRestoreSplit,
     'set-mirror': planSetMirror,
+    'set-sticky': planSetSticky,
   },
 
   access(intent: Intent, view?: ReleaseView): AccessNeed[] {

@@ -280,3 +280,44 @@ describe('mirroring (planSetMirror)', () => {
     expect(deleted.spec!.http![0]!.mirror).toBeUndefined();
   });
 });
+
+describe('session affinity (planSetSticky)', () => {
+  const objects = reviewsObjects('virtual-service-reviews-80-20.yaml');
+  const cookie = { name: 'weir-release', maxAge: 600 };
+  const sticky = (from = objects) => replaced<VirtualService>(plan(from, { type: 'set-sticky', expected: 'x', version: 'v2', cookie }).steps, 'VirtualService');
+  const asObjects = (vs: VirtualService) => objects.map((o) => (o.kind === 'VirtualService' ? vs : o));
+
+  it("puts the cookie on v2's answers and a rule for requests carrying it before the weighted route, keeping the weights", () => {
+    const vs = sticky();
+    const [rule, weighted] = vs.spec!.http!;
+    expect(rule).toEqual({ match: [{ headers: { cookie: { regex: '^(.*?;)?(weir-release=v2)(;.*)?$' } } }], route: [{ destination: { host: 'reviews', subset: 'v2' } }] });
+    expect(weighted!.route).toEqual([
+      { destination: { host: 'reviews', subset: 'v1' }, weight: 80 },
+      { destination: { host: 'reviews', subset: 'v2' }, weight: 20, headers: { response: { add: { 'Set-Cookie': 'weir-release=v2; Max-Age=600; Path=/' } } } },
+    ]);
+    // Read back: the affinity, v2's rule, and a split etag of its own (a change to it is the console's to guard).
+    const view = readRelease(asObjects(vs));
+    expect(view.sticky).toEqual({ version: 'v2', cookie: 'weir-release', maxAge: 600 });
+    expect(view.versions.find((v) => v.name === 'v2')!.rules).toHaveLength(1);
+    expect(view.splitEtag).not.toBe(readRelease(objects).splitEtag);
+  });
+
+  it('changes nothing when set again, and keeps it through a weight change', () => {
+    const once = asObjects(sticky());
+    expect(plan(once, { type: 'set-sticky', expected: 'x', version: 'v2', cookie }).steps).toEqual([]);
+    const moved = replaced<VirtualService>(plan(once, { type: 'set-weights', expected: 'x', weights: { v1: 50, v2: 50, v3: 0 } }).steps, 'VirtualService');
+    expect(readRelease(asObjects(moved)).sticky).toEqual({ version: 'v2', cookie: 'weir-release', maxAge: 600 });
+  });
+
+  it('removes the cookie and its rule, and only those, leaving the route as it was', () => {
+    const lifted = replaced<VirtualService>(plan(asObjects(sticky()), { type: 'set-sticky', expected: 'x', version: 'v2', cookie: null }).steps, 'VirtualService');
+    expect(lifted.spec!.http).toEqual(vsOf(objects).spec!.http);
+  });
+
+  it('refuses a version with no weight, or one with a content rule of its own, naming the field', () => {
+    expect(rejection(() => plan(objects, { type: 'set-sticky', expected: 'x', version: 'v3', cookie })).fields).toEqual([expect.objectContaining({ field: 'version', code: 'field.stickyNoWeight' })]);
+    const policy = { match: 'all' as const, conditions: [{ on: 'header' as const, name: 'end-user', operator: 'exact' as const, value: 'jason' }] };
+    const ruled = asObjects(replaced<VirtualService>(plan(objects, { type: 'set-content-rule', expected: 'x', version: 'v2', policy }).steps, 'VirtualService'));
+    expect(rejection(() => plan(ruled, { type: 'set-sticky', expected: 'x', version: 'v2', cookie })).fields).toEqual([expect.objectContaining({ field: 'version', code: 'field.stickyWithRules' })]);
+  });
+});

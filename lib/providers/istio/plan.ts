@@ -6,6 +6,7 @@ import type {
   restoreSplitIntent,
   setContentRuleIntent,
   setMirrorIntent,
+  setStickyIntent,
   setWeightsIntent,
   takeOverIntent,
 } from '@/lib/mesh/intents';
@@ -23,17 +24,19 @@ import {
   requireDeletable,
   requireMirrorable,
   requireNewVersion,
+  requireReady,
   requireWeightsServable,
   restoredSplit,
   takeOverSplit,
+  versionOf,
   withContentRule,
   withSplitRules,
   type Input,
 } from '@/lib/mesh/plan-common';
-import type { Plan, PlanStep, ReleaseView, SplitSnapshot } from '@/lib/mesh/types';
+import type { ContentPolicy, Plan, PlanStep, ReleaseView, SplitSnapshot } from '@/lib/mesh/types';
 import { setWeight } from '@/lib/mesh/weights';
 import { destinationRulesFor, virtualServicesFor, type IstioObjects } from './read';
-import { contentRoute, hostSpelling, withMirror, withWeights } from './route-edits';
+import { contentRoute, hostSpelling, stickyPolicy, withMirror, withSticky, withWeights } from './route-edits';
 import type { DestinationRule, HTTPRoute, VirtualService } from './types';
 import { vmDeletes, vmVersionEntries, vmVersionSteps } from './vm-plan';
 import { say } from '@/lib/i18n/messages';
@@ -156,6 +159,36 @@ export function planSetMirror(objects: IstioObjects, view: ReleaseView, intent: 
   const routes = [...(vs.spec?.http ?? [])];
   routes[managed] = withMirror(routes[managed]!, hostSpelling(routes[managed], objects.serviceName), intent.version, intent.percent);
   return { steps: replaceStep(vs, withRoutes(vs, routes)) };
+}
+
+/**
+ * Session affinity for a version (its answers set the cookie, a rule sends requests carrying it there), or none.
+ * The version must be in the weighted route (its destination carries the header) and have no other content rule.
+ */
+export function planSetSticky(objects: IstioObjects, view: ReleaseView, intent: Input<typeof setStickyIntent>): Plan {
+  const { vs, managed } = routing(objects, view);
+  const version = versionOf(view, intent.version);
+  const routes = [...(vs.spec?.http ?? [])];
+  const host = hostSpelling(routes[managed], objects.serviceName);
+  const current = view.sticky;
+  const stickyRule = (cookie: string) => (rule: { policy: ContentPolicy }) => {
+    const [condition, ...more] = rule.policy.conditions;
+    return more.length === 0 && condition?.on === 'cookie' && condition.value === stickyPolicy(cookie, version.name).conditions[0]!.value;
+  };
+  if (intent.cookie) {
+    requireReady(version, 'version');
+    if (version.weight === 0) throw invalid(say('server.stickyNoWeight', { version: version.name }), [{ field: 'version', ...say('field.stickyNoWeight') }]);
+    if (version.rules.some((rule) => !stickyRule(current?.cookie ?? intent.cookie!.name)(rule))) {
+      throw invalid(say('server.stickyWithRules', { version: version.name }), [{ field: 'version', ...say('field.stickyWithRules') }]);
+    }
+  }
+  routes[managed] = withSticky(routes[managed]!, version.name, intent.cookie);
+  // The cookie's rule: the version's first rule replaced (it is the old cookie's, checked above), or the sticky rules removed.
+  const cookie = intent.cookie;
+  const next = cookie
+    ? withContentRule(routes, managed, version, (base) => contentRoute(stickyPolicy(cookie.name, version.name), host, version.name, base))
+    : routes.filter((_, index) => !version.rules.some((rule) => rule.index === index && current !== undefined && stickyRule(current.cookie)(rule)));
+  return { steps: replaceStep(vs, withRoutes(vs, next)) };
 }
 
 /**

@@ -11,7 +11,7 @@ import type { ContentCondition, ContentPolicy, ContentRuleView, ObjectRef, Probe
 import { istioAnalysis } from './analysis';
 import { bindsToMesh } from './visibility';
 import { describeRoute } from './describe';
-import { mirrorOf } from './route-edits';
+import { mirrorOf, stickyOf } from './route-edits';
 import { healthOf } from './health';
 import { ISTIO } from './info';
 import type { DestinationRule, HTTPRoute, ReadinessProbe, ServiceEntry, VirtualService, WorkloadEntry, WorkloadGroup } from './types';
@@ -33,7 +33,7 @@ export interface IstioObjects extends ServiceObjects {
   serviceEntry?: ServiceEntry;
 }
 
-export const ISTIO_CAPABILITIES: ReleaseView['capabilities'] = { contentRules: { supported: true, operators: ['exact', 'prefix', 'regex'] }, mirror: { supported: true } };
+export const ISTIO_CAPABILITIES: ReleaseView['capabilities'] = { contentRules: { supported: true, operators: ['exact', 'prefix', 'regex'] }, mirror: { supported: true }, sticky: { supported: true } };
 
 /** Whether a Service or a ServiceEntry with a workloadSelector defines the host (its workloads are the endpoints). */
 function hasService(objects: Pick<IstioObjects, 'service' | 'serviceEntry'>): boolean {
@@ -148,6 +148,7 @@ export function readIstio(objects: IstioObjects): ReleaseView {
   const managedIndex = managedRouteIndex(vs, host, namespace);
   const managedRoute = managedIndex === undefined ? undefined : routes[managedIndex];
   const mirror = mirrorOf(managedRoute, host, namespace);
+  const sticky = stickyOf(managedRoute, host, namespace);
 
   const weights = new Map<string, number>();
   for (const destination of managedRoute ? describeRoute(managedRoute, namespace).destinations : []) {
@@ -254,6 +255,7 @@ export function readIstio(objects: IstioObjects): ReleaseView {
     capabilities: ISTIO_CAPABILITIES,
     trafficServices: [objects.serviceName],
     ...(mirror ? { mirror } : {}),
-    splitEtag: splitEtagOf(vs?.metadata?.name, weights, rules, mirror),
+    ...(sticky ? { sticky } : {}),
+    splitEtag: splitEtagOf(vs?.metadata?.name, weights, rules, mirror, sticky),
   };
 }

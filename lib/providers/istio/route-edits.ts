@@ -1,4 +1,4 @@
-import type { ContentPolicy, MirrorView } from '@/lib/mesh/types';
+import type { ContentPolicy, MirrorView, StickyView } from '@/lib/mesh/types';
 import { qualifyHost } from '@/lib/mesh/hosts';
 import type { HTTPMatchRequest, HTTPRoute, HTTPRouteDestination } from './types';
 
@@ -82,4 +82,57 @@ export function withMirror(route: HTTPRoute, host: string, version: string | nul
   const { mirror: _mirror, mirrorPercentage: _percentage, mirrors: _mirrors, ...rest } = route;
   if (version === null) return rest;
   return { ...rest, mirror: { host, subset: version }, ...(percent === 100 ? {} : { mirrorPercentage: { value: percent } }) };
+}
+
+/*
+ * Session affinity, as Flagger does it on Istio: the gray destination's answers carry
+ * `Set-Cookie: <name>=<version>; Max-Age=<s>; Path=/` (the destination's `headers.response.add`), and a rule
+ * before the weighted route sends requests with that cookie to the version. A DestinationRule consistent hash
+ * cannot do it: it picks an endpoint inside one subset, after the weighted choice of subset, which stays random.
+ */
+
+const STICKY_COOKIE = /^([A-Za-z0-9_-]{1,64})=([^;]+); Max-Age=(\d+); Path=\/$/;
+
+type ResponseHeaders = { response?: { add?: Record<string, string>; [field: string]: unknown }; [field: string]: unknown };
+
+function setCookieOf(entry: HTTPRouteDestination): [string, string] | undefined {
+  const add = (entry.headers as ResponseHeaders | undefined)?.response?.add;
+  return Object.entries(add ?? {}).find(([name]) => name.toLowerCase() === 'set-cookie');
+}
+
+/** The session affinity on a route: a destination of the service whose answers set `<cookie>=<its subset>` as the console writes it. */
+export function stickyOf(route: HTTPRoute | undefined, host: string, namespace: string): StickyView | undefined {
+  for (const entry of route?.route ?? []) {
+    const subset = entry.destination.subset;
+    const match = STICKY_COOKIE.exec(setCookieOf(entry)?.[1] ?? '');
+    if (subset && match && match[2] === subset && qualifyHost(entry.destination.host, namespace) === qualifyHost(host, namespace)) {
+      return { version: subset, cookie: match[1]!, maxAge: Number(match[3]) };
+    }
+  }
+  return undefined;
+}
+
+/** The rule a sticky version gets: requests carrying its cookie. */
+export function stickyPolicy(cookie: string, version: string): ContentPolicy {
+  return { match: 'any', conditions: [{ on: 'cookie', operator: 'regex', value: `^(.*?;)?(${cookie}=${version})(;.*)?$` }] };
+}
+
+/** The route with the console's Set-Cookie removed from every destination, and put on `version`'s when a cookie is given. */
+export function withSticky(route: HTTPRoute, version: string, cookie: { name: string; maxAge: number } | null): HTTPRoute {
+  const entries = (route.route ?? []).map((entry) => {
+    const own = setCookieOf(entry);
+    const ours = own && STICKY_COOKIE.test(own[1]);
+    if (!ours && !(cookie && entry.destination.subset === version)) return entry;
+    const headers = { ...(entry.headers as ResponseHeaders | undefined) };
+    const add = { ...headers.response?.add };
+    if (ours) delete add[own[0]];
+    if (cookie && entry.destination.subset === version) add['Set-Cookie'] = `${cookie.name}=${version}; Max-Age=${cookie.maxAge}; Path=/`;
+    const response = { ...headers.response, add };
+    if (Object.keys(add).length === 0) delete (response as ResponseHeaders['response'] & object).add;
+    const nextHeaders: ResponseHeaders = { ...headers, response };
+    if (Object.keys(response).length === 0) delete nextHeaders.response;
+    const { headers: _headers, ...rest } = entry;
+    return Object.keys(nextHeaders).length === 0 ? (rest as HTTPRouteDestination) : { ...rest, headers: nextHeaders };
+  });
+  return { ...route, route: entries };
 }

@@ -1,4 +1,4 @@
-import { mirrorUnsupported } from '@/lib/mesh/plan-common';
+import { mirrorUnsupported, stickyUnsupported } from '@/lib/mesh/plan-common';
 import { qualifyHost, serviceOfHost } from '@/lib/mesh/hosts';
 import { oldestFirst } from '@/lib/mesh/objects';
 import type { MeshProvider } from '@/lib/mesh/provider';
@@ -72,6 +72,7 @@ export const smiProvider: MeshProvider<SmiIndex, SmiObjects> = {
     'delete-version': planDeleteVersion,
     'restore-split': planRestoreSplit,
     'set-mirror': (_objects, view) => mirrorUnsupported(view),
+    'set-sticky': (_objects, view) => stickyUnsupported(view),
   },
 
   access: (intent) => serviceBackedAccess(TRAFFIC_SPLITS, intent),

@@ -17,7 +17,7 @@ export interface SmiObjects extends ServiceObjects, ServiceBackedObjects {
 }
 
 /** TrafficSplit v1alpha2 has no `matches` (HTTPRouteGroups came with v1alpha3, which the CRD does not serve). */
-export const SMI_CAPABILITIES: ReleaseView['capabilities'] = { contentRules: { supported: false, operators: [], reason: 'weight-only' }, mirror: { supported: false } };
+export const SMI_CAPABILITIES: ReleaseView['capabilities'] = { contentRules: { supported: false, operators: [], reason: 'weight-only' }, mirror: { supported: false }, sticky: { supported: false } };
 
 export function backendVersion(objects: Pick<SmiObjects, 'serviceName' | 'versionServices'>, backend: TrafficSplitBackend): string {
   return versionNameOf(objects.serviceName, backend.service, objects.versionServices.find((service) => service.metadata?.name === backend.service));
