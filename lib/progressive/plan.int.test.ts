@@ -208,6 +208,31 @@ describe('release plans against the real API server', () => {
     expect((await release(namespace)).status?.phase).not.toBe('Progressing');
   });
 
+  it('session affinity: from the first weight on, v2\'s answers set the cookie and a rule keeps its users on v2; promotion lifts both', { timeout: 180_000 }, async () => {
+    const namespace = 'prog-sticky';
+    await podinfoNamespace(sandbox, namespace);
+    const body = JSON.stringify({ action: 'start', settings: { ...SETTINGS, maxWeight: 20, sessionAffinity: { cookieName: 'podinfo-release', maxAge: 600 } } });
+    const started = await json(await releaseRoute.POST(new Request('http://weir.test/', { method: 'POST', headers: alice.write, body }), { params: Promise.resolve({ cluster: 'sandbox', namespace, name: 'podinfo' }) }));
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    expect((await release(namespace)).spec?.sessionAffinity).toEqual({ cookieName: 'podinfo-release', maxAge: 600 });
+    const child = startControllerProcess(sandbox);
+    children.push(child);
+
+    await waitFor(namespace, 'step 1', (current) => current.status?.currentStep === 1, 60_000);
+    const vs = await adminApi(sandbox).read<VirtualService>({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'podinfo', namespace } });
+    const [rule, weighted] = vs.spec!.http!;
+    expect(rule).toMatchObject({ match: [{ headers: { cookie: { regex: '^(.*?;)?(podinfo-release=v2)(;.*)?$' } } }], route: [{ destination: { subset: 'v2' } }] });
+    expect(weighted!.route).toContainEqual(expect.objectContaining({ destination: expect.objectContaining({ subset: 'v2' }), weight: 10, headers: { response: { add: { 'Set-Cookie': 'podinfo-release=v2; Max-Age=600; Path=/' } } } }));
+
+    const done = await waitFor(namespace, 'promotion', (current) => current.status?.phase === 'Succeeded', 120_000);
+    await stopProcess(child);
+    expect(done.status?.history?.filter((entry) => entry.action === 'progressive-step')).toHaveLength(2);
+    const after = await adminApi(sandbox).read<VirtualService>({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'podinfo', namespace } });
+    expect(after.spec?.http).toHaveLength(1);
+    expect(JSON.stringify(after.spec?.http)).not.toContain('Set-Cookie');
+    expect(await weights(namespace)).toEqual({ v2: 100 });
+  });
+
   it('refuses a plan whose weights go down, naming the step, and writes nothing', async () => {
     const namespace = 'prog-plan-bad';
     await podinfoNamespace(sandbox, namespace);
