@@ -12,7 +12,8 @@ import { deploymentYaml, destinationRuleYaml, namespaceYaml, serviceYaml, sleepC
  * Approvals page, and the release goes on and promotes. Then an A/B release by cookie: v3 gets the requests with
  * the cookie gray=true (the simulator's gray callers), is checked on that traffic, and is promoted. Then a
  * blue/green release with mirroring: v4 gets a copy of the requests while v3 answers them all, is checked on
- * that copy, and takes all traffic at once. A namespace of this spec's own; the tests run in order (each starts
+ * that copy, and takes all traffic at once. Then session affinity: v1's answers set a cookie that keeps its
+ * users on it, until the release ends. A namespace of this spec's own; the tests run in order (each starts
  * where the one before left shop).
  */
 
@@ -192,5 +193,50 @@ test('a blue/green release with mirroring: v4 gets a copy of the requests while 
   expect([steps.at(-1).from.weights, steps.at(-1).to.weights]).toEqual([{ v3: 100 }, { v4: 100 }]);
   expect(steps.at(-1).reason).toMatch(/^plan done; success rate/);
   expect(getObject('virtualservice', NAMESPACE, 'shop').spec.http.at(-1).mirror).toBeUndefined();
+  expect(liveWeights()).toEqual({ v4: 100 });
+});
+
+test('session affinity: once v1 has a weight, its answers set the cookie and the page says a user who reached it stays on it; promotion lifts it', async ({ page }) => {
+  test.setTimeout(240_000);
+  const service = new ServicePage(page);
+  const panel = new ReleasePanel(page);
+  const dialog = page.getByRole('dialog');
+  await service.open(NAMESPACE, 'shop');
+  await expect(service.weight('v4')).toHaveText('100%');
+
+  await panel.button('Start progressive release').click();
+  await dialog.getByLabel('Stable version', { exact: true }).selectOption('v4');
+  await dialog.getByLabel('Gray version', { exact: true }).selectOption('v1');
+  await dialog.getByLabel('Step (percent)').fill('30');
+  await dialog.getByLabel('Maximum weight before promotion (percent)').fill('30');
+  await dialog.getByLabel('Interval between steps').fill('5s');
+  await dialog.getByLabel('Failed checks before rollback').fill('20');
+  await dialog.getByLabel('Metrics window').fill('30s');
+  await dialog.getByLabel('Approval', { exact: true }).selectOption('beforePromotion');
+  await dialog.getByLabel('Keep each user on the version they reached (session affinity)').check();
+  // A cookie name a header could not carry is refused on its field, and nothing is sent.
+  await dialog.getByLabel('Session cookie').fill('shop release');
+  await dialog.getByRole('button', { name: 'Start releasing v1' }).click();
+  await expect(dialog.getByText('must be letters, digits, - and _ only (at most 64)')).toBeVisible();
+  expect(release().spec.sessionAffinity).toBeUndefined();
+  await dialog.getByLabel('Session cookie').fill('shop-release');
+  await dialog.getByLabel('Cookie lifetime (seconds)').fill('3600');
+  await dialog.getByRole('button', { name: 'Start releasing v1' }).click();
+  await expect(dialog).toHaveCount(0);
+  expect(release().spec.sessionAffinity).toEqual({ cookieName: 'shop-release', maxAge: 3600 });
+
+  // At 30%: v1's answers set the cookie; the page says so and shows the rule that keeps its users on v1.
+  await expect(page.getByTestId('routing-sticky')).toHaveText("v1's answers set the cookie shop-release for 3,600 seconds, so a user who reached v1 stays on it", { timeout: 60_000 });
+  await expect(page.getByTestId('routing-in-words')).toContainText('shop-release=v1');
+  const weighted = getObject('virtualservice', NAMESPACE, 'shop').spec.http.at(-1);
+  expect(weighted.route.find((entry: { destination: { subset: string } }) => entry.destination.subset === 'v1').headers).toEqual({ response: { add: { 'Set-Cookie': 'shop-release=v1; Max-Age=3600; Path=/' } } });
+  expect(liveWeights()).toEqual({ v4: 70, v1: 30 });
+
+  // The promotion waits for a team lead; alice aborts instead: v4 takes all traffic back, and the cookie and its rule go.
+  await expect(panel.phase).toHaveText('Waiting for approval', { timeout: 120_000 });
+  await panel.button('Abort (all traffic back to v4)').click();
+  await expect(panel.phase).toHaveText('Rolled back', { timeout: 60_000 });
+  await expect(page.getByTestId('routing-sticky')).toHaveCount(0);
+  expect(JSON.stringify(getObject('virtualservice', NAMESPACE, 'shop').spec.http)).not.toContain('shop-release');
   expect(liveWeights()).toEqual({ v4: 100 });
 });
