@@ -196,7 +196,7 @@ test('a blue/green release with mirroring: v4 gets a copy of the requests while 
   expect(liveWeights()).toEqual({ v4: 100 });
 });
 
-test('session affinity: once v1 has a weight, its answers set the cookie and the page says a user who reached it stays on it; promotion lifts it', async ({ page }) => {
+test('session affinity: once v1 has a weight, its answers set the cookie and the page says a user who reached it stays on it; aborting lifts it', async ({ page }) => {
   test.setTimeout(240_000);
   const service = new ServicePage(page);
   const panel = new ReleasePanel(page);
