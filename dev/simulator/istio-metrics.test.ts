@@ -47,4 +47,14 @@ describe('IstioMetrics', () => {
       v4: { requests: 1, observed: 1 },
     });
   });
+
+  // Flagger's mirroring analysis reads the gray version's destination metrics: a shadow must be there.
+  it('reports shadow copies like any request at their destination, and counts them in /split only as mirrored', async () => {
+    const metrics = new IstioMetrics();
+    const shadow = { ...outcome('v2', 500, 30), mirrored: true };
+    for (let index = 0; index < 10; index += 1) metrics.record({ ...outcome('v1', 200, 20), ...(index % 2 === 0 ? { shadows: [shadow] } : {}) });
+    expect(await perVersion(metrics)).toEqual({ v1: { requests: 10, observed: 10 }, v2: { requests: 5, observed: 5 } });
+    expect(metrics.split('test', 'podinfo')).toEqual({ total: 10, versions: { v1: 10 }, responseCodes: { '200': 10 }, callers: { user: { v1: 10 } }, mirrored: { v2: 5 } });
+    expect((await metrics.registry.metrics()).match(/istio_requests_total\{[^}]*destination_version="v2"[^}]*response_code="500"[^}]*\} 5/)).not.toBeNull();
+  });
 });

@@ -3,7 +3,8 @@
  * since start for tests (`/split`). The metrics name the Service that answered (a backend Service, under
  * HTTPRoute or TrafficSplit routing; a ServiceEntry host by the host, in the entry's namespace); the counts
  * go by the Service the client called (a ServiceEntry host by the host), so a test can ask for the split of
- * `hello` while the metrics say `hello-v1` and `hello-v2`.
+ * `hello` while the metrics say `hello-v1` and `hello-v2`. A shadow copy (request mirroring) is in the
+ * metrics, as the destination sidecar reports it, and in `/split` only as `mirrored`.
  */
 import { Counter, Histogram, Registry } from 'prom-client';
 import type { RequestOutcome } from './simulate-request.ts';
@@ -35,7 +36,11 @@ export interface SplitCounts {
   responseCodes: Record<string, number>;
   /** Versions per class of caller (gray, user, and any a test adds). */
   callers: Record<string, Record<string, number>>;
+  /** Shadow copies per version that mirror policies sent; not in the counts above, which are what clients got. */
+  mirrored: Record<string, number>;
 }
+
+const noCounts = (): SplitCounts => ({ total: 0, versions: {}, responseCodes: {}, callers: {}, mirrored: {} });
 
 export class IstioMetrics {
   readonly registry = new Registry();
@@ -56,7 +61,33 @@ export class IstioMetrics {
     });
   }
 
+  /** Counts a request, as its destination reports it and for `/split`, and the shadow copies its route sent. */
   record(outcome: RequestOutcome): void {
+    this.report(outcome);
+    const split = this.splitOf(outcome);
+    const version = outcome.destinationVersion;
+    if (outcome.mirrored) {
+      split.mirrored[version] = (split.mirrored[version] ?? 0) + 1;
+    } else {
+      split.total += 1;
+      split.versions[version] = (split.versions[version] ?? 0) + 1;
+      const code = String(outcome.responseCode);
+      split.responseCodes[code] = (split.responseCodes[code] ?? 0) + 1;
+      const caller = (split.callers[outcome.caller] ??= {});
+      caller[version] = (caller[version] ?? 0) + 1;
+    }
+    for (const shadow of outcome.shadows ?? []) this.record(shadow);
+  }
+
+  private splitOf(outcome: RequestOutcome): SplitCounts {
+    const key = `${outcome.calledService.namespace}/${outcome.calledService.name}`;
+    let split = this.splits.get(key);
+    if (!split) this.splits.set(key, (split = noCounts()));
+    return split;
+  }
+
+  /** The destination sidecar's istio_requests_total and istio_request_duration_milliseconds: it reports a shadow copy like any request. */
+  private report(outcome: RequestOutcome): void {
     const code = String(outcome.responseCode);
     const key = [outcome.destinationService, outcome.destinationWorkload, outcome.destinationWorkloadNamespace, outcome.destinationVersion, code, outcome.sourceWorkload].join('|');
     let children = this.children.get(key);
@@ -78,20 +109,11 @@ export class IstioMetrics {
     }
     children.requests.inc();
     children.duration.observe(outcome.latencyMs);
-
-    const splitKey = `${outcome.calledService.namespace}/${outcome.calledService.name}`;
-    let split = this.splits.get(splitKey);
-    if (!split) this.splits.set(splitKey, (split = { total: 0, versions: {}, responseCodes: {}, callers: {} }));
-    split.total += 1;
-    split.versions[outcome.destinationVersion] = (split.versions[outcome.destinationVersion] ?? 0) + 1;
-    split.responseCodes[code] = (split.responseCodes[code] ?? 0) + 1;
-    const caller = (split.callers[outcome.caller] ??= {});
-    caller[outcome.destinationVersion] = (caller[outcome.destinationVersion] ?? 0) + 1;
   }
 
-  /** Requests per version (and per response code) that callers of a Service sent since the simulator started. */
+  /** Requests per version (and per response code) that callers of a Service sent since the simulator started, and the copies mirrored per version. */
   split(namespace: string, service: string): SplitCounts {
     const split = this.splits.get(`${namespace}/${service}`);
-    return split ? structuredClone(split) : { total: 0, versions: {}, responseCodes: {}, callers: {} };
+    return split ? structuredClone(split) : noCounts();
   }
 }

@@ -38,12 +38,14 @@ export const ISTIOD_ROUTED: ReadonlySet<RoutingApi> = new Set(['VirtualService',
  * passthrough, where kube-proxy picks); `version` labels a 503 when there is none.
  * `answer`: the proxy replies itself, on behalf of `host`.
  * `delayMs`: what an injected fault adds before the request goes on.
+ * `shadows`: where the route's mirror policies sent copies of a forwarded request (never an `answer`: a
+ * copy Envoy has nowhere to send is dropped). The client sees none of their answers.
  */
 export type RouteOutcome = (
   | { kind: 'upstream'; host: string; address: string; version?: string; workload?: string }
   | { kind: 'forward'; backend: ServiceRef; labels?: Record<string, string>; version?: string }
   | { kind: 'answer'; status: number; host: string; version: string }
-) & { delayMs?: number };
+) & { delayMs?: number; shadows?: RouteOutcome[] };
 
 /** Routes one request; `random` returns numbers in [0, 1). Undefined while the route is not known yet (no config from istiod). */
 export type Router = (request: MeshRequest, random: () => number) => RouteOutcome | undefined;

@@ -76,6 +76,36 @@ describe('simulateRequest through the client sidecar', () => {
   });
 });
 
+describe('simulateRequest with request mirroring', () => {
+  const mirroring = (subset: string): Action => ({ ...toSubset('v1'), mirrors: [{ cluster: subsetCluster(subset), percent: 100 }] });
+
+  it("answers the client from v1 while v2's copy is answered by v2's own behaviour, and counts the copy only as mirrored", () => {
+    const failing: V1Deployment = { metadata: { name: 'hello-v2', namespace: 'demo' }, spec: { selector: {}, template: { metadata: { annotations: { 'weir.dev/sim-error-rate': '1', 'weir.dev/sim-latency-ms': '400' } } } } };
+    const outcome = simulate(viaSidecar(mirroring('v2'), { deployments: [failing] }), seeded(4));
+    expect(outcome).toMatchObject({ destinationWorkload: 'hello-v1', destinationVersion: 'v1', responseCode: 200 });
+    expect(outcome!.latencyMs).toBeLessThan(200);
+    expect(outcome!.shadows).toHaveLength(1);
+    expect(outcome!.shadows![0]).toMatchObject({ calledService: { name: 'hello', namespace: 'demo' }, destinationServiceName: 'hello', destinationWorkload: 'hello-v2', destinationVersion: 'v2', responseCode: 500, mirrored: true });
+    expect(outcome!.shadows![0]!.latencyMs).toBeGreaterThan(100);
+  });
+
+  it('drops the copy to a WorkloadEntry that is not healthy: nobody answers it, nobody reports it', () => {
+    const snapshot = helloSnapshot([route(mirroring('v5'))], { [subsetCluster('v5')]: cluster(subsetCluster('v5'), [endpoint('10.9.9.9', 'UNKNOWN')]) });
+    const entry = { metadata: { name: 'hello-vm', namespace: 'demo' }, spec: { address: '10.9.9.9', labels: { app: 'hello', version: 'v5' } }, status: { conditions: [{ type: 'Healthy', status: 'False' }] } };
+    const outcome = simulate(viaSidecar(mirroring('v5'), { workloadEntries: [entry] }, snapshot));
+    expect(outcome).toMatchObject({ destinationVersion: 'v1', responseCode: 200 });
+    expect(outcome!.shadows).toBeUndefined();
+  });
+
+  it('mirrors nothing when the request itself finds its VM unhealthy (a 503 from the proxy)', () => {
+    const snapshot = helloSnapshot([route({ ...toSubset('v5'), mirrors: [{ cluster: subsetCluster('v2'), percent: 100 }] })], { [subsetCluster('v5')]: cluster(subsetCluster('v5'), [endpoint('10.9.9.9', 'UNKNOWN')]) });
+    const entry = { metadata: { name: 'hello-vm', namespace: 'demo' }, spec: { address: '10.9.9.9', labels: { app: 'hello', version: 'v5' } }, status: { conditions: [{ type: 'Healthy', status: 'False' }] } };
+    const outcome = simulate(viaSidecar(toSubset('v5'), { workloadEntries: [entry] }, snapshot));
+    expect(outcome).toMatchObject({ destinationVersion: 'v5', responseCode: 503 });
+    expect(outcome!.shadows).toBeUndefined();
+  });
+});
+
 describe('simulateRequest to backend Services (HTTPRoute through istiod, TrafficSplit by the simulator)', () => {
   const gamma: HttpRoute = { metadata: { name: 'hello', namespace: 'demo' }, spec: { parentRefs: [{ group: '', kind: 'Service', name: 'hello' }], rules: [{ backendRefs: [{ name: 'hello-v1', port: 5000 }] }] } };
   const backend = (name: string) => `outbound|5000||${name}.demo.svc.cluster.local`;

@@ -1,7 +1,7 @@
 /**
  * One synthetic request through the mesh: routed by the target's Router (the client's sidecar config from
- * istiod, or SMI's own), answered by the workload at the chosen endpoint with its behaviour. Pure given
- * `random`.
+ * istiod, or SMI's own), answered by the workload at the chosen endpoint with its behaviour, and the shadow
+ * copies its route's mirror policies sent, answered by theirs. Pure given `random`.
  */
 import { behaviourOf, sampleLatency } from './behaviour.ts';
 import type { Endpoint } from './endpoints.ts';
@@ -24,6 +24,10 @@ export interface RequestOutcome {
   responseCode: number;
   latencyMs: number;
   sourceWorkload: string;
+  /** A shadow copy a mirror policy sent: its destination reports it, the client never sees its answer. */
+  mirrored?: boolean;
+  /** The shadow copies this request's route sent, as their destinations report them. */
+  shadows?: RequestOutcome[];
 }
 
 function base(table: RoutingTable, target: RoutedService, request: MeshRequest, host: string) {
@@ -61,22 +65,37 @@ function fromMetadata(workload: string | undefined, serviceNamespace: string): E
   return { workload: name || 'unknown', workloadNamespace: namespace || serviceNamespace, version: revision || undefined, behaviour: behaviourOf(undefined) };
 }
 
-/** What the proxy (a 404, a 503, a fault) or the workload at the chosen endpoint answers. */
-function respond(table: RoutingTable, target: RoutedService, request: MeshRequest, outcome: RouteOutcome, random: () => number): RequestOutcome {
-  if (outcome.kind === 'answer') return proxyAnswer(table, target, request, outcome.host, outcome.version, outcome.status);
+type Forwarded = Exclude<RouteOutcome, { kind: 'answer' }>;
+
+/** Who answers a forwarded request: the workload at the chosen endpoint, or none (an unhealthy VM, an empty backend), with the version that labels Envoy's 503 then. */
+function destinationOf(table: RoutingTable, target: RoutedService, outcome: Forwarded, random: () => number): { host: string; endpoint?: Endpoint; version?: string } {
   if (outcome.kind === 'upstream') {
     // The service's namespace: a WorkloadEntry there wins when several share the address.
     const { namespace } = table.serviceOf(outcome.host, target.namespace);
     const endpoint = table.endpoints.at(outcome.address, namespace) ?? fromMetadata(outcome.workload, namespace);
     // A VM reported unhealthy: no healthy upstream at that endpoint, Envoy's 503.
-    if (endpoint.unhealthy) return proxyAnswer(table, target, request, outcome.host, outcome.version ?? endpoint.version ?? 'unknown', 503);
-    return answered(table, target, request, outcome.host, endpoint, outcome.version, random);
+    if (endpoint.unhealthy) return { host: outcome.host, version: outcome.version ?? endpoint.version };
+    return { host: outcome.host, endpoint, version: outcome.version };
   }
   const endpoints = table.endpoints.of(outcome.backend, outcome.labels);
   // No healthy member in the backend (or, for a ServiceEntry, nothing at the address it was called at): Envoy's 503.
-  if (endpoints.length === 0) return proxyAnswer(table, target, request, outcome.backend.fqdn, outcome.version ?? 'unknown', 503);
-  const endpoint = endpoints[Math.floor(random() * endpoints.length)] ?? endpoints[0]!;
-  return answered(table, target, request, outcome.backend.fqdn, endpoint, outcome.version, random);
+  if (endpoints.length === 0) return { host: outcome.backend.fqdn, version: outcome.version };
+  return { host: outcome.backend.fqdn, endpoint: endpoints[Math.floor(random() * endpoints.length)] ?? endpoints[0]!, version: outcome.version };
+}
+
+/** What the proxy (a 404, a 503, a fault) or the workload at the chosen endpoint answers; `reached` when a workload did. */
+function respond(table: RoutingTable, target: RoutedService, request: MeshRequest, outcome: RouteOutcome, random: () => number): { recorded: RequestOutcome; reached: boolean } {
+  if (outcome.kind === 'answer') return { recorded: proxyAnswer(table, target, request, outcome.host, outcome.version, outcome.status), reached: false };
+  const { host, endpoint, version } = destinationOf(table, target, outcome, random);
+  if (!endpoint) return { recorded: proxyAnswer(table, target, request, host, version ?? 'unknown', 503), reached: false };
+  return { recorded: answered(table, target, request, host, endpoint, version, random), reached: true };
+}
+
+/** A shadow copy as its destination reports it; none when no workload is there to answer (Envoy drops the copy, and nobody reports it). */
+function shadowAnswer(table: RoutingTable, target: RoutedService, request: MeshRequest, shadow: RouteOutcome, random: () => number): RequestOutcome | undefined {
+  if (shadow.kind === 'answer') return undefined;
+  const { host, endpoint, version } = destinationOf(table, target, shadow, random);
+  return endpoint && { ...answered(table, target, request, host, endpoint, version, random), mirrored: true };
 }
 
 /**
@@ -86,6 +105,10 @@ function respond(table: RoutingTable, target: RoutedService, request: MeshReques
 export function simulateRequest(table: RoutingTable, target: RoutedService, request: MeshRequest, random: () => number): RequestOutcome | undefined {
   const outcome = target.route(request, random);
   if (!outcome) return undefined;
-  const recorded = respond(table, target, request, outcome, random);
-  return outcome.delayMs ? { ...recorded, latencyMs: recorded.latencyMs + outcome.delayMs } : recorded;
+  const { recorded, reached } = respond(table, target, request, outcome, random);
+  // Envoy mirrors only a request it forwards: none when its own host turns out to be down (an unhealthy VM).
+  // A fault's delay holds the request before the router, so the shadows leave after it: it is not in their latency.
+  const shadows = reached ? (outcome.shadows ?? []).flatMap((shadow) => shadowAnswer(table, target, request, shadow, random) ?? []) : [];
+  const delayed = outcome.delayMs ? { ...recorded, latencyMs: recorded.latencyMs + outcome.delayMs } : recorded;
+  return shadows.length > 0 ? { ...delayed, shadows } : delayed;
 }

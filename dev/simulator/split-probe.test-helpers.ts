@@ -35,7 +35,13 @@ function difference(after: SplitCounts, before: SplitCounts): SplitCounts {
   const minus = (a: Record<string, number>, b: Record<string, number> = {}) =>
     Object.fromEntries(Object.entries(a).map(([key, value]) => [key, value - (b[key] ?? 0)]).filter(([, value]) => (value as number) > 0));
   const callers = Object.fromEntries(Object.entries(after.callers).map(([caller, versions]) => [caller, minus(versions, before.callers[caller])]));
-  return { total: after.total - before.total, versions: minus(after.versions, before.versions), responseCodes: minus(after.responseCodes, before.responseCodes), callers };
+  return {
+    total: after.total - before.total,
+    versions: minus(after.versions, before.versions),
+    responseCodes: minus(after.responseCodes, before.responseCodes),
+    callers,
+    mirrored: minus(after.mirrored, before.mirrored),
+  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -178,6 +178,15 @@ type Action struct {
 	WeightedClusters []WeightedCluster `json:"weightedClusters,omitempty"`
 	Status           int               `json:"status,omitempty"`
 	Detail           string            `json:"detail,omitempty"`
+	// Mirrors are the route's request mirror policies (Istio's `mirror` / `mirrors`), in istiod's order.
+	Mirrors []Mirror `json:"mirrors,omitempty"`
+}
+
+// Mirror is one request mirror policy: a shadow copy of Percent of the forwarded requests goes to Cluster,
+// and its answer is dropped.
+type Mirror struct {
+	Cluster string  `json:"cluster"`
+	Percent float64 `json:"percent"`
 }
 
 // WeightedCluster is one choice of a weighted split; weights are relative.

@@ -49,6 +49,12 @@ func actionModel(route *routev3.Route) Action {
 }
 
 func forwardModel(action *routev3.RouteAction) Action {
+	model := clusterSpecifierModel(action)
+	model.Mirrors = mirrorsModel(action.GetRequestMirrorPolicies())
+	return model
+}
+
+func clusterSpecifierModel(action *routev3.RouteAction) Action {
 	switch specifier := action.GetClusterSpecifier().(type) {
 	case *routev3.RouteAction_Cluster:
 		return Action{Kind: ActionCluster, Cluster: specifier.Cluster}
@@ -63,4 +69,22 @@ func forwardModel(action *routev3.RouteAction) Action {
 		// cluster_header and cluster specifier plugins pick the cluster from data the model does not carry.
 		return Action{Kind: ActionUnsupported, Detail: fmt.Sprintf("cluster specifier %T", specifier)}
 	}
+}
+
+// mirrorsModel reads a route's request mirror policies. Without runtime_fraction Envoy mirrors every request;
+// with one, its default_value's share (istiod writes no runtime key, so the default is what holds). A policy
+// naming its cluster by header is left out: istiod never writes one, and no synthetic request carries it.
+func mirrorsModel(policies []*routev3.RouteAction_RequestMirrorPolicy) []Mirror {
+	var mirrors []Mirror
+	for _, policy := range policies {
+		if policy.GetCluster() == "" {
+			continue
+		}
+		share := 100.0
+		if fraction := policy.GetRuntimeFraction(); fraction != nil {
+			share = percent(fraction.GetDefaultValue())
+		}
+		mirrors = append(mirrors, Mirror{Cluster: policy.GetCluster(), Percent: share})
+	}
+	return mirrors
 }

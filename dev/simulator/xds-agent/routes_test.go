@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
 	commonfaultv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/common/fault/v3"
 	faultv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/fault/v3"
@@ -68,5 +69,41 @@ func TestAnswersAndUnsupportedConditionsAreSpelledOut(t *testing.T) {
 	}
 	if header.Action.Kind != ActionUnsupported || len(header.Match.Unsupported) != 1 || header.Match.Unsupported[0] != "grpc" {
 		t.Fatalf("unsupported parts must be named: %+v", header)
+	}
+}
+
+// The policies as istiod writes them (checked against its push in the sandbox): `mirrorPercentage: 50` is
+// 500000 per MILLION, `mirrors[].percentage: 12.5` 125000 per MILLION, no percentage 100 per HUNDRED; always
+// with trace_sampled false and no -shadow suffix on the host.
+func TestMirrorPoliciesKeepTheirClusterAndShare(t *testing.T) {
+	share := func(numerator uint32, denominator typev3.FractionalPercent_DenominatorType) *corev3.RuntimeFractionalPercent {
+		return &corev3.RuntimeFractionalPercent{DefaultValue: &typev3.FractionalPercent{Numerator: numerator, Denominator: denominator}}
+	}
+	istiod := func(cluster string, fraction *corev3.RuntimeFractionalPercent) *routev3.RouteAction_RequestMirrorPolicy {
+		return &routev3.RouteAction_RequestMirrorPolicy{Cluster: cluster, RuntimeFraction: fraction, TraceSampled: wrapperspb.Bool(false), DisableShadowHostSuffixAppend: true}
+	}
+	route := routeModel(&routev3.Route{Match: &routev3.RouteMatch{}, Action: &routev3.Route_Route{Route: &routev3.RouteAction{
+		ClusterSpecifier: &routev3.RouteAction_WeightedClusters{WeightedClusters: &routev3.WeightedCluster{Clusters: []*routev3.WeightedCluster_ClusterWeight{{Name: "outbound|5000|v1|hello", Weight: wrapperspb.UInt32(100)}}}},
+		RequestMirrorPolicies: []*routev3.RouteAction_RequestMirrorPolicy{
+			istiod("outbound|5000|v2|hello", share(500_000, typev3.FractionalPercent_MILLION)),
+			istiod("outbound|5000|v3|hello", share(100, typev3.FractionalPercent_HUNDRED)),
+			istiod("outbound|5000|v4|hello", share(125_000, typev3.FractionalPercent_MILLION)),
+			istiod("outbound|5000|v5|hello", share(125, typev3.FractionalPercent_TEN_THOUSAND)),
+			// No runtime_fraction (istiod always writes one): Envoy mirrors every request.
+			{Cluster: "outbound|5000|v6|hello"},
+			// By header: not a cluster the model can name.
+			{ClusterHeader: "x-mirror-to"},
+		},
+	}}})
+	want := `{"kind":"weightedClusters","weightedClusters":[{"name":"outbound|5000|v1|hello","weight":100}],"mirrors":[` +
+		`{"cluster":"outbound|5000|v2|hello","percent":50},{"cluster":"outbound|5000|v3|hello","percent":100},` +
+		`{"cluster":"outbound|5000|v4|hello","percent":12.5},{"cluster":"outbound|5000|v5|hello","percent":1.25},` +
+		`{"cluster":"outbound|5000|v6|hello","percent":100}]}`
+	if got := jsonOf(t, route.Action); got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+	plain := routeModel(&routev3.Route{Match: &routev3.RouteMatch{}, Action: &routev3.Route_Route{Route: &routev3.RouteAction{ClusterSpecifier: &routev3.RouteAction_Cluster{Cluster: "c"}}}})
+	if got, want := jsonOf(t, plain.Action), `{"kind":"cluster","cluster":"c"}`; got != want {
+		t.Fatalf("a route without mirror policies must carry none: got %s", got)
 	}
 }

@@ -119,3 +119,41 @@ describe('routing through the client sidecar: answers without an upstream', () =
     expect(verdict(snapshot)).toBe(404);
   });
 });
+
+describe('routing through the client sidecar: request mirroring', () => {
+  const mirrored = (subset: string, percent: number) => ({ cluster: subsetCluster(subset), percent });
+  const shadowVersions = (outcome: RouteOutcome) => (outcome.shadows ?? []).map((shadow) => (shadow.kind === 'upstream' ? VERSION_AT[shadow.address] : shadow.kind));
+
+  it("sends a shadow copy of its mirror policy's share of 10,000 requests to the mirror's cluster, while every request still goes to v1", () => {
+    const random = seeded(11);
+    const snapshot = routes(route({ ...weighted(['v1', 100]), mirrors: [mirrored('v2', 50), mirrored('v3', 10)] }));
+    const outcomes = Array.from({ length: 10_000 }, () => routeThroughSidecar(snapshot, helloCall(), request(), random));
+    expect(outcomes.every((outcome) => outcome.kind === 'upstream' && outcome.address === POD_IP.v1)).toBe(true);
+    const shadows = outcomes.flatMap(shadowVersions);
+    expect(Math.abs(shadows.filter((version) => version === 'v2').length / outcomes.length - 0.5)).toBeLessThanOrEqual(0.02);
+    expect(Math.abs(shadows.filter((version) => version === 'v3').length / outcomes.length - 0.1)).toBeLessThanOrEqual(0.02);
+    expect(shadows.length).toBe(shadows.filter((version) => version === 'v2' || version === 'v3').length);
+  });
+
+  it('mirrors every request at 100% and none at 0%, even at the edges of [0, 1)', () => {
+    const all = routes(route({ ...toSubset('v1'), mirrors: [mirrored('v2', 100), mirrored('v3', 0)] }));
+    for (const draw of [0, 0.5, 0.9999999999]) {
+      const outcome = routeThroughSidecar(all, helloCall(), request(), () => draw);
+      expect(shadowVersions(outcome)).toEqual(['v2']);
+      expect(outcome.shadows?.[0]).toMatchObject({ kind: 'upstream', host: HELLO, version: 'v2' });
+    }
+  });
+
+  it('drops a copy to a cluster the sidecar does not have or without a healthy host, without touching the request', () => {
+    const snapshot = routes(route({ ...toSubset('v1'), mirrors: [mirrored('v9', 100), mirrored('v4', 100)] }));
+    expect(routeThroughSidecar(snapshot, helloCall(), request(), () => 0.5)).toEqual({ kind: 'upstream', host: HELLO, address: POD_IP.v1, version: 'v1', workload: undefined });
+  });
+
+  it('mirrors nothing when the request itself is not forwarded: no healthy primary host, or an abort fault', () => {
+    expect(routeThroughSidecar(routes(route({ ...toSubset('v4'), mirrors: [mirrored('v2', 100)] })), helloCall(), request(), () => 0.5)).toEqual({ kind: 'answer', status: 503, host: HELLO, version: 'v4' });
+    const aborted = routes({ ...route({ ...toSubset('v1'), mirrors: [mirrored('v2', 100)] }), fault: { abort: { status: 503, percent: 100 } } });
+    expect(routeThroughSidecar(aborted, helloCall(), request(), () => 0.5).shadows).toBeUndefined();
+    const delayed = routes({ ...route({ ...toSubset('v1'), mirrors: [mirrored('v2', 100)] }), fault: { delay: { ms: 200, percent: 100 } } });
+    expect(routeThroughSidecar(delayed, helloCall(), request(), () => 0.5)).toMatchObject({ kind: 'upstream', delayMs: 200, shadows: [{ kind: 'upstream', version: 'v2' }] });
+  });
+});

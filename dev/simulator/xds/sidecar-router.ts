@@ -2,8 +2,8 @@
  * One request through the client's sidecar, by the config istiod pushed to it (its snapshot), with
  * Envoy's semantics: the listener and filter chain for the Service's `ClusterIP:port`, the route
  * configuration, the virtual host by authority, the first matching route, a weighted cluster, a healthy
- * host. Envoy answers itself where it has nowhere to send: 404 without a route, 503 without the cluster or
- * a healthy host, a direct response's or redirect's own status.
+ * host, and a shadow copy for each mirror policy's share. Envoy answers itself where it has nowhere to send:
+ * 404 without a route, 503 without the cluster or a healthy host, a direct response's or redirect's own status.
  */
 import type { MeshRequest } from '../mesh-request.ts';
 import type { RouteOutcome } from '../router.ts';
@@ -12,7 +12,7 @@ import { clusterService } from './cluster-name.ts';
 import { httpRequest } from './http-request.ts';
 import { selectFilterChain, selectListener } from './listener-select.ts';
 import { routeMatches } from './route-match.ts';
-import type { Action, HttpChain, Route, Snapshot } from './snapshot.ts';
+import type { Action, HttpChain, Mirror, Route, Snapshot } from './snapshot.ts';
 import { pickHost, pickWeightedCluster } from './upstream.ts';
 import { selectVirtualHost } from './virtual-host.ts';
 
@@ -49,12 +49,24 @@ function toCluster(snapshot: Snapshot, call: SidecarCall, name: string | undefin
   return { kind: 'upstream', host, address: endpoint.address, workload: endpoint.workload, version: named?.subset || undefined };
 }
 
+/**
+ * Envoy's request mirroring: once the router forwards a request, each mirror policy, for its share, sends a
+ * copy to its cluster, picking a host as for the request itself. A copy to a cluster the sidecar does not
+ * have, or without a healthy host, is dropped: the client never notices.
+ */
+function withMirrors(snapshot: Snapshot, call: SidecarCall, mirrors: Mirror[] | undefined, primary: RouteOutcome, random: () => number): RouteOutcome {
+  if (!mirrors?.length || primary.kind === 'answer') return primary;
+  const shadows = mirrors.filter((mirror) => random() * 100 < mirror.percent).map((mirror) => toCluster(snapshot, call, mirror.cluster, random));
+  const sent = shadows.filter((shadow) => shadow.kind !== 'answer');
+  return sent.length > 0 ? { ...primary, shadows: sent } : primary;
+}
+
 function act(snapshot: Snapshot, call: SidecarCall, action: Action, random: () => number): RouteOutcome {
   switch (action.kind) {
     case 'cluster':
-      return toCluster(snapshot, call, action.cluster, random);
+      return withMirrors(snapshot, call, action.mirrors, toCluster(snapshot, call, action.cluster, random), random);
     case 'weightedClusters':
-      return toCluster(snapshot, call, pickWeightedCluster(action.weightedClusters, random)?.name, random);
+      return withMirrors(snapshot, call, action.mirrors, toCluster(snapshot, call, pickWeightedCluster(action.weightedClusters, random)?.name, random), random);
     case 'directResponse':
     case 'redirect':
       return answer(action.status, call.service.fqdn);

@@ -14,9 +14,9 @@ export const HELLO_IP = '10.96.0.10';
 /** The outbound cluster of hello's `subset` ('' for the whole Service). */
 export const subsetCluster = (subset: string, fqdn = HELLO) => `outbound|5000|${subset}|${fqdn}`;
 
-export const toSubset = (subset: string): Action => ({ kind: 'cluster', cluster: subsetCluster(subset) });
+export const toSubset = (subset: string): Extract<Action, { kind: 'cluster' }> => ({ kind: 'cluster', cluster: subsetCluster(subset) });
 
-export const weighted = (...split: [string, number][]): Action => ({ kind: 'weightedClusters', weightedClusters: split.map(([subset, weight]) => ({ name: subsetCluster(subset), weight })) });
+export const weighted = (...split: [string, number][]): Extract<Action, { kind: 'weightedClusters' }> => ({ kind: 'weightedClusters', weightedClusters: split.map(([subset, weight]) => ({ name: subsetCluster(subset), weight })) });
 
 export const everything: RouteMatch = { path: { kind: 'prefix', value: '/' }, caseSensitive: true };
 

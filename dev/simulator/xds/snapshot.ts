@@ -127,9 +127,15 @@ export interface WeightedCluster {
   weight: number;
 }
 
+/** A request mirror policy (Istio's `mirror` / `mirrors`): a shadow copy of `percent` of the forwarded requests goes to `cluster`, its answer dropped. */
+export interface Mirror {
+  cluster: string;
+  percent: number;
+}
+
 export type Action =
-  | { kind: 'cluster'; cluster: string }
-  | { kind: 'weightedClusters'; weightedClusters: WeightedCluster[] }
+  | { kind: 'cluster'; cluster: string; mirrors?: Mirror[] }
+  | { kind: 'weightedClusters'; weightedClusters: WeightedCluster[]; mirrors?: Mirror[] }
   | { kind: 'directResponse' | 'redirect'; status: number }
   | { kind: 'nonForwarding' }
   | { kind: 'unsupported'; detail?: string };
