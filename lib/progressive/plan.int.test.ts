@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { adminApi } from '../../test/sandbox-client.ts';
+import { kubectl } from '../../dev/sandbox/sandbox.ts';
 import { signIn } from '../../test/console-session.ts';
 import { PODINFO_RELEASE, podinfoNamespace, startControllerProcess, stopProcess } from '../../test/podinfo.ts';
 import type { V1Deployment } from '@kubernetes/client-node';
@@ -39,6 +40,11 @@ async function release(namespace: string): Promise<ReleaseObject> {
 async function weights(namespace: string): Promise<Record<string, number>> {
   const vs = await adminApi(sandbox).read<VirtualService>({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'podinfo', namespace } });
   return Object.fromEntries((vs.spec?.http?.at(-1)?.route ?? []).map((route) => [route.destination?.subset ?? '', route.weight ?? 0]));
+}
+
+/** What the simulator's clients got from each version since it started, and the copies each got (mirrored). */
+async function split(namespace: string): Promise<{ versions: Record<string, number>; mirrored?: Record<string, number> }> {
+  return (await fetch(`${sandbox.simulatorUrl}/split?namespace=${namespace}&service=podinfo`)).json() as never;
 }
 
 /** The route the console manages (the last http route: the weighted one). */
@@ -168,8 +174,9 @@ describe('release plans against the real API server', () => {
     ]);
     // Switched at once: straight from v1 at 100% to v2 at 100%, and the mirror is gone.
     const promote = done.status!.history!.find((entry) => entry.action === 'progressive-promote')!;
-    expect(promote.from.weights).toMatchObject({ v1: 100, v2: 0 });
-    expect(promote.to.weights).toMatchObject({ v2: 100 });
+    expect([promote.from.weights, promote.to.weights]).toEqual([{ v1: 100 }, { v2: 100 }]);
+    // The simulator (routing by istiod's push) copied requests to v2 before the switch.
+    expect((await split(namespace)).mirrored?.v2).toBeGreaterThan(0);
     expect((await managedRoute(namespace))?.mirror).toBeUndefined();
     expect(await weights(namespace)).toEqual({ v2: 100 });
   });
@@ -177,8 +184,12 @@ describe('release plans against the real API server', () => {
   it('blue/green with mirroring of a failing version: it rolls back, stops the mirror and scales the version to 0, users never routed to it', { timeout: 180_000 }, async () => {
     const namespace = 'prog-plan-bg-bad';
     await podinfoNamespace(sandbox, namespace);
-    // podinfo v3 answers 5xx in the scenario; 2 failed checks roll it back.
-    const body = JSON.stringify({ action: 'start', settings: { ...SETTINGS, grayVersion: 'v3', threshold: 2, steps: [{ setMirror: 50 }] } });
+    // v3 answers half its requests with 500 (the scenario's 5% could pass a short window by luck); 2 failed checks roll it back.
+    await kubectl(sandbox, ['-n', namespace, 'patch', 'deployment', 'podinfo-v3', '--type=merge', '-p', '{"spec":{"template":{"metadata":{"annotations":{"weir.dev/sim-error-rate":"0.5"}}}}}']);
+    await kubectl(sandbox, ['-n', namespace, 'rollout', 'status', 'deployment/podinfo-v3', '--timeout=60s']);
+    const before = await split(namespace);
+    // Checks 6 s apart: a series Prometheus has scraped once has no rate yet, so v3's first 500s could be missing from a check 2 s in.
+    const body = JSON.stringify({ action: 'start', settings: { ...SETTINGS, grayVersion: 'v3', interval: '6s', threshold: 2, steps: [{ setMirror: 50 }] } });
     const started = await json(await releaseRoute.POST(new Request('http://weir.test/', { method: 'POST', headers: alice.write, body }), { params: Promise.resolve({ cluster: 'sandbox', namespace, name: 'podinfo' }) }));
     expect(started.status, JSON.stringify(started.body)).toBe(200);
     const child = startControllerProcess(sandbox);
@@ -191,6 +202,10 @@ describe('release plans against the real API server', () => {
     expect(rolledBack.status?.message).toMatch(/success rate/);
     expect((await managedRoute(namespace))?.mirror).toBeUndefined();
     expect(await weights(namespace)).toEqual({ v1: 100 });
+    // Users never got an answer from v3; it only saw the copies.
+    const after = await split(namespace);
+    expect((after.versions.v3 ?? 0) - (before.versions.v3 ?? 0)).toBe(0);
+    expect((after.mirrored?.v3 ?? 0) - (before.mirrored?.v3 ?? 0)).toBeGreaterThan(0);
     const v3 = await adminApi(sandbox).read<V1Deployment>({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'podinfo-v3', namespace } });
     expect(v3.spec?.replicas).toBe(0);
   });
