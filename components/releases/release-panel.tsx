@@ -71,6 +71,9 @@ export function ReleasePanel({
   const action = useReleaseAction(service);
   const status = release?.status;
   const spec = release?.spec;
+  // The step done last, when it is a blue/green mirror: the progress line says what the gray version gets then.
+  const doneStep = spec?.steps?.[(status?.currentStep ?? 0) - 1];
+  const mirrorStep = doneStep && 'setMirror' in doneStep ? doneStep : undefined;
   const active = spec?.strategy === 'progressive' && isActive(status);
   const policy: ApprovalPolicy = spec?.approval ?? 'none';
 
@@ -118,7 +121,8 @@ export function ReleasePanel({
             <StepBar steps={release!.steps} current={status.currentStep ?? 0} />
           )}
           <p className="text-sm text-slate-700" data-testid="release-progress">
-            {t('release.progress', {
+            {t(mirrorStep ? 'release.progressMirror' : 'release.progress', {
+              percent: mirrorStep?.setMirror ?? 0,
               step: status.currentStep ?? 0,
               steps: release!.steps.length,
               weight: status.currentWeight ?? 0,
