@@ -64,6 +64,16 @@ async function waitFor(namespace: string, what: string, done: (release: ReleaseO
   return current;
 }
 
+/** Waits for the promotion of a one-step plan and checks it came after one passing check with gray requests measured. */
+async function promotedAfterOneCheck(namespace: string, child: ReturnType<typeof startControllerProcess>, firstStep: string): Promise<ReleaseObject> {
+  const done = await waitFor(namespace, 'promotion', (current) => current.status?.phase === 'Succeeded', 120_000);
+  await stopProcess(child);
+  expect(done.status?.lastAnalysis).toMatchObject({ passed: true });
+  expect(done.status?.lastAnalysis?.requestsPerSecond).toBeGreaterThan(0);
+  expect(done.status?.history?.filter((entry) => entry.action.startsWith('progressive-')).map((entry) => entry.reason)).toEqual([firstStep, expect.stringMatching(/^plan done; success rate .* ≥ 99%/)]);
+  return done;
+}
+
 const children: ReturnType<typeof startControllerProcess>[] = [];
 afterAll(async () => {
   await Promise.all(children.map((child) => stopProcess(child, 'SIGKILL')));
@@ -136,15 +146,8 @@ describe('release plans against the real API server', () => {
     expect(JSON.stringify(matched?.match)).toContain('gray=true');
     expect(await weights(namespace)).toEqual({ v1: 100 });
 
-    const done = await waitFor(namespace, 'promotion', (current) => current.status?.phase === 'Succeeded', 120_000);
-    await stopProcess(child);
     // Promoted only after a passing check of v2, which only the matching requests reached.
-    expect(done.status?.lastAnalysis).toMatchObject({ passed: true });
-    expect(done.status?.lastAnalysis?.requestsPerSecond).toBeGreaterThan(0);
-    expect(done.status?.history?.filter((entry) => entry.action.startsWith('progressive-')).map((entry) => entry.reason)).toEqual([
-      'step 1: requests matching cookie ~ ^(.*?;)?(gray=true)(;.*)?$ to v2 (first step)',
-      expect.stringMatching(/^plan done; success rate .* ≥ 99%/),
-    ]);
+    await promotedAfterOneCheck(namespace, child, 'step 1: requests matching cookie ~ ^(.*?;)?(gray=true)(;.*)?$ to v2 (first step)');
     const after = await adminApi(sandbox).read<VirtualService>({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'podinfo', namespace } });
     expect(after.spec?.http?.some((http) => http.match?.length)).toBe(false);
     expect(await weights(namespace)).toEqual({ v2: 100 });
@@ -163,15 +166,8 @@ describe('release plans against the real API server', () => {
     expect((await managedRoute(namespace))?.mirror).toEqual({ host: 'podinfo', subset: 'v2' });
     expect(await weights(namespace)).toEqual({ v1: 100 });
 
-    const done = await waitFor(namespace, 'promotion', (current) => current.status?.phase === 'Succeeded', 120_000);
-    await stopProcess(child);
     // The passing check measured v2, which only the mirrored copies reached.
-    expect(done.status?.lastAnalysis).toMatchObject({ passed: true });
-    expect(done.status?.lastAnalysis?.requestsPerSecond).toBeGreaterThan(0);
-    expect(done.status?.history?.filter((entry) => entry.action.startsWith('progressive-')).map((entry) => entry.reason)).toEqual([
-      'step 1: a copy of 100% of the requests to v2 (first step)',
-      expect.stringMatching(/^plan done; success rate .* ≥ 99%/),
-    ]);
+    const done = await promotedAfterOneCheck(namespace, child, 'step 1: a copy of 100% of the requests to v2 (first step)');
     // Switched at once: straight from v1 at 100% to v2 at 100%, and the mirror is gone.
     const promote = done.status!.history!.find((entry) => entry.action === 'progressive-promote')!;
     expect([promote.from.weights, promote.to.weights]).toEqual([{ v1: 100 }, { v2: 100 }]);
