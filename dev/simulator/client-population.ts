@@ -1,7 +1,8 @@
 /**
  * The synthetic callers: a share of them carries the gray markers the demo rules match on, the rest are
  * ordinary users. Each simulated request comes from one of them, picked at random. Tests may add classes
- * of callers of their own (`CallerClass`), counted separately by `/split`.
+ * of callers of their own (`CallerClass`), counted separately by `/split`. Every caller is also a session
+ * user with a cookie jar (`sessions.ts`), identified by its place in the population.
  */
 import type { MeshRequest } from './mesh-request.ts';
 
@@ -10,6 +11,8 @@ export interface CallerClass {
   name: string;
   share: number;
   headers: Record<string, string>;
+  /** Its callers send no cookie of their own (not the ordinary `session=`): only what their jar holds, like a browser on a first visit. */
+  noCookie?: boolean;
 }
 
 function ordinary(index: number): MeshRequest {
@@ -27,11 +30,13 @@ function gray(index: number): MeshRequest {
 /** `size` callers: for each class its share of them (an ordinary user's headers plus the class's), the rest ordinary users. */
 export function callerPopulation(classes: readonly CallerClass[], size = 1000): MeshRequest[] {
   const callers: MeshRequest[] = [];
-  for (const { name, share, headers } of classes) {
+  for (const { name, share, headers, noCookie } of classes) {
     const count = Math.round(Math.min(Math.max(share, 0), 1) * size);
     for (let index = 0; index < count && callers.length < size; index += 1) {
       const base = ordinary(callers.length);
-      callers.push({ ...base, caller: name, headers: { ...base.headers, ...headers } });
+      const sent: Record<string, string> = { ...base.headers, ...headers };
+      if (noCookie) delete sent.cookie;
+      callers.push({ ...base, caller: name, headers: sent });
     }
   }
   while (callers.length < size) callers.push(ordinary(callers.length));

@@ -9,6 +9,7 @@ import type { HttpRoute } from './gateway-api/types.ts';
 import type { MeshRequest } from './mesh-request.ts';
 import type { ServiceRef } from './services.ts';
 import type { TrafficSplit } from './smi/types.ts';
+import type { ResponseHeader } from './xds/response-headers.ts';
 import type { V1Deployment, V1Pod, V1Service } from '@kubernetes/client-node';
 
 /** Everything the simulator watches, as plain lists. */
@@ -40,12 +41,14 @@ export const ISTIOD_ROUTED: ReadonlySet<RoutingApi> = new Set(['VirtualService',
  * `delayMs`: what an injected fault adds before the request goes on.
  * `shadows`: where the route's mirror policies sent copies of a forwarded request (never an `answer`: a
  * copy Envoy has nowhere to send is dropped). The client sees none of their answers.
+ * `responseHeaders`: what the client's sidecar adds to the answer of a forwarded request (the chosen weighted
+ * cluster's and the route's `response_headers_to_add`, e.g. a Set-Cookie); none on its own answers.
  */
 export type RouteOutcome = (
   | { kind: 'upstream'; host: string; address: string; version?: string; workload?: string }
   | { kind: 'forward'; backend: ServiceRef; labels?: Record<string, string>; version?: string }
   | { kind: 'answer'; status: number; host: string; version: string }
-) & { delayMs?: number; shadows?: RouteOutcome[] };
+) & { delayMs?: number; shadows?: RouteOutcome[]; responseHeaders?: ResponseHeader[] };
 
 /** Routes one request; `random` returns numbers in [0, 1). Undefined while the route is not known yet (no config from istiod). */
 export type Router = (request: MeshRequest, random: () => number) => RouteOutcome | undefined;

@@ -10,7 +10,7 @@ import { RoutingTable } from './routing-table.ts';
 import { simulateRequest } from './simulate-request.ts';
 import type { TrafficSplit } from './smi/types.ts';
 import { cluster, endpoint, helloSnapshot, route, subsetCluster, toSubset } from './xds/snapshot.test-helpers.ts';
-import type { Action, Snapshot } from './xds/snapshot.ts';
+import type { Action, Route, Snapshot } from './xds/snapshot.ts';
 
 const client = clientPopulation(0)[0]!;
 const SLEEP = 'demo/sleep-7d9c-s';
@@ -103,6 +103,27 @@ describe('simulateRequest with request mirroring', () => {
     const outcome = simulate(viaSidecar(toSubset('v5'), { workloadEntries: [entry] }, snapshot));
     expect(outcome).toMatchObject({ destinationVersion: 'v5', responseCode: 503 });
     expect(outcome!.shadows).toBeUndefined();
+  });
+});
+
+describe('simulateRequest with the response headers of the route', () => {
+  const setting = (action: Action): Route => ({ ...route(action), responseHeaders: [{ name: 'Set-Cookie', value: 'hello-release=v5; Max-Age=600; Path=/' }] });
+  const vm = (healthy: boolean) => ({
+    metadata: { name: 'hello-vm', namespace: 'demo', annotations: { 'weir.dev/sim-error-rate': '1' } },
+    spec: { address: '10.9.9.9', labels: { app: 'hello', version: 'v5' } },
+    status: { conditions: [{ type: 'Healthy', status: healthy ? 'True' : 'False' }] },
+  });
+  const snapshot = helloSnapshot([setting(toSubset('v5'))], { [subsetCluster('v5')]: cluster(subsetCluster('v5'), [endpoint('10.9.9.9', 'UNKNOWN')]) });
+
+  it("carries them on the workload's answer, a 500 too, and on none of Envoy's own (a VM marked unhealthy)", () => {
+    expect(simulate(viaSidecar(toSubset('v5'), { workloadEntries: [vm(true)] }, snapshot))).toMatchObject({
+      destinationVersion: 'v5',
+      responseCode: 500,
+      responseHeaders: [['set-cookie', 'hello-release=v5; Max-Age=600; Path=/']],
+    });
+    const refused = simulate(viaSidecar(toSubset('v5'), { workloadEntries: [vm(false)] }, snapshot));
+    expect(refused).toMatchObject({ destinationVersion: 'v5', responseCode: 503, byProxy: true });
+    expect(refused!.responseHeaders).toBeUndefined();
   });
 });
 

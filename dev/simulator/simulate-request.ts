@@ -1,13 +1,15 @@
 /**
  * One synthetic request through the mesh: routed by the target's Router (the client's sidecar config from
- * istiod, or SMI's own), answered by the workload at the chosen endpoint with its behaviour, and the shadow
- * copies its route's mirror policies sent, answered by theirs. Pure given `random`.
+ * istiod, or SMI's own), answered by the workload at the chosen endpoint with its behaviour (with the headers
+ * the client's sidecar adds to that answer), and the shadow copies its route's mirror policies sent, answered
+ * by theirs. Pure given `random`.
  */
 import { behaviourOf, sampleLatency } from './behaviour.ts';
 import type { Endpoint } from './endpoints.ts';
 import type { MeshRequest } from './mesh-request.ts';
 import type { RouteOutcome } from './router.ts';
 import type { RoutedService, RoutingTable } from './routing-table.ts';
+import type { ResponseHeader } from './xds/response-headers.ts';
 
 /** What the destination-side proxy would report (the labels of Istio's standard metrics), and who was called. */
 export interface RequestOutcome {
@@ -28,6 +30,10 @@ export interface RequestOutcome {
   mirrored?: boolean;
   /** The shadow copies this request's route sent, as their destinations report them. */
   shadows?: RequestOutcome[];
+  /** Envoy answered itself (a 404, a 503, an abort fault, a direct response): no version did. */
+  byProxy?: true;
+  /** What the client's sidecar added to a workload's answer (its route's `response_headers_to_add`, e.g. Set-Cookie). */
+  responseHeaders?: ResponseHeader[];
 }
 
 function base(table: RoutingTable, target: RoutedService, request: MeshRequest, host: string) {
@@ -44,7 +50,7 @@ function base(table: RoutingTable, target: RoutedService, request: MeshRequest, 
 
 function proxyAnswer(table: RoutingTable, target: RoutedService, request: MeshRequest, host: string, version: string, code: number): RequestOutcome {
   // Envoy answers these itself, without an upstream round trip.
-  return { ...base(table, target, request, host), destinationWorkload: 'unknown', destinationWorkloadNamespace: 'unknown', destinationVersion: version, responseCode: code, latencyMs: 0.5 };
+  return { ...base(table, target, request, host), destinationWorkload: 'unknown', destinationWorkloadNamespace: 'unknown', destinationVersion: version, responseCode: code, latencyMs: 0.5, byProxy: true };
 }
 
 function answered(table: RoutingTable, target: RoutedService, request: MeshRequest, host: string, endpoint: Endpoint, version: string | undefined, random: () => number): RequestOutcome {
@@ -88,7 +94,9 @@ function respond(table: RoutingTable, target: RoutedService, request: MeshReques
   if (outcome.kind === 'answer') return { recorded: proxyAnswer(table, target, request, outcome.host, outcome.version, outcome.status), reached: false };
   const { host, endpoint, version } = destinationOf(table, target, outcome, random);
   if (!endpoint) return { recorded: proxyAnswer(table, target, request, host, version ?? 'unknown', 503), reached: false };
-  return { recorded: answered(table, target, request, host, endpoint, version, random), reached: true };
+  const recorded = answered(table, target, request, host, endpoint, version, random);
+  // The sidecar adds its headers to whatever the workload answers, a 500 too.
+  return { recorded: outcome.responseHeaders ? { ...recorded, responseHeaders: outcome.responseHeaders } : recorded, reached: true };
 }
 
 /** A shadow copy as its destination reports it; none when no workload is there to answer (Envoy drops the copy, and nobody reports it). */

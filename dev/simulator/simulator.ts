@@ -11,11 +11,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { callerPopulation, clientPopulation, type CallerClass } from './client-population.ts';
-import { IstioMetrics } from './istio-metrics.ts';
+import { IstioMetrics, type SplitCounts } from './istio-metrics.ts';
 import { LoadTests } from './load-test.ts';
 import { MeshState } from './mesh-state.ts';
 import type { MeshObjects } from './router.ts';
 import { RoutingTable, sidecarClients, type RoutedService } from './routing-table.ts';
+import { SessionUsers, type SessionCounts } from './sessions.ts';
 import { simulateRequest } from './simulate-request.ts';
 import { XdsAgent } from './xds/agent.ts';
 
@@ -43,8 +44,12 @@ export interface SimulatorOptions {
 export interface RunningSimulator {
   url: string;
   metrics: IstioMetrics;
+  sessions: SessionUsers;
   stop: () => Promise<void>;
 }
+
+/** `/split`'s answer for one called Service: the request counts, and its session users (`sessions.ts`). */
+export type SplitReport = SplitCounts & { sessions: SessionCounts };
 
 const TICK_MS = 50;
 
@@ -72,7 +77,7 @@ function objectsOf(state: MeshState): MeshObjects {
   };
 }
 
-function serve(ready: () => string | undefined, metrics: IstioMetrics, agent: XdsAgent, loadTests: LoadTests, port: number): Promise<Server> {
+function serve(ready: () => string | undefined, metrics: IstioMetrics, sessions: SessionUsers, agent: XdsAgent, loadTests: LoadTests, port: number): Promise<Server> {
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://simulator');
     if (url.pathname === '/metrics') {
@@ -81,7 +86,9 @@ function serve(ready: () => string | undefined, metrics: IstioMetrics, agent: Xd
       const waiting = ready();
       response.writeHead(waiting ? 503 : 200, { 'content-type': 'text/plain' }).end(waiting ? `${waiting}\n` : 'ok\n');
     } else if (url.pathname === '/split') {
-      const split = metrics.split(url.searchParams.get('namespace') ?? '', url.searchParams.get('service') ?? '');
+      const namespace = url.searchParams.get('namespace') ?? '';
+      const service = url.searchParams.get('service') ?? '';
+      const split: SplitReport = { ...metrics.split(namespace, service), sessions: sessions.counts(namespace, service) };
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(split));
     } else if (url.pathname === '/load-test' && request.method === 'POST') {
       loadTests.handle(request, response);
@@ -105,6 +112,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   const only = options.services && new Set(options.services);
   const state = new MeshState(loadKubeConfig(options.kubeconfig, options.context));
   const metrics = new IstioMetrics();
+  const sessions = new SessionUsers();
   const agent = await XdsAgent.start(options.istiodXds);
   await state.start();
 
@@ -135,7 +143,14 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   };
   rebuild();
   const loadTests = new LoadTests();
-  const server = await serve(waitingFor, metrics, agent, loadTests, options.port ?? 0);
+  const server = await serve(waitingFor, metrics, sessions, agent, loadTests, options.port ?? 0);
+  // One request from a caller picked at random, who is a session user: its jar's cookies go along, and the answer's Set-Cookie into the jar.
+  const send = (routingTable: RoutingTable, target: RoutedService) => {
+    const user = Math.floor(Math.random() * clients.length);
+    // Undefined while the client's sidecar has no config: like a pod whose proxy is not ready, it sends nothing.
+    const outcome = sessions.send(user, target, clients[user]!, (request) => simulateRequest(routingTable, target, request, Math.random));
+    if (outcome) metrics.record(outcome);
+  };
 
   let nextTarget = 0;
   let owed = 0;
@@ -155,10 +170,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     for (const load of loadTests.due(elapsed)) {
       const target = targets.find((service) => service.namespace === load.namespace && service.name === load.service);
       if (!table || !target) continue;
-      for (let index = 0; index < load.count; index += 1) {
-        const outcome = simulateRequest(table, target, clients[Math.floor(Math.random() * clients.length)]!, Math.random);
-        if (outcome) metrics.record(outcome);
-      }
+      for (let index = 0; index < load.count; index += 1) send(table, target);
     }
     if (!table || targets.length === 0) {
       owed = 0;
@@ -166,11 +178,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     }
     for (; owed >= 1; owed -= 1) {
       // Round robin spreads the rate evenly over the Services.
-      const target = targets[nextTarget++ % targets.length]!;
-      const client = clients[Math.floor(Math.random() * clients.length)]!;
-      // Undefined while the client's sidecar has no config: like a pod whose proxy is not ready, it sends nothing.
-      const outcome = simulateRequest(table, target, client, Math.random);
-      if (outcome) metrics.record(outcome);
+      send(table, targets[nextTarget++ % targets.length]!);
     }
   }, TICK_MS);
 
@@ -183,6 +191,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   return {
     url: `http://127.0.0.1:${port}`,
     metrics,
+    sessions,
     stop: async () => {
       clearInterval(tick);
       // Prometheus keeps its scrape connection alive; without this, close() waits for it to time out.

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { kubectl, type Sandbox } from '../sandbox/sandbox.ts';
-import type { SplitCounts } from './istio-metrics.ts';
+import type { SplitReport } from './simulator.ts';
 
 /** Writes `objects` to `<scratch>/<name>.yaml` and applies them. */
 export async function apply(sandbox: Sandbox, scratch: string, name: string, objects: object[]): Promise<void> {
@@ -31,7 +31,8 @@ export function serviceObject(namespace: string, name: string, selector: Record<
   return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec: { selector, ports: [{ name: 'http', port: 5000 }] } };
 }
 
-function difference(after: SplitCounts, before: SplitCounts): SplitCounts {
+/** What was counted between two reads; `sessions` counts users since the simulator started, so it is the later read's. */
+function difference(after: SplitReport, before: SplitReport): SplitReport {
   const minus = (a: Record<string, number>, b: Record<string, number> = {}) =>
     Object.fromEntries(Object.entries(a).map(([key, value]) => [key, value - (b[key] ?? 0)]).filter(([, value]) => (value as number) > 0));
   const callers = Object.fromEntries(Object.entries(after.callers).map(([caller, versions]) => [caller, minus(versions, before.callers[caller])]));
@@ -41,6 +42,7 @@ function difference(after: SplitCounts, before: SplitCounts): SplitCounts {
     responseCodes: minus(after.responseCodes, before.responseCodes),
     callers,
     mirrored: minus(after.mirrored, before.mirrored),
+    sessions: after.sessions,
   };
 }
 
@@ -48,13 +50,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Reads `/split` of one Service from the simulator at `url`. */
 export function splitProbe(url: string, namespace: string, service: string) {
-  const read = async (): Promise<SplitCounts> => (await fetch(`${url}/split?namespace=${namespace}&service=${service}`)).json() as Promise<SplitCounts>;
+  const read = async (): Promise<SplitReport> => (await fetch(`${url}/split?namespace=${namespace}&service=${service}`)).json() as Promise<SplitReport>;
 
   /**
    * Counts from now until at least `requests` more have been sent, once what the simulator records satisfies
    * `ready`; fails with what it saw when that does not happen within `settleMs`.
    */
-  return async function measure(requests: number, ready: (delta: SplitCounts) => boolean = (delta) => delta.total > 0, settleMs = 20_000): Promise<SplitCounts> {
+  return async function measure(requests: number, ready: (delta: SplitReport) => boolean = (delta) => delta.total > 0, settleMs = 20_000): Promise<SplitReport> {
     // A change reaches the simulator through its watch: wait until what it records reflects the change.
     const deadline = Date.now() + settleMs;
     for (let settled = false; !settled; ) {
@@ -78,10 +80,10 @@ export function splitProbe(url: string, namespace: string, service: string) {
  * Milliseconds from now until the last ~300 ms of what the simulator at `url` records for a Service satisfy
  * `ready` (sampled every 100 ms); fails with what it saw after `timeoutMs`.
  */
-export async function timeUntil(url: string, namespace: string, service: string, ready: (recent: SplitCounts) => boolean, timeoutMs = 20_000): Promise<number> {
-  const read = async (): Promise<SplitCounts> => (await fetch(`${url}/split?namespace=${namespace}&service=${service}`)).json() as Promise<SplitCounts>;
+export async function timeUntil(url: string, namespace: string, service: string, ready: (recent: SplitReport) => boolean, timeoutMs = 20_000): Promise<number> {
+  const read = async (): Promise<SplitReport> => (await fetch(`${url}/split?namespace=${namespace}&service=${service}`)).json() as Promise<SplitReport>;
   const started = performance.now();
-  const samples: { at: number; counts: SplitCounts }[] = [{ at: started, counts: await read() }];
+  const samples: { at: number; counts: SplitReport }[] = [{ at: started, counts: await read() }];
   for (;;) {
     await sleep(100);
     const now = performance.now();
@@ -94,6 +96,6 @@ export async function timeUntil(url: string, namespace: string, service: string,
 }
 
 /** Share of `version` in what was measured. */
-export function share(observed: SplitCounts, version: string): number {
+export function share(observed: SplitReport, version: string): number {
   return (observed.versions[version] ?? 0) / observed.total;
 }

@@ -85,6 +85,25 @@ type Route struct {
 	Match  RouteMatch `json:"match"`
 	Action Action     `json:"action"`
 	Fault  *Fault     `json:"fault,omitempty"`
+	// ResponseHeaders are the route's response_headers_to_add: istiod writes a single destination's
+	// `headers.response` here, after the route's own `headers.response` (checked against its push).
+	ResponseHeaders []HeaderToAdd `json:"responseHeaders,omitempty"`
+}
+
+// Header append actions (HeaderValueOption.append_action); the default, APPEND_IF_EXISTS_OR_ADD, is left out.
+const (
+	HeaderAddIfAbsent            = "addIfAbsent"
+	HeaderOverwriteIfExistsOrAdd = "overwriteIfExistsOrAdd"
+	HeaderOverwriteIfExists      = "overwriteIfExists"
+)
+
+// HeaderToAdd is a header Envoy adds to a response (a HeaderValueOption): Istio's `headers.response.add`
+// appends (no Action), `set` is overwriteIfExistsOrAdd. The value is as istiod wrote it (Envoy would expand
+// `%...%` command operators in it; istiod's values for Istio's headers carry none).
+type HeaderToAdd struct {
+	Name   string `json:"name"`
+	Value  string `json:"value"`
+	Action string `json:"action,omitempty"`
 }
 
 // Fault is the fault filter's config for a route: delay first, then abort, each for Percent of requests.
@@ -193,6 +212,9 @@ type Mirror struct {
 type WeightedCluster struct {
 	Name   string `json:"name"`
 	Weight uint32 `json:"weight"`
+	// ResponseHeaders are added to the answers of requests sent to this choice (its response_headers_to_add):
+	// istiod writes a destination's `headers.response` here when the route has several destinations.
+	ResponseHeaders []HeaderToAdd `json:"responseHeaders,omitempty"`
 }
 
 // Cluster is an upstream cluster with the endpoints its load balancer chooses from.

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
 )
 
@@ -21,7 +22,13 @@ func routeConfigModel(config *routev3.RouteConfiguration) RouteConfig {
 }
 
 func routeModel(route *routev3.Route) Route {
-	return Route{Name: route.GetName(), Match: routeMatchModel(route.GetMatch()), Action: actionModel(route), Fault: faultModel(route.GetTypedPerFilterConfig())}
+	return Route{
+		Name:            route.GetName(),
+		Match:           routeMatchModel(route.GetMatch()),
+		Action:          actionModel(route),
+		Fault:           faultModel(route.GetTypedPerFilterConfig()),
+		ResponseHeaders: headersToAddModel(route.GetResponseHeadersToAdd()),
+	}
 }
 
 // redirectStatus maps RedirectAction's response_code enum to the status Envoy sends.
@@ -62,7 +69,11 @@ func clusterSpecifierModel(action *routev3.RouteAction) Action {
 		model := Action{Kind: ActionWeightedClusters, WeightedClusters: []WeightedCluster{}}
 		for _, weighted := range specifier.WeightedClusters.GetClusters() {
 			// An entry without a weight weighs nothing (Envoy requires the field; istiod always sets it).
-			model.WeightedClusters = append(model.WeightedClusters, WeightedCluster{Name: weighted.GetName(), Weight: weighted.GetWeight().GetValue()})
+			model.WeightedClusters = append(model.WeightedClusters, WeightedCluster{
+				Name:            weighted.GetName(),
+				Weight:          weighted.GetWeight().GetValue(),
+				ResponseHeaders: headersToAddModel(weighted.GetResponseHeadersToAdd()),
+			})
 		}
 		return model
 	default:
@@ -87,4 +98,37 @@ func mirrorsModel(policies []*routev3.RouteAction_RequestMirrorPolicy) []Mirror 
 		mirrors = append(mirrors, Mirror{Cluster: policy.GetCluster(), Percent: share})
 	}
 	return mirrors
+}
+
+var headerActions = map[corev3.HeaderValueOption_HeaderAppendAction]string{
+	corev3.HeaderValueOption_APPEND_IF_EXISTS_OR_ADD:    "",
+	corev3.HeaderValueOption_ADD_IF_ABSENT:              HeaderAddIfAbsent,
+	corev3.HeaderValueOption_OVERWRITE_IF_EXISTS_OR_ADD: HeaderOverwriteIfExistsOrAdd,
+	corev3.HeaderValueOption_OVERWRITE_IF_EXISTS:        HeaderOverwriteIfExists,
+}
+
+// headersToAddModel reads response_headers_to_add as Envoy applies it: the deprecated `append` (when set)
+// instead of append_action, false meaning overwrite; an empty value is dropped unless keep_empty_value (Envoy
+// adds no empty custom header otherwise). A header sent as raw bytes is read as its text.
+func headersToAddModel(options []*corev3.HeaderValueOption) []HeaderToAdd {
+	var headers []HeaderToAdd
+	for _, option := range options {
+		header := option.GetHeader()
+		value := header.GetValue()
+		if value == "" {
+			value = string(header.GetRawValue())
+		}
+		if header.GetKey() == "" || (value == "" && !option.GetKeepEmptyValue()) {
+			continue
+		}
+		action := headerActions[option.GetAppendAction()]
+		if legacy := option.GetAppend(); legacy != nil {
+			action = ""
+			if !legacy.GetValue() {
+				action = HeaderOverwriteIfExistsOrAdd
+			}
+		}
+		headers = append(headers, HeaderToAdd{Name: header.GetKey(), Value: value, Action: action})
+	}
+	return headers
 }

@@ -107,3 +107,64 @@ func TestMirrorPoliciesKeepTheirClusterAndShare(t *testing.T) {
 		t.Fatalf("a route without mirror policies must carry none: got %s", got)
 	}
 }
+
+// Response headers as istiod wrote them for Istio's `headers.response` (checked against its push in the
+// sandbox): with several destinations, a destination's on its weighted cluster and the route's own on the
+// route; with one destination, the route's and then the destination's, all on the route. `add` appends (no
+// append_action), `set` is OVERWRITE_IF_EXISTS_OR_ADD. No virtual host or route configuration carries any.
+func TestResponseHeadersAreReadWhereIstiodPutsThem(t *testing.T) {
+	add := func(key, value string) *corev3.HeaderValueOption {
+		return &corev3.HeaderValueOption{Header: &corev3.HeaderValue{Key: key, Value: value}}
+	}
+	set := func(key, value string) *corev3.HeaderValueOption {
+		return &corev3.HeaderValueOption{Header: &corev3.HeaderValue{Key: key, Value: value}, AppendAction: corev3.HeaderValueOption_OVERWRITE_IF_EXISTS_OR_ADD}
+	}
+	sticky := &routev3.Route{
+		Match:                &routev3.RouteMatch{},
+		ResponseHeadersToAdd: []*corev3.HeaderValueOption{set("x-rs", "s"), add("x-route", "r2")},
+		Action: &routev3.Route_Route{Route: &routev3.RouteAction{ClusterSpecifier: &routev3.RouteAction_WeightedClusters{WeightedClusters: &routev3.WeightedCluster{Clusters: []*routev3.WeightedCluster_ClusterWeight{
+			{Name: "outbound|9898|v1|podinfo", Weight: wrapperspb.UInt32(50)},
+			{Name: "outbound|9898|v2|podinfo", Weight: wrapperspb.UInt32(50), ResponseHeadersToAdd: []*corev3.HeaderValueOption{add("Set-Cookie", "podinfo-release=v2; Max-Age=600; Path=/")}},
+		}}}}},
+	}
+	want := `{"kind":"weightedClusters","weightedClusters":[{"name":"outbound|9898|v1|podinfo","weight":50},` +
+		`{"name":"outbound|9898|v2|podinfo","weight":50,"responseHeaders":[{"name":"Set-Cookie","value":"podinfo-release=v2; Max-Age=600; Path=/"}]}]}`
+	model := routeModel(sticky)
+	if got := jsonOf(t, model.Action); got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+	if got, want := jsonOf(t, model.ResponseHeaders), `[{"name":"x-rs","value":"s","action":"overwriteIfExistsOrAdd"},{"name":"x-route","value":"r2"}]`; got != want {
+		t.Fatalf("route headers: got %s, want %s", got, want)
+	}
+
+	single := routeModel(&routev3.Route{
+		Match:                &routev3.RouteMatch{},
+		ResponseHeadersToAdd: []*corev3.HeaderValueOption{add("x-route", "r"), set("x-set", "b"), add("x-one", "a")},
+		Action:               &routev3.Route_Route{Route: &routev3.RouteAction{ClusterSpecifier: &routev3.RouteAction_Cluster{Cluster: "outbound|9898||single"}}},
+	})
+	if got, want := jsonOf(t, single), `{"match":{"caseSensitive":true},"action":{"kind":"cluster","cluster":"outbound|9898||single"},"responseHeaders":[`+
+		`{"name":"x-route","value":"r"},{"name":"x-set","value":"b","action":"overwriteIfExistsOrAdd"},{"name":"x-one","value":"a"}]}`; got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+
+	// Envoy's other spellings: the deprecated `append`, the other actions, raw bytes, an empty value (dropped
+	// unless keep_empty_value), a header without a name.
+	others := headersToAddModel([]*corev3.HeaderValueOption{
+		{Header: &corev3.HeaderValue{Key: "a", Value: "1"}, Append: wrapperspb.Bool(false)},
+		{Header: &corev3.HeaderValue{Key: "b", Value: "2"}, Append: wrapperspb.Bool(true)},
+		{Header: &corev3.HeaderValue{Key: "c", Value: "3"}, AppendAction: corev3.HeaderValueOption_ADD_IF_ABSENT},
+		{Header: &corev3.HeaderValue{Key: "d", Value: "4"}, AppendAction: corev3.HeaderValueOption_OVERWRITE_IF_EXISTS},
+		{Header: &corev3.HeaderValue{Key: "e", RawValue: []byte("5")}},
+		{Header: &corev3.HeaderValue{Key: "f"}},
+		{Header: &corev3.HeaderValue{Key: "g"}, KeepEmptyValue: true},
+		{Header: &corev3.HeaderValue{Value: "nameless"}},
+	})
+	if got, want := jsonOf(t, others), `[{"name":"a","value":"1","action":"overwriteIfExistsOrAdd"},{"name":"b","value":"2"},`+
+		`{"name":"c","value":"3","action":"addIfAbsent"},{"name":"d","value":"4","action":"overwriteIfExists"},{"name":"e","value":"5"},{"name":"g","value":""}]`; got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+	plain := routeModel(&routev3.Route{Match: &routev3.RouteMatch{}, Action: &routev3.Route_Route{Route: &routev3.RouteAction{ClusterSpecifier: &routev3.RouteAction_Cluster{Cluster: "c"}}}})
+	if plain.ResponseHeaders != nil {
+		t.Fatalf("a route without response headers must carry none: %+v", plain.ResponseHeaders)
+	}
+}

@@ -157,3 +157,42 @@ describe('routing through the client sidecar: request mirroring', () => {
     expect(routeThroughSidecar(delayed, helloCall(), request(), () => 0.5)).toMatchObject({ kind: 'upstream', delayMs: 200, shadows: [{ kind: 'upstream', version: 'v2' }] });
   });
 });
+
+describe('routing through the client sidecar: response headers', () => {
+  const STICKY = { name: 'Set-Cookie', value: 'hello-release=v2; Max-Age=600; Path=/' };
+  // As istiod writes the console's session affinity (checked against its push): the Set-Cookie on v2's weighted cluster.
+  const sticky = (): Route => {
+    const split = weighted(['v1', 50], ['v2', 50]);
+    split.weightedClusters[1]!.responseHeaders = [STICKY];
+    return route(split);
+  };
+
+  it("adds the chosen weighted cluster's headers: v2's answers set the cookie, v1's do not", () => {
+    const random = seeded(3);
+    const outcomes = Array.from({ length: 2_000 }, () => routeThroughSidecar(routes(sticky()), helloCall(), request(), random));
+    for (const outcome of outcomes) {
+      const version = outcome.kind === 'upstream' ? VERSION_AT[outcome.address] : outcome.kind;
+      expect(outcome.responseHeaders, version).toEqual(version === 'v2' ? [['set-cookie', STICKY.value]] : undefined);
+    }
+    expect(new Set(outcomes.map((outcome) => outcome.kind === 'upstream' && VERSION_AT[outcome.address]))).toEqual(new Set(['v1', 'v2']));
+  });
+
+  it("adds a single cluster's route headers (where istiod puts a single destination's), after the weighted cluster's", () => {
+    const single = { ...route(toSubset('v2')), responseHeaders: [{ name: 'x-route', value: 'r' }] };
+    expect(routeThroughSidecar(routes(single), helloCall(), request(), () => 0.5).responseHeaders).toEqual([['x-route', 'r']]);
+    const both = { ...sticky(), responseHeaders: [{ name: 'x-route', value: 'r' }] };
+    expect(routeThroughSidecar(routes(both), helloCall(), request(), () => 0.9).responseHeaders).toEqual([['set-cookie', STICKY.value], ['x-route', 'r']]);
+  });
+
+  it("adds none to Envoy's own answers, and none to a mirror's copy, while a delayed request keeps them", () => {
+    const toEmpty = { ...route(toSubset('v4')), responseHeaders: [{ name: 'x-route', value: 'r' }] };
+    expect(routeThroughSidecar(routes(toEmpty), helloCall(), request(), () => 0.5)).toEqual({ kind: 'answer', status: 503, host: HELLO, version: 'v4' });
+    const aborted = { ...sticky(), fault: { abort: { status: 503, percent: 100 } } };
+    expect(routeThroughSidecar(routes(aborted), helloCall(), request(), () => 0.9).responseHeaders).toBeUndefined();
+    const mirrored = sticky();
+    if (mirrored.action.kind === 'weightedClusters') mirrored.action.mirrors = [{ cluster: subsetCluster('v3'), percent: 100 }];
+    const outcome = routeThroughSidecar(routes({ ...mirrored, fault: { delay: { ms: 100, percent: 100 } } }), helloCall(), request(), () => 0.9);
+    expect(outcome).toMatchObject({ kind: 'upstream', address: POD_IP.v2, delayMs: 100, responseHeaders: [['set-cookie', STICKY.value]] });
+    expect(outcome.shadows).toEqual([{ kind: 'upstream', host: HELLO, address: POD_IP.v3, version: 'v3', workload: undefined }]);
+  });
+});

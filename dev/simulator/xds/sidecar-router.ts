@@ -2,7 +2,8 @@
  * One request through the client's sidecar, by the config istiod pushed to it (its snapshot), with
  * Envoy's semantics: the listener and filter chain for the Service's `ClusterIP:port`, the route
  * configuration, the virtual host by authority, the first matching route, a weighted cluster, a healthy
- * host, and a shadow copy for each mirror policy's share. Envoy answers itself where it has nowhere to send:
+ * host, and a shadow copy for each mirror policy's share; the response headers the route adds to the answer
+ * of a forwarded request (`response-headers.ts`). Envoy answers itself where it has nowhere to send:
  * 404 without a route, 503 without the cluster or a healthy host, a direct response's or redirect's own status.
  */
 import type { MeshRequest } from '../mesh-request.ts';
@@ -11,8 +12,9 @@ import type { ServiceRef } from '../services.ts';
 import { clusterService } from './cluster-name.ts';
 import { httpRequest } from './http-request.ts';
 import { selectFilterChain, selectListener } from './listener-select.ts';
+import { responseHeadersAdded } from './response-headers.ts';
 import { routeMatches } from './route-match.ts';
-import type { Action, HttpChain, Mirror, Route, Snapshot } from './snapshot.ts';
+import type { HeaderToAdd, HttpChain, Mirror, Route, Snapshot } from './snapshot.ts';
 import { pickHost, pickWeightedCluster } from './upstream.ts';
 import { selectVirtualHost } from './virtual-host.ts';
 
@@ -61,12 +63,29 @@ function withMirrors(snapshot: Snapshot, call: SidecarCall, mirrors: Mirror[] | 
   return sent.length > 0 ? { ...primary, shadows: sent } : primary;
 }
 
-function act(snapshot: Snapshot, call: SidecarCall, action: Action, random: () => number): RouteOutcome {
+/**
+ * The headers the router adds to the answer of a request it forwards: the chosen weighted cluster's, then the
+ * route's (istiod puts a single destination's there). Envoy's own answers (no cluster, no healthy host) are
+ * left without them, a simplification: its router would add them to a 503 it answers after choosing the route.
+ */
+function withResponseHeaders(outcome: RouteOutcome, levels: (HeaderToAdd[] | undefined)[]): RouteOutcome {
+  if (outcome.kind === 'answer') return outcome;
+  const added = responseHeadersAdded(levels);
+  return added.length > 0 ? { ...outcome, responseHeaders: added } : outcome;
+}
+
+function act(snapshot: Snapshot, call: SidecarCall, route: Route, random: () => number): RouteOutcome {
+  const { action } = route;
   switch (action.kind) {
-    case 'cluster':
-      return withMirrors(snapshot, call, action.mirrors, toCluster(snapshot, call, action.cluster, random), random);
-    case 'weightedClusters':
-      return withMirrors(snapshot, call, action.mirrors, toCluster(snapshot, call, pickWeightedCluster(action.weightedClusters, random)?.name, random), random);
+    case 'cluster': {
+      const forwarded = withResponseHeaders(toCluster(snapshot, call, action.cluster, random), [route.responseHeaders]);
+      return withMirrors(snapshot, call, action.mirrors, forwarded, random);
+    }
+    case 'weightedClusters': {
+      const chosen = pickWeightedCluster(action.weightedClusters, random);
+      const forwarded = withResponseHeaders(toCluster(snapshot, call, chosen?.name, random), [chosen?.responseHeaders, route.responseHeaders]);
+      return withMirrors(snapshot, call, action.mirrors, forwarded, random);
+    }
     case 'directResponse':
     case 'redirect':
       return answer(action.status, call.service.fqdn);
@@ -84,7 +103,7 @@ function viaHttp(snapshot: Snapshot, call: SidecarCall, chain: HttpChain, reques
   const http = httpRequest(request, call.authority);
   const route = virtualHost?.routes.find((candidate) => routeMatches(candidate.match, http));
   if (!route) return answer(404, call.service.fqdn);
-  return route.fault ? withFault(route, () => act(snapshot, call, route.action, random), call, random) : act(snapshot, call, route.action, random);
+  return route.fault ? withFault(route, () => act(snapshot, call, route, random), call, random) : act(snapshot, call, route, random);
 }
 
 /** The fault filter: a delay for its share of requests, then an abort (answered by the proxy) for its share. */

@@ -75,6 +75,18 @@ export interface Route {
   action: Action;
   /** Istio's VirtualService `fault`: delay first, then abort, each for `percent` of the requests. */
   fault?: { abort?: { status: number; percent: number }; delay?: { ms: number; percent: number } };
+  /** Added to the answers of the requests this route forwards (a single destination's `headers.response` is here). */
+  responseHeaders?: HeaderToAdd[];
+}
+
+/**
+ * A header Envoy adds to a response (a HeaderValueOption). No `action` appends (Istio's `headers.response.add`);
+ * `overwriteIfExistsOrAdd` is Istio's `set`.
+ */
+export interface HeaderToAdd {
+  name: string;
+  value: string;
+  action?: 'addIfAbsent' | 'overwriteIfExistsOrAdd' | 'overwriteIfExists';
 }
 
 export interface PathMatch {
@@ -125,6 +137,8 @@ export interface CookieMatch {
 export interface WeightedCluster {
   name: string;
   weight: number;
+  /** Added to the answers of the requests sent to this choice (a destination's `headers.response`, when the route has several). */
+  responseHeaders?: HeaderToAdd[];
 }
 
 /** A request mirror policy (Istio's `mirror` / `mirrors`): a shadow copy of `percent` of the forwarded requests goes to `cluster`, its answer dropped. */
