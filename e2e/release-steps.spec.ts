@@ -116,7 +116,7 @@ test('an A/B release by cookie: the matching requests go to v3 first, are checke
   const service = new ServicePage(page);
   const panel = new ReleasePanel(page);
   const dialog = page.getByRole('dialog');
-  const cookieRule = '^(.*?;)?(gray=true)(;.*)?$';
+  const cookieRule = '^(.*?;\\s*)?(gray=true)(;.*)?$';
   await service.open(NAMESPACE, 'shop');
   await expect(service.weight('v2')).toHaveText('100%');
 

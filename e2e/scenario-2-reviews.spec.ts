@@ -2,7 +2,7 @@ import { expect, test } from './support/test';
 import { apply, getObject, sample, subsets, vsWeights, waitAvailable } from './support/cluster';
 import { ServicePage } from './pages/service-page';
 
-const GRAY_COOKIE = '^(.*?;)?(gray=true)(;.*)?$';
+const GRAY_COOKIE = '^(.*?;\\s*)?(gray=true)(;.*)?$';
 
 test.beforeAll(() => {
   apply('default', [sample('bookinfo.yaml'), sample('destination-rule-all.yaml'), sample('virtual-service-all-v1.yaml')]);

@@ -9,8 +9,10 @@ const bed = testbed(sandbox);
 afterAll(() => bed.cleanup());
 
 const COOKIE = 'podinfo-release=v2; Max-Age=600; Path=/';
-/** The console's session affinity rule: requests carrying the gray version's cookie. */
-const CONSOLE_RULE = '^(.*?;)?(podinfo-release=v2)(;.*)?$';
+/** The console's session affinity rule: requests carrying the gray version's cookie, wherever it is in the header. */
+const CONSOLE_RULE = '^(.*?;\\s*)?(podinfo-release=v2)(;.*)?$';
+/** The regex of Istio's docs (and the console's before), which wants no space after ';'. */
+const NO_SPACE_RULE = '^(.*?;)?(podinfo-release=v2)(;.*)?$';
 /** Measuring starts once the split reflects the config: istiod's first push can precede v2's endpoints (Envoy's 503s). */
 const settled = (delta: SplitReport) => delta.total > 0 && !delta.responseCodes['503'];
 /** Callers whose only cookies are their jar's, so the release cookie comes first in their Cookie header. */
@@ -79,12 +81,23 @@ describe(`session affinity by cookie as istiod ${sandbox.istiodVersion} pushes i
     expect(Math.abs(share(observed, 'v2') - 0.5)).toBeLessThanOrEqual(0.03);
   });
 
-  it("misses the cookie behind an older one: the default callers send 'session=c1; podinfo-release=v2', and the rule wants no space after ';'", async () => {
+  it("keeps users on v2 whose cookie comes behind an older one ('session=c1; podinfo-release=v2', as browsers send it)", async () => {
     const NAMESPACE = 'sim-sticky-older';
     await stickyService(NAMESPACE, CONSOLE_RULE);
     const simulator = await bed.simulatorFor(NAMESPACE, { services: [`${NAMESPACE}/podinfo`] });
     const observed = await splitProbe(simulator.url, NAMESPACE, 'podinfo')(20_000, settled);
     console.log(`console rule, callers with an older cookie: ${JSON.stringify(observed)}`);
+    expect(observed.sessions.withCookie).toBeGreaterThan(900);
+    expect(observed.sessions.left).toBe(0);
+    expect(share(observed, 'v2')).toBeGreaterThan(0.9);
+  });
+
+  it("misses the cookie behind an older one with the regex of Istio's docs, which wants no space after ';'", async () => {
+    const NAMESPACE = 'sim-sticky-nospace';
+    await stickyService(NAMESPACE, NO_SPACE_RULE);
+    const simulator = await bed.simulatorFor(NAMESPACE, { services: [`${NAMESPACE}/podinfo`] });
+    const observed = await splitProbe(simulator.url, NAMESPACE, 'podinfo')(20_000, settled);
+    console.log(`no-space rule, callers with an older cookie: ${JSON.stringify(observed)}`);
     expect(observed.sessions.withCookie).toBeGreaterThan(900);
     expect(observed.sessions.left).toBeGreaterThan(0.9 * observed.sessions.withCookie);
     expect(Math.abs(share(observed, 'v2') - 0.5)).toBeLessThanOrEqual(0.03);

@@ -184,7 +184,7 @@ export const en = {
   'rules.operator': 'Match',
   'rules.value': 'Value',
   'rules.cookieRegex': 'Cookie regex',
-  'rules.cookieHint': 'Matches the whole Cookie header; ^(.*?;)?(gray=true)(;.*)?$ matches the cookie gray=true.',
+  'rules.cookieHint': 'Matches the whole Cookie header; ^(.*?;\\s*)?(gray=true)(;.*)?$ matches the cookie gray=true wherever it is.',
   'rules.noPrefix': '{provider} matches headers exactly or by regular expression, not by prefix: for a prefix, use a regex such as ^qa-.*',
   'rules.remove': 'Remove',
   'rules.add': '+ Add condition',

@@ -182,7 +182,7 @@ export const zh: Catalogue = {
   'rules.operator': '匹配方式',
   'rules.value': '值',
   'rules.cookieRegex': 'Cookie 正则',
-  'rules.cookieHint': '匹配整个 Cookie 请求头；^(.*?;)?(gray=true)(;.*)?$ 匹配 Cookie gray=true。',
+  'rules.cookieHint': '匹配整个 Cookie 请求头；^(.*?;\\s*)?(gray=true)(;.*)?$ 匹配任意位置的 Cookie gray=true。',
   'rules.noPrefix': '{provider} 只支持精确匹配或正则匹配请求头，不支持前缀：如需前缀请使用正则，例如 ^qa-.*',
   'rules.remove': '移除',
   'rules.add': '+ 添加条件',

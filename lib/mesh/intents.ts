@@ -219,5 +219,7 @@ export type ContentPolicyInput = z.infer<typeof contentPolicy>;
 /** The cookie regex that matches `name=value` anywhere in a Cookie header. */
 export function cookieRegex(name: string, value: string): string {
   const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return `^(.*?;)?(${escape(name)}=${escape(value)})(;.*)?$`;
+  // Browsers join cookies with '; ', so a cookie after another one follows a space: the regex of Istio's docs,
+  // `^(.*?;)?(name=value)(;.*)?$`, misses it there.
+  return `^(.*?;\\s*)?(${escape(name)}=${escape(value)})(;.*)?$`;
 }

@@ -232,7 +232,7 @@ describe('release plans against the real API server', () => {
     await waitFor(namespace, 'step 1', (current) => current.status?.currentStep === 1, 60_000);
     const vs = await adminApi(sandbox).read<VirtualService>({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'podinfo', namespace } });
     const [rule, weighted] = vs.spec!.http!;
-    expect(rule).toMatchObject({ match: [{ headers: { cookie: { regex: '^(.*?;)?(podinfo-release=v2)(;.*)?$' } } }], route: [{ destination: { subset: 'v2' } }] });
+    expect(rule).toMatchObject({ match: [{ headers: { cookie: { regex: '^(.*?;\\s*)?(podinfo-release=v2)(;.*)?$' } } }], route: [{ destination: { subset: 'v2' } }] });
     expect(weighted!.route).toContainEqual(expect.objectContaining({ destination: expect.objectContaining({ subset: 'v2' }), weight: 10, headers: { response: { add: { 'Set-Cookie': 'podinfo-release=v2; Max-Age=600; Path=/' } } } }));
 
     const done = await waitFor(namespace, 'promotion', (current) => current.status?.phase === 'Succeeded', 120_000);

@@ -133,7 +133,7 @@ describe('planAddVersion', () => {
     const vs = replaced<VirtualService>(steps.slice(3), 'VirtualService');
     const reviews = vs.spec!.http!;
     expect(reviews[0]).toEqual({
-      match: [{ headers: { cookie: { regex: '^(.*?;)?(gray=true)(;.*)?$' } } }, { headers: { 'end-user': { exact: 'asm' } } }],
+      match: [{ headers: { cookie: { regex: '^(.*?;\\s*)?(gray=true)(;.*)?$' } } }, { headers: { 'end-user': { exact: 'asm' } } }],
       route: [{ destination: { host: 'reviews', subset: 'v2' } }],
     });
     expect(reviews[1]).toEqual({ route: [{ destination: { host: 'reviews', subset: 'v1' } }] });
@@ -290,7 +290,7 @@ describe('session affinity (planSetSticky)', () => {
   it("puts the cookie on v2's answers and a rule for requests carrying it before the weighted route, keeping the weights", () => {
     const vs = sticky();
     const [rule, weighted] = vs.spec!.http!;
-    expect(rule).toEqual({ match: [{ headers: { cookie: { regex: '^(.*?;)?(weir-release=v2)(;.*)?$' } } }], route: [{ destination: { host: 'reviews', subset: 'v2' } }] });
+    expect(rule).toEqual({ match: [{ headers: { cookie: { regex: '^(.*?;\\s*)?(weir-release=v2)(;.*)?$' } } }], route: [{ destination: { host: 'reviews', subset: 'v2' } }] });
     expect(weighted!.route).toEqual([
       { destination: { host: 'reviews', subset: 'v1' }, weight: 80 },
       { destination: { host: 'reviews', subset: 'v2' }, weight: 20, headers: { response: { add: { 'Set-Cookie': 'weir-release=v2; Max-Age=600; Path=/' } } } },

@@ -1,5 +1,6 @@
 import type { ContentPolicy, MirrorView, StickyView } from '@/lib/mesh/types';
 import { qualifyHost } from '@/lib/mesh/hosts';
+import { cookieRegex } from '@/lib/mesh/intents';
 import type { HTTPMatchRequest, HTTPRoute, HTTPRouteDestination } from './types';
 
 /*
@@ -114,7 +115,7 @@ export function stickyOf(route: HTTPRoute | undefined, host: string, namespace: 
 
 /** The rule a sticky version gets: requests carrying its cookie. */
 export function stickyPolicy(cookie: string, version: string): ContentPolicy {
-  return { match: 'any', conditions: [{ on: 'cookie', operator: 'regex', value: `^(.*?;)?(${cookie}=${version})(;.*)?$` }] };
+  return { match: 'any', conditions: [{ on: 'cookie', operator: 'regex', value: cookieRegex(cookie, version) }] };
 }
 
 /** The route with the console's Set-Cookie removed from every destination, and put on `version`'s when a cookie is given. */
