@@ -4,6 +4,7 @@ import { kubectl } from '../../dev/sandbox/sandbox.ts';
 import { signIn } from '../../test/console-session.ts';
 import { PODINFO_RELEASE, podinfoNamespace, startControllerProcess, stopProcess } from '../../test/podinfo.ts';
 import type { V1Deployment } from '@kubernetes/client-node';
+import type { HTTPRoute } from '@/lib/providers/gateway-api/types';
 import type { VirtualService } from '@/lib/providers/istio/types';
 import type { PlanStep, ProgressiveSettings, ReleaseObject } from '@/lib/release/model';
 
@@ -204,6 +205,28 @@ describe('release plans against the real API server', () => {
     expect((after.mirrored?.v3 ?? 0) - (before.mirrored?.v3 ?? 0)).toBeGreaterThan(0);
     const v3 = await adminApi(sandbox).read<V1Deployment>({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'podinfo-v3', namespace } });
     expect(v3.spec?.replicas).toBe(0);
+  });
+
+  it('blue/green on a Gateway API HTTPRoute: a RequestMirror filter istiod turns into copies to podinfo-v2, judged, then the switch', { timeout: 180_000 }, async () => {
+    const namespace = 'prog-plan-bg-gw';
+    await podinfoNamespace(sandbox, namespace, 'gateway-api');
+    expect((await start(namespace, [{ setMirror: 50 }])).status).toBe(200);
+    const child = startControllerProcess(sandbox);
+    children.push(child);
+
+    await waitFor(namespace, 'the mirror step', (current) => current.status?.currentStep === 1, 60_000);
+    const readRoute = () => adminApi(sandbox).read<HTTPRoute>({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'podinfo', namespace } });
+    expect((await readRoute()).spec!.rules!.at(-1)!.filters).toEqual([{ type: 'RequestMirror', requestMirror: { backendRef: { group: '', kind: 'Service', name: 'podinfo-v2', port: 9898 }, percent: 50 } }]);
+    const done = await promotedAfterOneCheck(namespace, child, 'step 1: a copy of 50% of the requests to v2 (first step)');
+    // The copies came from istiod's own translation of the filter, as the simulator's sidecar got it.
+    expect((await split(namespace)).mirrored?.v2).toBeGreaterThan(0);
+    expect(done.status?.history?.at(-1)?.to.weights).toEqual({ v2: 100 });
+    const after = (await readRoute()).spec!.rules!.at(-1)!;
+    expect(after.filters).toBeUndefined();
+    expect(after.backendRefs?.map((ref) => [ref.name, ref.weight])).toEqual([
+      ['podinfo-v1', 0],
+      ['podinfo-v2', 100],
+    ]);
   });
 
   it('refuses a blue/green plan on a routing API that cannot mirror, and one mixing a mirror with weights, naming the step', async () => {

@@ -1,4 +1,4 @@
-import { mirrorUnsupported, stickyUnsupported } from '@/lib/mesh/plan-common';
+import { stickyUnsupported } from '@/lib/mesh/plan-common';
 import { oldestFirst } from '@/lib/mesh/objects';
 import type { MeshProvider } from '@/lib/mesh/provider';
 import { gatherServiceVersions, serviceBackedAccess, versionServicesByRoot } from '@/lib/mesh/service-versions';
@@ -6,7 +6,7 @@ import type { NamespaceSnapshot } from '@/lib/mesh/snapshot';
 import { isLocalService, isServiceParent, summarizeHttpRoute } from './describe';
 import { GATEWAY_API } from './info';
 import { HTTP_ROUTES } from './kinds';
-import { planAddVersion, planCreateRouting, planDeleteVersion, planRestoreSplit, planSetContentRule, planSetWeights, planTakeOver } from './plan';
+import { planAddVersion, planCreateRouting, planDeleteVersion, planRestoreSplit, planSetContentRule, planSetMirror, planSetWeights, planTakeOver } from './plan';
 import { GATEWAY_CAPABILITIES, readGatewayApi, type GatewayObjects } from './read';
 import type { HTTPRoute } from './types';
 
@@ -110,7 +110,7 @@ export const gatewayApiProvider: MeshProvider<GatewayIndex, GatewayObjects> = {
     'take-over': planTakeOver,
     'delete-version': planDeleteVersion,
     'restore-split': planRestoreSplit,
-    'set-mirror': (_objects, view) => mirrorUnsupported(view),
+    'set-mirror': planSetMirror,
     'set-sticky': (_objects, view) => stickyUnsupported(view),
   },
 

@@ -241,3 +241,45 @@ spec:
   });
 });
 
+
+describe('mirroring on HTTPRoutes (a RequestMirror filter)', () => {
+  const objects = reviewsWithRoute(REVIEWS_90_10);
+  const asObjects = (route: HTTPRoute) => objects.map((o) => (o.kind === 'HTTPRoute' ? route : o));
+  const mirrored = (percent: number) => replaced<HTTPRoute>(plan(objects, { type: 'set-mirror', expected: 'x', version: 'v3', percent }).steps, 'HTTPRoute');
+
+  it("copies a share of the managed rule's requests to the version's Service, keeping the weights, and reads it back", () => {
+    const route = mirrored(50);
+    expect(weightsOf(route)).toEqual([
+      ['reviews-v1', 90],
+      ['reviews-v2', 10],
+    ]);
+    expect(route.spec!.rules![0]!.filters).toEqual([{ type: 'RequestMirror', requestMirror: { backendRef: { group: '', kind: 'Service', name: 'reviews-v3', port: 9080 }, percent: 50 } }]);
+    const read = view(asObjects(route));
+    expect(read.mirror).toEqual({ version: 'v3', percent: 50 });
+    expect(read.capabilities.mirror.supported).toBe(true);
+    expect(read.splitEtag).not.toBe(view(objects).splitEtag);
+  });
+
+  it('writes a share that is not whole as a fraction per 10,000, and no share at 100%', () => {
+    expect(mirrored(12.5).spec!.rules![0]!.filters).toEqual([expect.objectContaining({ requestMirror: expect.objectContaining({ fraction: { numerator: 1250, denominator: 10_000 } }) })]);
+    expect(view(asObjects(mirrored(12.5))).mirror).toEqual({ version: 'v3', percent: 12.5 });
+    expect(mirrored(100).spec!.rules![0]!.filters).toEqual([{ type: 'RequestMirror', requestMirror: { backendRef: expect.objectContaining({ name: 'reviews-v3' }) } }]);
+  });
+
+  it('stops mirroring, keeping the rule as it was; drops the mirror when its version takes over, keeps it otherwise', () => {
+    const withMirror = asObjects(mirrored(50));
+    const stopped = replaced<HTTPRoute>(plan(withMirror, { type: 'set-mirror', expected: 'x', version: null, percent: 100 }).steps, 'HTTPRoute');
+    expect(stopped.spec!.rules).toEqual((objects.find((o) => o.kind === 'HTTPRoute') as HTTPRoute).spec!.rules);
+    const takenOver = replaced<HTTPRoute>(plan(withMirror, { type: 'take-over', expected: 'x', version: 'v3' }).steps, 'HTTPRoute');
+    expect(takenOver.spec!.rules![0]!.filters).toBeUndefined();
+    const byOther = replaced<HTTPRoute>(plan(withMirror, { type: 'take-over', expected: 'x', version: 'v1' }).steps, 'HTTPRoute');
+    expect(byOther.spec!.rules![0]!.filters).toHaveLength(1);
+  });
+
+  it('keeps the rule\'s other filters when mirroring starts and stops', () => {
+    const foo = fooObjects();
+    const before = (foo.find((o) => o.kind === 'HTTPRoute') as HTTPRoute).spec!.rules![1]!.filters!;
+    const route = replaced<HTTPRoute>(plan(foo, { type: 'set-mirror', expected: 'x', version: 'v2', percent: 5 }, 'foo').steps, 'HTTPRoute');
+    expect(route.spec!.rules![1]!.filters).toEqual([...before, expect.objectContaining({ type: 'RequestMirror' })]);
+  });
+});

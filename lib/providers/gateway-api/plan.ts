@@ -5,6 +5,7 @@ import type {
   deleteVersionIntent,
   restoreSplitIntent,
   setContentRuleIntent,
+  setMirrorIntent,
   setWeightsIntent,
   takeOverIntent,
 } from '@/lib/mesh/intents';
@@ -21,6 +22,7 @@ import {
   replaceStep,
   requireCreatable,
   requireDeletable,
+  requireMirrorable,
   requireNewVersion,
   requireWeightsServable,
   restoredSplit,
@@ -36,7 +38,7 @@ import { setWeight } from '@/lib/mesh/weights';
 import { isLocalService } from './describe';
 import { HTTP_ROUTES } from './kinds';
 import { backendVersion, type GatewayObjects } from './read';
-import { contentRule, matchesOf, newBackendRef, withBackendWeights, withoutVersion } from './rule-edits';
+import { contentRule, matchesOf, newBackendRef, withBackendWeights, withoutVersion, withRuleMirror } from './rule-edits';
 import type { BackendRef, HTTPRoute, RouteRule } from './types';
 import { say } from '@/lib/i18n/messages';
 
@@ -136,15 +138,25 @@ export function planSetContentRule(objects: GatewayObjects, view: ReleaseView, i
 }
 
 /** The console's content rules replaced by the split's (before the catch-all rule) and the catch-all given its weights. */
-function withSplit(objects: GatewayObjects, view: ReleaseView, split: SplitSnapshot): PlanStep[] {
+function withSplit(objects: GatewayObjects, view: ReleaseView, split: SplitSnapshot, dropMirror = false): PlanStep[] {
   const r = routing(objects, view);
   const added = split.rules.map((item, position) => contentRule(item.policy, r.backendName(item.version), r.port, undefined, `rules.${position}.policy`));
-  return routeStep(r.route, withSplitRules(r.rules, r.managed, view, added, withBackendWeights(r.rules[r.managed]!, split.weights, r.versionOf, r.backendName, r.port)));
+  const weighted = withBackendWeights(r.rules[r.managed]!, split.weights, r.versionOf, r.backendName, r.port);
+  return routeStep(r.route, withSplitRules(r.rules, r.managed, view, added, dropMirror ? withRuleMirror(weighted, null, r.port, 100) : weighted));
 }
 
-/** One version gets 100% (the others' backends stay at 0) and every content rule the console manages goes. */
+/** One version gets 100% (the others' backends stay at 0), every content rule the console manages goes, and a mirror to it (it has all the requests now). */
 export function planTakeOver(objects: GatewayObjects, view: ReleaseView, intent: Input<typeof takeOverIntent>): Plan {
-  return { steps: withSplit(objects, view, takeOverSplit(view, intent)) };
+  return { steps: withSplit(objects, view, takeOverSplit(view, intent), view.mirror?.version === intent.version) };
+}
+
+/** Copies `percent`% of the managed rule's requests to a version's Service (a RequestMirror filter; answers dropped), or stops copying. */
+export function planSetMirror(objects: GatewayObjects, view: ReleaseView, intent: Input<typeof setMirrorIntent>): Plan {
+  const r = routing(objects, view);
+  if (intent.version !== null) requireMirrorable(view, intent.version);
+  const rules = [...r.rules];
+  rules[r.managed] = withRuleMirror(rules[r.managed]!, intent.version === null ? null : r.backendName(intent.version), r.port, intent.percent);
+  return { steps: routeStep(r.route, rules) };
 }
 
 /** An earlier split again: its weights, and its content rules in place of the current ones. */
@@ -161,6 +173,8 @@ export function planDeleteVersion(objects: GatewayObjects, view: ReleaseView, in
   const version = requireDeletable(view, intent);
   const rules = [...r.rules];
   rules[r.managed] = withoutVersion(rules[r.managed]!, version.name, r.versionOf);
+  // A mirror to the version that goes would copy requests to a Service that no longer exists.
+  if (view.mirror?.version === version.name) rules[r.managed] = withRuleMirror(rules[r.managed]!, null, r.port, 100);
   // Other routes, and this route's other rules (a path rule, say), may still send to the version's Service.
   const shared = new Set([...objects.sharedBackends, ...r.rules.filter((_, index) => index !== r.managed).flatMap((rule) => (rule.backendRefs ?? []).map((ref) => ref.name))]);
   return { steps: [...routeStep(r.route, rules), ...versionServiceDeletes(objects, version, shared), ...deploymentDeletes(objects, version, intent.keepWorkload)] };

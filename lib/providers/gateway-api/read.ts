@@ -7,6 +7,7 @@ import { policyOfMatches, splitEtagOf } from '@/lib/mesh/split';
 import type { ContentCondition, ContentPolicy, ContentRuleView, ReleaseView, Validation } from '@/lib/mesh/types';
 import { describeRule, isAnyPath, isLocalService } from './describe';
 import { GATEWAY_API } from './info';
+import { mirrorOfRule } from './rule-edits';
 import type { BackendRef, HTTPRoute, RouteMatch, RouteRule } from './types';
 
 /** One service's Gateway API objects: the HTTPRoutes that route it, governing one first, and its version Services. */
@@ -19,7 +20,7 @@ export interface GatewayObjects extends ServiceObjects, ServiceBackedObjects {
   sharedBackends: Set<string>;
 }
 
-export const GATEWAY_CAPABILITIES: ReleaseView['capabilities'] = { contentRules: { supported: true, operators: ['exact', 'regex'] }, mirror: { supported: false }, sticky: { supported: false } };
+export const GATEWAY_CAPABILITIES: ReleaseView['capabilities'] = { contentRules: { supported: true, operators: ['exact', 'regex'] }, mirror: { supported: true }, sticky: { supported: false } };
 
 /** Whether a match adds nothing to "every request" (no conditions, or only the default path). */
 function isCatchAllMatch(match: RouteMatch): boolean {
@@ -103,6 +104,7 @@ export function readGatewayApi(objects: GatewayObjects): ReleaseView {
 
   const backends: BackendWeight[] = managedIndex === undefined ? [] : (rules[managedIndex]!.backendRefs ?? []).map((ref) => ({ name: ref.name, weight: ref.weight ?? 1 }));
   const read = readServiceVersions(objects, backends, contentRules, ruleBackends);
+  const mirror = managedIndex === undefined ? undefined : mirrorOfRule(rules[managedIndex], versionOf);
   const validations = [...read.validations];
   if (others.length > 0) validations.push({ code: 'multiple-routing-objects', severity: 'warning', kind: 'HTTPRoute', subject: objects.routes.map((r) => r.metadata?.name).join(', ') });
   if (route && !objects.service) validations.push({ code: 'routing-without-service', severity: 'error', kind: 'HTTPRoute', subject: route.metadata?.name ?? '' });
@@ -123,11 +125,12 @@ export function readGatewayApi(objects: GatewayObjects): ReleaseView {
     objects: [...(route ? [objectRef('HTTPRoute', route, 'routing')] : []), ...objects.versionServices.map((service) => objectRef('Service', service, 'version'))],
     discoveredVersions: discoveredVersionsOf(objects.service, objects.deployments),
     managedRouteIndex: managedIndex,
+    ...(mirror ? { mirror } : {}),
     validations,
     gitOps: gitOpsManager(route),
     owner: ownerOf(route),
     capabilities: GATEWAY_CAPABILITIES,
     trafficServices: [...new Set([objects.serviceName, ...objects.versionServices.map((service) => service.metadata?.name ?? '')])],
-    splitEtag: splitEtagOf(route?.metadata?.name, Object.entries(read.raw), contentRules),
+    splitEtag: splitEtagOf(route?.metadata?.name, Object.entries(read.raw), contentRules, mirror),
   };
 }

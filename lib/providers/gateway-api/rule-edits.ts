@@ -1,5 +1,5 @@
 import { invalid } from '@/lib/mesh/errors';
-import type { ContentCondition, ContentPolicy } from '@/lib/mesh/types';
+import type { ContentCondition, ContentPolicy, MirrorView } from '@/lib/mesh/types';
 import type { BackendRef, HeaderMatch, RouteMatch, RouteRule } from './types';
 import { say } from '@/lib/i18n/messages';
 
@@ -68,4 +68,42 @@ export function contentRule(policy: ContentPolicy, backend: string, port: number
   const [first] = base?.backendRefs ?? [];
   const ref = first ? { ...first, name: backend } : newBackendRef(backend, port);
   return { ...base, matches: matchesOf(policy, field), backendRefs: [ref] };
+}
+
+interface MirrorFilter {
+  type: 'RequestMirror';
+  requestMirror: { backendRef: BackendRef; percent?: number; fraction?: { numerator: number; denominator?: number } };
+}
+
+function isMirror(filter: unknown): filter is MirrorFilter {
+  return (filter as MirrorFilter | undefined)?.type === 'RequestMirror' && typeof (filter as MirrorFilter).requestMirror?.backendRef?.name === 'string';
+}
+
+/**
+ * The mirror of the managed rule as one version of the service: its one `RequestMirror` filter to a version's
+ * Service, with `percent`, or `fraction` (no share is 100%). Undefined when there is none, several, or another backend.
+ */
+export function mirrorOfRule(rule: RouteRule | undefined, versionOf: (ref: BackendRef) => string | undefined): MirrorView | undefined {
+  const mirrors = (rule?.filters ?? []).filter(isMirror);
+  if (mirrors.length !== 1) return undefined;
+  const { backendRef, percent, fraction } = mirrors[0]!.requestMirror;
+  const version = versionOf(backendRef);
+  if (version === undefined) return undefined;
+  const share = percent ?? (fraction ? (fraction.numerator / (fraction.denominator ?? 100)) * 100 : 100);
+  return { version, percent: Math.round(share * 1000) / 1000 };
+}
+
+/**
+ * The managed rule copying `percent`% of its requests to `backend` (a `RequestMirror` filter: `percent` when whole,
+ * else a `fraction` per 10,000), or to none with null. Its other filters stay where they are.
+ */
+export function withRuleMirror(rule: RouteRule, backend: string | null, port: number | undefined, percent: number): RouteRule {
+  const kept = (rule.filters ?? []).filter((filter) => !isMirror(filter));
+  if (backend === null) {
+    const { filters: _filters, ...rest } = rule;
+    return kept.length > 0 ? { ...rest, filters: kept } : rest;
+  }
+  const share = percent === 100 ? {} : Number.isInteger(percent) ? { percent } : { fraction: { numerator: Math.round(percent * 100), denominator: 10_000 } };
+  const mirror: MirrorFilter = { type: 'RequestMirror', requestMirror: { backendRef: newBackendRef(backend, port), ...share } };
+  return { ...rule, filters: [...kept, mirror] };
 }
