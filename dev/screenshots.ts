@@ -69,4 +69,19 @@ await lead.getByTestId('approval-request').first().waitFor();
 await lead.waitForFunction(() => document.querySelector('[data-testid="traffic-split-chart"]')?.getAttribute('data-status') === 'ok', null, { timeout: 60_000 });
 await lead.waitForTimeout(1500);
 await lead.screenshot({ path: `docs/approvals${suffix}.png`, fullPage: true });
+
+// Blue/green with mirroring on reviews (Bookinfo): v2 gets a copy of the requests while v1 answers them all;
+// an hour-long check keeps it in the mirror phase for the picture, then "Abort" puts reviews back as it was.
+await page.goto(`${base}/services/sandbox/default/reviews`);
+await page.getByTestId('release-panel').waitFor();
+await page.getByRole('button', { name: 'Start progressive release' }).click();
+await page.getByLabel('Blue/green with mirroring').check();
+await page.getByLabel('Interval between steps').fill('1h');
+await page.getByRole('button', { name: /^Start releasing/ }).click();
+await page.getByTestId('routing-mirror').waitFor({ timeout: 60_000 });
+await page.getByTestId('chart-mirror-note').waitFor({ timeout: 90_000 });
+await page.waitForTimeout(15_000);
+await page.screenshot({ path: `docs/blue-green${suffix}.png`, fullPage: true });
+await page.getByRole('button', { name: /^Abort/ }).click();
+await page.getByTestId('release-phase').filter({ hasText: 'Rolled back' }).waitFor({ timeout: 60_000 });
 await browser.close();
