@@ -144,4 +144,16 @@ describe('approvals: team leads approve promotions, checked with a SubjectAccess
     expect(bad.body.error.fields[0].field).toBe('decision');
     expect((await decide(bob, 'no-such-request', 'approve')).status).toBe(404);
   });
+
+  it('holds a mirror under "before every step" (the copies reach the version, with what they write), saying what it copies', async () => {
+    expect((await setPolicy(bob, 'beforeEveryStep')).status).toBe(200);
+    const { view: current } = await view(alice);
+    const body = { mode: 'apply', intent: { type: 'set-mirror', expected: current.splitEtag, version: 'v3', percent: 50 } };
+    const held = await json(await intentsRoute.POST(new Request('http://weir.test/', { method: 'POST', headers: alice.write, body: JSON.stringify(body) }), { params: Promise.resolve(service) }));
+    expect(held.status, JSON.stringify(held.body)).toBe(200);
+    expect(held.body).toMatchObject({ mode: 'requested', request: { kind: 'change', state: 'Pending', summary: 'copy 50% of the requests to v3 (answers dropped)' } });
+    const vs = await adminApi(sandbox).read<VirtualService>({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'podinfo', namespace } });
+    expect(vs.spec?.http?.at(-1)?.mirror).toBeUndefined();
+    expect((await setPolicy(bob, 'none')).status).toBe(200);
+  });
 });

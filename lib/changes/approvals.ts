@@ -51,6 +51,8 @@ function describeIntent(intent: Intent): Pick<ApprovalRequest, 'summary' | 'summ
       return approvalSummary(intent.policy ? 'approvals.summary.rule' : 'approvals.summary.removeRule', { version: intent.version });
     case 'restore-split':
       return approvalSummary('approvals.summary.restore', { split: split(intent.weights), rules: intent.rules.length });
+    case 'set-mirror':
+      return intent.version === null ? approvalSummary('approvals.summary.stopMirror') : approvalSummary('approvals.summary.mirror', { version: intent.version, percent: intent.percent });
     default:
       return approvalSummary('release.reason.text', { text: intent.type });
   }

@@ -634,6 +634,8 @@ export const en = {
   'approvals.summary.weights': 'traffic ratio {split}',
   'approvals.summary.rule': 'content rule for {version}',
   'approvals.summary.removeRule': 'remove the content rule of {version}',
+  'approvals.summary.mirror': 'copy {percent}% of the requests to {version} (answers dropped)',
+  'approvals.summary.stopMirror': 'stop mirroring requests',
   'approvals.summary.restore': 'restore an earlier split ({split}{rules, plural, =0 {} one {, # content rule} other {, # content rules}})',
   'approvals.summary.promotion': 'promote {version}: it takes over all traffic',
   'approvals.summary.goOn': 'step {step}: go on with {version} (now at {weight}%)',

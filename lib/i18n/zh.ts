@@ -632,6 +632,8 @@ export const zh: Catalogue = {
   'approvals.summary.weights': '流量比例 {split}',
   'approvals.summary.rule': '{version} 的内容规则',
   'approvals.summary.removeRule': '删除 {version} 的内容规则',
+  'approvals.summary.mirror': '将 {percent}% 的请求复制一份发往 {version}（丢弃其响应）',
+  'approvals.summary.stopMirror': '停止镜像请求',
   'approvals.summary.restore': '恢复之前的分流（{split}{rules, plural, =0 {} other {，# 条内容规则}}）',
   'approvals.summary.promotion': '全量发布 {version}：接管全部流量',
   'approvals.summary.goOn': '第 {step} 步：继续发布 {version}（当前 {weight}%）',
