@@ -37,6 +37,7 @@ import type { ContentPolicy, Plan, PlanStep, ReleaseView, SplitSnapshot } from '
 import { setWeight } from '@/lib/mesh/weights';
 import { destinationRulesFor, virtualServicesFor, type IstioObjects } from './read';
 import { contentRoute, hostSpelling, stickyPolicy, withMirror, withSticky, withWeights } from './route-edits';
+import { cookieRegex } from '@/lib/mesh/intents';
 import type { DestinationRule, HTTPRoute, VirtualService } from './types';
 import { vmDeletes, vmVersionEntries, vmVersionSteps } from './vm-plan';
 import { say } from '@/lib/i18n/messages';
@@ -170,24 +171,24 @@ export function planSetSticky(objects: IstioObjects, view: ReleaseView, intent: 
   const version = versionOf(view, intent.version);
   const routes = [...(vs.spec?.http ?? [])];
   const host = hostSpelling(routes[managed], objects.serviceName);
-  const current = view.sticky;
-  const stickyRule = (cookie: string) => (rule: { policy: ContentPolicy }) => {
+  // A rule of the version that is its session cookie's (the cookie the route sets now, else the one asked for).
+  const cookieName = view.sticky?.cookie ?? intent.cookie?.name;
+  const isStickyRule = (rule: { policy: ContentPolicy }) => {
     const [condition, ...more] = rule.policy.conditions;
-    return more.length === 0 && condition?.on === 'cookie' && condition.value === stickyPolicy(cookie, version.name).conditions[0]!.value;
+    return more.length === 0 && condition?.on === 'cookie' && cookieName !== undefined && condition.value === cookieRegex(cookieName, version.name);
   };
-  if (intent.cookie) {
+  const cookie = intent.cookie;
+  if (cookie) {
     requireReady(version, 'version');
     if (version.weight === 0) throw invalid(say('server.stickyNoWeight', { version: version.name }), [{ field: 'version', ...say('field.stickyNoWeight') }]);
-    if (version.rules.some((rule) => !stickyRule(current?.cookie ?? intent.cookie!.name)(rule))) {
-      throw invalid(say('server.stickyWithRules', { version: version.name }), [{ field: 'version', ...say('field.stickyWithRules') }]);
-    }
+    if (!version.rules.every(isStickyRule)) throw invalid(say('server.stickyWithRules', { version: version.name }), [{ field: 'version', ...say('field.stickyWithRules') }]);
   }
-  routes[managed] = withSticky(routes[managed]!, version.name, intent.cookie);
-  // The cookie's rule: the version's first rule replaced (it is the old cookie's, checked above), or the sticky rules removed.
-  const cookie = intent.cookie;
+  routes[managed] = withSticky(routes[managed]!, version.name, cookie);
+  // The cookie's rule takes the place of the version's first rule (the old cookie's, checked above); without a cookie, the sticky rules go.
+  const stickyIndexes = new Set(version.rules.filter(isStickyRule).map((rule) => rule.index));
   const next = cookie
     ? withContentRule(routes, managed, version, (base) => contentRoute(stickyPolicy(cookie.name, version.name), host, version.name, base))
-    : routes.filter((_, index) => !version.rules.some((rule) => rule.index === index && current !== undefined && stickyRule(current.cookie)(rule)));
+    : routes.filter((_, index) => !stickyIndexes.has(index));
   return { steps: replaceStep(vs, withRoutes(vs, next)) };
 }
 
