@@ -35,10 +35,13 @@ async function requireSecretAccess(session: Session, cluster: string, namespace:
   }
 }
 
-/** A plan's mirror and rule steps need a routing API that can express them: refused at start, before anything is saved. */
-function requirePlanSupported(view: ReleaseView, service: string, steps: PlanStep[] | undefined): void {
+/** A plan's mirror and rule steps, and session affinity, need a routing API that can express them: refused at start, before anything is saved. */
+function requirePlanSupported(view: ReleaseView, service: string, settings: ProgressiveSettings): void {
   const provider = view.provider.name;
-  steps?.forEach((step, index) => {
+  if (settings.sessionAffinity && !view.capabilities.sticky.supported) {
+    throw new HttpError(400, 'BadRequest', say('server.planStickyUnsupported', { provider, service }), [{ field: 'settings.sessionAffinity', ...say('field.stickyUnsupported') }]);
+  }
+  settings.steps?.forEach((step: PlanStep, index) => {
     if ('setMirror' in step && !view.capabilities.mirror.supported) {
       throw new HttpError(400, 'BadRequest', say('server.planMirrorUnsupported', { provider, service }), [{ field: `settings.steps.${index}.setMirror`, ...say('field.mirrorUnsupported') }]);
     }
@@ -102,10 +105,7 @@ export async function runReleaseAction(session: Session, cluster: string, namesp
     if (gray.workloads.some((workload) => workload.form === 'pods') && gray.desired === 0) {
       throw new HttpError(400, 'BadRequest', say('server.grayNoReplicas', { version: settings.grayVersion }), [{ field: 'settings.grayVersion', ...say('field.noReplicas') }]);
     }
-    requirePlanSupported(view, service, settings.steps);
-    if (settings.sessionAffinity && !view.capabilities.sticky.supported) {
-      throw new HttpError(400, 'BadRequest', say('server.planStickyUnsupported', { provider: view.provider.name, service }), [{ field: 'settings.sessionAffinity', ...say('field.stickyUnsupported') }]);
-    }
+    requirePlanSupported(view, service, settings);
     await requireControllerAccess(session, cluster, namespace, state, settings);
     await requireSecretAccess(session, cluster, namespace, settings);
     const existing = await readReleaseObject(identity, namespace, service);

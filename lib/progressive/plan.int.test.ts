@@ -236,6 +236,15 @@ describe('release plans against the real API server', () => {
     expect(smi.status).toBe(400);
     expect(smi.body.error).toMatchObject({ code: 'server.planMirrorUnsupported' });
     expect(smi.body.error.fields).toEqual([expect.objectContaining({ field: 'settings.steps.0.setMirror', code: 'field.mirrorUnsupported' })]);
+    // The same for what else SMI cannot express: a content rule step, and session affinity.
+    const rule = await start(namespace, [{ setRule: { match: 'any', conditions: [{ on: 'header', name: 'x-canary', operator: 'exact', value: 'true' }] } }]);
+    expect([rule.status, rule.body.error.code, rule.body.error.fields?.[0]?.field]).toEqual([400, 'server.planRulesUnsupported', 'settings.steps.0.setRule']);
+    const sticky = await json(
+      await releaseRoute.POST(new Request('http://weir.test/', { method: 'POST', headers: alice.write, body: JSON.stringify({ action: 'start', settings: { ...SETTINGS, sessionAffinity: { cookieName: 'r', maxAge: 60 } } }) }), {
+        params: Promise.resolve({ cluster: 'sandbox', namespace, name: 'podinfo' }),
+      }),
+    );
+    expect([sticky.status, sticky.body.error.code, sticky.body.error.fields?.[0]?.field]).toEqual([400, 'server.planStickyUnsupported', 'settings.sessionAffinity']);
     const mixed = await start('prog-plan-bad', [{ setMirror: 100 }, { setWeight: 50 }]);
     expect(mixed.status).toBe(400);
     expect(mixed.body.error.fields).toEqual([expect.objectContaining({ field: 'settings.steps.1.setWeight', code: 'field.planMirrorWithWeight' })]);
